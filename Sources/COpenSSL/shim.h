@@ -1,0 +1,43 @@
+/* Thin shims over OpenSSL macros that Swift's clang importer cannot see
+ * (they expand to SSL_CTX_ctrl / BIO_ctrl calls). Keep this file tiny. */
+#ifndef TETHER_COPENSSL_SHIM_H
+#define TETHER_COPENSSL_SHIM_H
+#include <openssl/ssl.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/bio.h>
+#include <openssl/pkcs12.h>
+#include <openssl/rsa.h>
+#include <openssl/bn.h>
+#include <openssl/md5.h>
+
+static inline int tether_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version) {
+    return (int)SSL_CTX_set_min_proto_version(ctx, version);
+}
+static inline int tether_SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int version) {
+    return (int)SSL_CTX_set_max_proto_version(ctx, version);
+}
+static inline int tether_SSL_CTX_set_dh_auto(SSL_CTX *ctx, int onoff) {
+    return (int)SSL_CTX_set_dh_auto(ctx, onoff);
+}
+static inline long tether_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) {
+    return SSL_CTX_set_mode(ctx, mode);
+}
+static inline long tether_SSL_CTX_set_options(SSL_CTX *ctx, long options) {
+    return (long)SSL_CTX_set_options(ctx, (uint64_t)options);
+}
+static inline int tether_SSL_set_tlsext_host_name(SSL *ssl, const char *name) {
+    return (int)SSL_set_tlsext_host_name(ssl, name);
+}
+static inline long tether_BIO_pending(BIO *bio) { return (long)BIO_pending(bio); }
+static inline long tether_BIO_set_mem_eof_return(BIO *bio, int v) { return BIO_set_mem_eof_return(bio, v); }
+static inline int tether_EVP_GCM_TAG_LEN(void) { return 16; }
+static inline int tether_EVP_CTRL_GCM_GET_TAG(void) { return EVP_CTRL_GCM_GET_TAG; }
+static inline int tether_EVP_CTRL_GCM_SET_TAG(void) { return EVP_CTRL_GCM_SET_TAG; }
+static inline int tether_EVP_CTRL_GCM_SET_IVLEN(void) { return EVP_CTRL_GCM_SET_IVLEN; }
+
+#endif
