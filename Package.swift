@@ -96,9 +96,10 @@ let package = Package(
         ]),
 
         .testTarget(name: "APFTests", dependencies: ["APF"]),
-        .testTarget(name: "TetherTLSTests", dependencies: ["TetherTLS"]),
+        .testTarget(name: "TetherTLSTests", dependencies: ["TetherTLS", .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "WSManTests", dependencies: ["WSMan"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "TetherCore", "CTetherABI"]),
+        .testTarget(name: "TetherCoreTests", dependencies: ["TetherCore", "PluginHost"]),
     ] + plugins.map(\.1)
 )

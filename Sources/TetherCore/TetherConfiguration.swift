@@ -1,0 +1,139 @@
+import Foundation
+import PluginHost
+import TetherJSON
+
+/// Everything the host is configured with. Sources, lowest precedence first: built-in
+/// defaults, the JSON config file, `TETHER_*` environment variables, command-line options.
+public struct TetherConfiguration: Sendable {
+    /// Where the database, keys and certificates live.
+    public var dataDirectory: String
+    /// Extra plugin directories (every `*.so` in them is loaded).
+    public var pluginDirectories: [String]
+    /// Load the plugins bundled next to the executable (`libTetherPlugin*.so`).
+    public var loadBundledPlugins: Bool
+    /// Plugin ids not to instantiate.
+    public var disabledPlugins: Set<String>
+    /// Plugin id → the JSON object its `create` receives.
+    public var pluginConfigs: [String: JSONValue]
+    /// Default deadline of a request to a plugin.
+    public var pluginTimeout: Duration
+    /// swift-log level name (`trace` … `critical`).
+    public var logLevel: String
+
+    public init(
+        dataDirectory: String = TetherConfiguration.defaultDataDirectory(),
+        pluginDirectories: [String] = [], loadBundledPlugins: Bool = true, disabledPlugins: Set<String> = [],
+        pluginConfigs: [String: JSONValue] = [:], pluginTimeout: Duration = .seconds(10), logLevel: String = "info"
+    ) {
+        self.dataDirectory = dataDirectory
+        self.pluginDirectories = pluginDirectories
+        self.loadBundledPlugins = loadBundledPlugins
+        self.disabledPlugins = disabledPlugins
+        self.pluginConfigs = pluginConfigs
+        self.pluginTimeout = pluginTimeout
+        self.logLevel = logLevel
+    }
+
+    /// `$XDG_DATA_HOME/tether`, else `~/.local/share/tether`.
+    public static func defaultDataDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty { return xdg + "/tether" }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        return home + "/.local/share/tether"
+    }
+
+    /// The plugin search paths this configuration implies.
+    public var pluginSearchPaths: [PluginSearchPath] {
+        (loadBundledPlugins ? [PluginSearchPath.bundled()] : []) + pluginDirectories.map { PluginSearchPath(directory: $0) }
+    }
+
+    public var pluginSettings: PluginSettings {
+        PluginSettings(disabled: disabledPlugins, configs: pluginConfigs)
+    }
+}
+
+/// A configuration file or variable that could not be used.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension TetherConfiguration {
+    /// Applies a JSON config file (see README "Configuration" for the keys).
+    public mutating func apply(file path: String) throws(ConfigurationError) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError("cannot read config file \(path)")
+        }
+        let json: JSONValue
+        do {
+            json = try JSONValue(parsing: Array(data))
+        } catch {
+            throw ConfigurationError("config file \(path): \(error.description)")
+        }
+        guard let object = json.objectValue else { throw ConfigurationError("config file \(path): top level must be an object") }
+        for (key, value) in object {
+            try apply(key: key, value: value, source: "config file \(path)")
+        }
+    }
+
+    /// Applies `TETHER_*` environment variables.
+    public mutating func apply(environment: [String: String]) throws(ConfigurationError) {
+        let mapping: [(String, String)] = [
+            ("TETHER_DATA_DIR", "dataDir"), ("TETHER_PLUGINS", "pluginDirectories"),
+            ("TETHER_BUNDLED_PLUGINS", "bundledPlugins"), ("TETHER_DISABLED_PLUGINS", "disabledPlugins"),
+            ("TETHER_PLUGIN_TIMEOUT", "pluginTimeoutSeconds"), ("TETHER_LOG_LEVEL", "logLevel"),
+        ]
+        for (variable, key) in mapping {
+            guard let text = environment[variable], !text.isEmpty else { continue }
+            let value: JSONValue
+            switch key {
+            case "pluginDirectories": value = .array(text.split(separator: ":").map { .string(String($0)) })
+            case "disabledPlugins": value = .array(text.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) })
+            case "bundledPlugins": value = .bool(["1", "true", "yes", "on"].contains(text.lowercased()))
+            case "pluginTimeoutSeconds":
+                guard let seconds = Double(text) else { throw ConfigurationError("\(variable) must be a number of seconds") }
+                value = .double(seconds)
+            default: value = .string(text)
+            }
+            try apply(key: key, value: value, source: variable)
+        }
+    }
+
+    private mutating func apply(key: String, value: JSONValue, source: String) throws(ConfigurationError) {
+        func bad(_ expected: String) -> ConfigurationError { ConfigurationError("\(source): '\(key)' must be \(expected)") }
+        switch key {
+        case "dataDir":
+            guard let text = value.stringValue, !text.isEmpty else { throw bad("a non-empty string") }
+            dataDirectory = text
+        case "pluginDirectories":
+            guard let items = value.arrayValue?.compactMap(\.stringValue) else { throw bad("an array of strings") }
+            pluginDirectories = items
+        case "bundledPlugins":
+            guard let flag = value.boolValue else { throw bad("true or false") }
+            loadBundledPlugins = flag
+        case "disabledPlugins":
+            guard let items = value.arrayValue?.compactMap(\.stringValue) else { throw bad("an array of plugin ids") }
+            disabledPlugins = Set(items)
+        case "pluginTimeoutSeconds":
+            guard let seconds = value.doubleValue, seconds > 0, seconds <= 3600 else { throw bad("a number of seconds in (0, 3600]") }
+            pluginTimeout = .milliseconds(Int64(seconds * 1000))
+        case "logLevel":
+            guard let level = value.stringValue, ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level)
+            else { throw bad("one of trace, debug, info, notice, warning, error, critical") }
+            logLevel = level
+        case "plugins":
+            guard let plugins = value.objectValue else { throw bad("an object keyed by plugin id") }
+            for (id, settings) in plugins {
+                if let config = settings["config"] {
+                    guard config.objectValue != nil else { throw ConfigurationError("\(source): plugins.\(id).config must be an object") }
+                    pluginConfigs[id] = config
+                }
+                if let enabled = settings["enabled"] {
+                    guard let flag = enabled.boolValue else { throw ConfigurationError("\(source): plugins.\(id).enabled must be true or false") }
+                    if flag { disabledPlugins.remove(id) } else { disabledPlugins.insert(id) }
+                }
+            }
+        default:
+            throw ConfigurationError("\(source): unknown setting '\(key)'")
+        }
+    }
+}

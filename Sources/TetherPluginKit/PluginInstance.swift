@@ -1,0 +1,101 @@
+import CTetherABI
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The object behind a Swift plugin's `void *instance`: the plugin, its extension tables and
+/// its in-flight requests (so `destroy` can cancel and drain them).
+final class PluginInstance: Sendable {
+    let plugin: any TetherPlugin
+    /// Extension id → table; allocated once, never freed (the host may keep the pointer).
+    private let extensionTables: [String: ExtensionTable]
+    private let inflight = Mutex<(tasks: [UInt64: Task<Void, Never>], closing: Bool)>(([:], false))
+
+    init(plugin: any TetherPlugin) {
+        self.plugin = plugin
+        self.extensionTables = plugin.extensions.mapValues(ExtensionTable.init)
+    }
+
+    func extensionPointer(for id: String) -> UnsafeRawPointer? {
+        extensionTables[id].map { UnsafeRawPointer($0.pointer) }
+    }
+
+    /// Starts handling `request`; false when the instance is closing.
+    func start(id: UInt64, request: JSONValue, completion: CompletionTarget) -> Bool {
+        inflight.withLock { state in
+            guard !state.closing else { return false }
+            // The task removes itself under the same lock, so it cannot run ahead of the insert.
+            state.tasks[id] = Task {
+                let (status, body) = await self.run(request)
+                completion.complete(status: status, body: body.encodedBytes())
+                _ = self.inflight.withLock { $0.tasks.removeValue(forKey: id) }
+            }
+            return true
+        }
+    }
+
+    private func run(_ request: JSONValue) async -> (Int32, JSONValue) {
+        do {
+            return (TETHER_OK, try await plugin.handle(request))
+        } catch let error as PluginError {
+            return (error.status, error.body)
+        } catch is CancellationError {
+            return (TETHER_ERR_CANCELLED, ["error": "cancelled", "code": "cancelled"])
+        } catch let error as HostCommandError {
+            return (error.asPluginError.status, error.asPluginError.body)
+        } catch {
+            return (TETHER_ERR_GENERIC, ["error": .string("\(error)"), "code": "plugin_failure"])
+        }
+    }
+
+    func cancel(id: UInt64) {
+        inflight.withLock { $0.tasks[id] }?.cancel()
+    }
+
+    /// Cancels every in-flight request and waits (this thread only; the host calls `destroy`
+    /// off the cooperative pool) until their callbacks have fired, at most `limit`.
+    func drain(limit: Duration = .seconds(5)) {
+        let tasks = inflight.withLock { state -> [Task<Void, Never>] in
+            state.closing = true
+            return Array(state.tasks.values)
+        }
+        tasks.forEach { $0.cancel() }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: limit)
+        while inflight.withLock({ !$0.tasks.isEmpty }) && clock.now < deadline {
+            usleep(1_000)
+        }
+    }
+}
+
+/// A `tether_extension_v1` table with its manifest bytes, kept alive for the process.
+final class ExtensionTable: @unchecked Sendable {
+    // @unchecked: written once in init, read-only afterwards.
+    let pointer: UnsafeMutablePointer<tether_extension_v1>
+
+    init(manifest: JSONValue) {
+        let bytes = manifest.encodedBytes()
+        let storage = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
+        bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { storage.initialize(from: $0.baseAddress!, count: bytes.count) }
+        }
+        storage[bytes.count] = 0
+        pointer = .allocate(capacity: 1)
+        pointer.initialize(
+            to: tether_extension_v1(
+                struct_size: UInt32(MemoryLayout<tether_extension_v1>.size), abi_version: TETHER_ABI_VERSION,
+                manifest_json: UnsafePointer(storage), manifest_len: bytes.count))
+    }
+}
+
+/// A completion function + context that may be invoked from any thread, exactly once.
+struct CompletionTarget: @unchecked Sendable {
+    let function: tether_complete_fn
+    let context: UnsafeMutableRawPointer?
+
+    func complete(status: Int32, body: [UInt8]) {
+        body.withUnsafeBufferPointer { function(context, status, $0.baseAddress, $0.count) }
+    }
+}

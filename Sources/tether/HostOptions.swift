@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TetherCore
+
+/// Options every host-running subcommand shares.
+struct HostOptions: ParsableArguments {
+    @Option(name: .long, help: "JSON configuration file (also TETHER_CONFIG).")
+    var config: String?
+
+    @Option(name: .long, help: "Data directory for the database, keys and certificates (also TETHER_DATA_DIR).")
+    var dataDir: String?
+
+    @Option(name: .customLong("plugins"), help: "An extra plugin directory; repeatable (also TETHER_PLUGINS, ':'-separated).")
+    var pluginDirectories: [String] = []
+
+    @Flag(name: .long, help: "Do not load the plugins bundled next to the executable.")
+    var noBundledPlugins = false
+
+    @Option(name: .long, help: "Disable a plugin by id; repeatable (also TETHER_DISABLED_PLUGINS).")
+    var disable: [String] = []
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String?
+
+    /// Defaults ← config file ← environment ← command line.
+    func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TetherConfiguration {
+        var configuration = TetherConfiguration()
+        do {
+            if let file = config ?? environment["TETHER_CONFIG"] { try configuration.apply(file: file) }
+            try configuration.apply(environment: environment)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        if let dataDir { configuration.dataDirectory = dataDir }
+        if !pluginDirectories.isEmpty { configuration.pluginDirectories += pluginDirectories }
+        if noBundledPlugins { configuration.loadBundledPlugins = false }
+        configuration.disabledPlugins.formUnion(disable)
+        if let logLevel {
+            guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level '\(logLevel)'") }
+            configuration.logLevel = logLevel
+        }
+        return configuration
+    }
+
+    func makeLogger(_ configuration: TetherConfiguration) -> Logger {
+        var logger = Logger(label: "tether") { label in StreamLogHandler.standardError(label: label) }
+        logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        return logger
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import PluginHost
+import Testing
+import TetherJSON
+
+/// The Swift plugin bundled with the host, and the C example under examples/, loaded for real.
+@Suite struct BundledPluginTests {
+    @Test func diagnosticsPluginComputesASummaryThroughHostCommands() async throws {
+        let host = makePluginHost()
+        let records = host.loadAll(
+            from: [.bundled()], settings: PluginSettings(configs: ["io.tether.diagnostics": ["site": "lab-7"]]))
+        let record = try #require(records.first { $0.id == "io.tether.diagnostics" }, "bundled plugin not found in \(PluginSearchPath.executableDirectory)")
+        #expect(record.status == .loaded)
+        let summary = try await host.bus.run("diagnostics.summary")
+        #expect(summary["site"] == "lab-7")
+        let catalogue = host.bus.catalogue()
+        #expect(summary["commandCount"]?.intValue == catalogue.count)
+        #expect(summary["commandsByProvider"]?["host"]?.intValue == catalogue.filter { $0.provider == "host" }.count)
+        #expect(summary["pluginsByStatus"]?["loaded"]?.intValue == host.loadedPlugins().count)
+        await host.shutdown()
+    }
+
+    @Test func diagnosticsPluginRejectsBadConfiguration() async throws {
+        let host = makePluginHost()
+        let records = host.loadAll(
+            from: [.bundled()], settings: PluginSettings(configs: ["io.tether.diagnostics": ["site": 42]]))
+        let record = try #require(records.first { $0.id == "io.tether.diagnostics" })
+        #expect(record.status == .failed)
+        #expect(record.reason?.contains("create() failed") == true)
+    }
+
+    @Test func cExamplePluginBuildsWithMakeAndComputesTextStats() async throws {
+        let example = CPluginBuilder.repositoryRoot.appendingPathComponent("examples/c-text-stats").path
+        let out = try CPluginBuilder.temporaryDirectory()
+        try CPluginBuilder.run("/usr/bin/make", ["-s", "-B", "-C", example, "libtext_stats.so"])
+        try FileManager.default.copyItem(atPath: example + "/libtext_stats.so", toPath: out + "/libtext_stats.so")
+        let host = makePluginHost()
+        let record = host.load(path: out + "/libtext_stats.so")
+        #expect(record.status == .loaded)
+        let text = "two words\nand three more\n"
+        let stats = try await host.bus.run("example.text-stats", args: ["text": .string(text)])
+        #expect(stats["bytes"]?.intValue == text.utf8.count)
+        #expect(stats["lines"]?.intValue == 2)
+        #expect(stats["words"]?.intValue == 5)
+        #expect(stats["crc32"]?.intValue == Int(CRC32.checksum(Array(text.utf8))))
+        let bad = await #expect(throws: CommandError.self) { try await host.bus.run("example.text-stats", args: ["nope": 1]) }
+        #expect(bad?.code == .badRequest)
+        await host.shutdown()
+    }
+}
+
+/// Reference CRC-32 (IEEE) to check the C plugin's computation independently.
+enum CRC32 {
+    static func checksum(_ bytes: [UInt8]) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = (crc >> 1) ^ (crc & 1 == 1 ? 0xEDB8_8320 : 0) }
+        }
+        return ~crc
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Compiles C plugins with the system `cc` at test time (real `.so` files for real `dlopen`).
+enum CPluginBuilder {
+    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The frozen copy of the v1.0 header: test plugins are built against it, never the live one.
+    static let frozenHeaderDirectory = repositoryRoot.appendingPathComponent("Tests/Fixtures/abi-v1.0").path
+    static let testPluginSource = repositoryRoot.appendingPathComponent("Tests/Fixtures/c-plugins/test_plugin.c").path
+
+    /// A fresh temporary directory.
+    static func temporaryDirectory() throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tether-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url.path
+    }
+
+    /// Builds `test_plugin.c` with `defines` into `directory/name`.
+    @discardableResult
+    static func buildTestPlugin(into directory: String, name: String, defines: [String] = []) throws -> String {
+        let output = (directory as NSString).appendingPathComponent(name)
+        try run(
+            "/usr/bin/cc",
+            ["-std=c11", "-D_GNU_SOURCE", "-Wall", "-Werror", "-shared", "-fPIC", "-fvisibility=hidden",
+             "-I", frozenHeaderDirectory] + defines.map { "-D" + $0 } + [testPluginSource, "-o", output, "-lpthread"])
+        return output
+    }
+
+    /// Runs a command, throwing with its output when it fails.
+    static func run(_ executable: String, _ arguments: [String], directory: String? = nil) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw BuildFailure(output: String(decoding: output, as: UTF8.self))
+        }
+    }
+
+    struct BuildFailure: Error, CustomStringConvertible {
+        var output: String
+        var description: String { "build failed: \(output)" }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import TetherCore
+import TetherJSON
+
+@Suite struct ConfigurationTests {
+    private func writeConfig(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tether-\(UUID().uuidString).json").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func fileThenEnvironmentPrecedence() throws {
+        let path = try writeConfig(
+            #"{"dataDir":"/from/file","logLevel":"debug","pluginTimeoutSeconds":2.5,"plugins":{"a.b.c":{"enabled":false,"config":{"k":1}}}}"#)
+        var configuration = TetherConfiguration(dataDirectory: "/default")
+        try configuration.apply(file: path)
+        #expect(configuration.dataDirectory == "/from/file")
+        #expect(configuration.pluginTimeout == .milliseconds(2500))
+        #expect(configuration.disabledPlugins == ["a.b.c"])
+        #expect(configuration.pluginConfigs["a.b.c"]?["k"] == 1)
+        try configuration.apply(environment: [
+            "TETHER_DATA_DIR": "/from/env", "TETHER_PLUGINS": "/p1:/p2", "TETHER_DISABLED_PLUGINS": "x.y.z, q.r.s",
+        ])
+        #expect(configuration.dataDirectory == "/from/env")
+        #expect(configuration.pluginDirectories == ["/p1", "/p2"])
+        #expect(configuration.disabledPlugins == ["x.y.z", "q.r.s"])
+        #expect(configuration.logLevel == "debug")
+    }
+
+    @Test(arguments: [
+        (#"{"dataDir": 3}"#, "'dataDir' must be"),
+        (#"{"noSuchKey": true}"#, "unknown setting 'noSuchKey'"),
+        (#"{"pluginTimeoutSeconds": -1}"#, "'pluginTimeoutSeconds' must be"),
+        (#"{"logLevel": "loud"}"#, "'logLevel' must be"),
+        (#"{"plugins": {"a.b": {"config": 5}}}"#, "plugins.a.b.config must be an object"),
+        (#"[1, 2"#, "invalid JSON"),
+    ])
+    func badConfigFilesAreRefusedWithTheKey(text: String, expected: String) throws {
+        let path = try writeConfig(text)
+        var configuration = TetherConfiguration()
+        let error = #expect(throws: ConfigurationError.self) { try configuration.apply(file: path) }
+        #expect(error?.description.contains(expected) == true, "got: \(error?.description ?? "nil")")
+    }
+
+    @Test func badEnvironmentValueIsRefused() {
+        var configuration = TetherConfiguration()
+        let error = #expect(throws: ConfigurationError.self) {
+            try configuration.apply(environment: ["TETHER_PLUGIN_TIMEOUT": "soon"])
+        }
+        #expect(error?.description.contains("TETHER_PLUGIN_TIMEOUT") == true)
+    }
+}
