@@ -101,5 +101,15 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "TetherCore", "CTetherABI"]),
         .testTarget(name: "TetherCoreTests", dependencies: ["TetherCore", "PluginHost"]),
+        .testTarget(name: "CIRATests", dependencies: [
+            "CIRA", "AMTSimulator", "APF", "TetherTLS",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .testTarget(name: "AMTSimulatorTests", dependencies: [
+            "AMTSimulator", "WSMan",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+        ]),
     ] + plugins.map(\.1)
 )

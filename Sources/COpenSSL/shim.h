@@ -40,4 +40,20 @@ static inline int tether_EVP_CTRL_GCM_GET_TAG(void) { return EVP_CTRL_GCM_GET_TA
 static inline int tether_EVP_CTRL_GCM_SET_TAG(void) { return EVP_CTRL_GCM_SET_TAG; }
 static inline int tether_EVP_CTRL_GCM_SET_IVLEN(void) { return EVP_CTRL_GCM_SET_IVLEN; }
 
+/* TetherTLS: chain certificates, option bits and memory-BIO capacity. */
+static inline long tether_SSL_CTX_add1_chain_cert(SSL_CTX *ctx, X509 *x509) {
+    return SSL_CTX_add1_chain_cert(ctx, x509);
+}
+static inline long tether_SSL_OP_NO_COMPRESSION(void) { return (long)SSL_OP_NO_COMPRESSION; }
+static inline long tether_SSL_OP_NO_RENEGOTIATION(void) { return (long)SSL_OP_NO_RENEGOTIATION; }
+static inline long tether_SSL_OP_CIPHER_SERVER_PREFERENCE(void) { return (long)SSL_OP_CIPHER_SERVER_PREFERENCE; }
+static inline int tether_SSL_get_ex_new_index(void) { return SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL); }
+/* Allocated size of a read-write memory BIO's buffer (not the pending bytes). */
+static inline size_t tether_BIO_mem_capacity(BIO *bio) {
+    BUF_MEM *mem = NULL;
+    BIO_get_mem_ptr(bio, &mem);
+    return mem != NULL ? mem->max : 0;
+}
+static inline void tether_OPENSSL_free(void *ptr) { OPENSSL_free(ptr); }
+
 #endif

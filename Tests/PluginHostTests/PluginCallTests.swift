@@ -19,7 +19,8 @@ import TetherJSON
         let started = ContinuousClock.now
         let error = await #expect(throws: CommandError.self) { try await host.bus.run("test.never") }
         #expect(error?.code == .timeout)
-        #expect(ContinuousClock.now - started < .seconds(3))
+        // The deadline, not a hang, ended the call (no upper bound: timing asserts flake on a loaded CI box).
+        #expect(ContinuousClock.now - started >= .milliseconds(200))
         // The host still serves other requests afterwards.
         #expect(try await host.bus.run("test.echo", args: ["n": 2])["args"]?["n"] == 2)
         await host.shutdown()

@@ -1,0 +1,350 @@
+import APF
+import Logging
+import NIOCore
+
+/// Drives one CIRA connection: decodes APF from the decrypted stream, runs the state machine,
+/// performs its actions (writes, authentication, session registration, timers). Event-loop
+/// confined; other threads reach it through `CIRAConnectionReference`.
+final class CIRAConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let server: CIRAServerContext
+    private var machine: CIRAConnectionStateMachine
+    private var decoder = APFDecoder()
+    private var context: ChannelHandlerContext?
+    private var logger: Logger
+    private var remoteAddress = "unknown"
+    private var session: CIRADeviceSession?
+    private var streams: [UInt32: CIRAChannelStream] = [:]
+    private var pendingOpens: [UInt32: (promise: EventLoopPromise<CIRAChannelStream>, timer: Scheduled<Void>)] = [:]
+    private var pendingWrites: [UInt32: [(target: UInt64, promise: EventLoopPromise<Void>)]] = [:]
+    private var writtenTotals: [UInt32: UInt64] = [:]
+    private var handshakeTimer: Scheduled<Void>?
+    private var keepAliveOptionsTimer: Scheduled<Void>?
+    private var admitted = false
+    private var firstRead = true
+    private var closed = false
+
+    init(server: CIRAServerContext) {
+        self.server = server
+        self.machine = CIRAConnectionStateMachine(settings: server.settings)
+        self.logger = server.logger
+    }
+
+    // MARK: - Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        remoteAddress = context.channel.remoteAddress?.ipAddress ?? "unknown"
+        logger[metadataKey: "remote"] = "\(remoteAddress)"
+        server.metrics.increment("connections_accepted")
+        guard server.admission.beginHandshake(from: remoteAddress) else {
+            logger.warning("refusing connection: too many handshakes in progress from this address")
+            server.metrics.increment("handshakes_failed")
+            closed = true
+            context.close(promise: nil)
+            return
+        }
+        admitted = true
+        handshakeTimer = context.eventLoop.scheduleTask(in: timeAmount(server.settings.handshakeTimeout)) { [self] in
+            if session == nil { closeConnection(reason: "handshake not completed within \(server.settings.handshakeTimeout)") }
+        }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closed else { return }
+        var buffer = unwrapInboundIn(data)
+        if firstRead {
+            firstRead = false
+            if let head = buffer.getString(at: buffer.readerIndex, length: min(4, buffer.readableBytes)),
+                head.hasPrefix("GET ") || head.hasPrefix("HEAD")
+            {
+                answerHTTPProbe(context: context)
+                return
+            }
+        }
+        if let bytes = buffer.readBytes(length: buffer.readableBytes) {
+            decoder.append(bytes)
+        }
+        var actions: [CIRAConnectionStateMachine.Action] = []
+        do {
+            while !closed, let message = try decoder.next() {
+                actions = machine.receive(message)
+                perform(actions)
+            }
+        } catch {
+            server.metrics.increment("protocol_errors")
+            perform(machine.closeRequested("malformed APF: \(error.message)", disconnect: .protocolError))
+        }
+        context.flush()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            server.metrics.increment("idle_closes")
+            closeConnection(reason: "no traffic for \(server.settings.idleTimeout) (idle timeout)")
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.info("connection error: \(error)", metadata: guidMetadata)
+        closeConnection(reason: "transport error")
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closed = true
+        perform(machine.transportClosed())
+        handshakeTimer?.cancel()
+        keepAliveOptionsTimer?.cancel()
+        for (_, pending) in pendingOpens {
+            pending.timer.cancel()
+            pending.promise.fail(CIRAChannelError.closed)
+        }
+        pendingOpens.removeAll()
+        if admitted, session == nil {
+            server.admission.endHandshake(from: remoteAddress)
+            server.metrics.increment("handshakes_failed")
+        }
+        admitted = false
+        if let session {
+            session.noteClosed()
+            if server.registry.unregister(session) {
+                server.observer?.sessionDisconnected(session, reason: "connection closed")
+                logger.info("device disconnected", metadata: guidMetadata)
+            }
+        }
+        context.fireChannelInactive()
+    }
+
+    private var guidMetadata: Logger.Metadata {
+        machine.guid.map { ["guid": "\($0)"] } ?? [:]
+    }
+
+    // MARK: - Actions
+
+    private func perform(_ actions: [CIRAConnectionStateMachine.Action]) {
+        for action in actions {
+            perform(action)
+        }
+    }
+
+    private func perform(_ action: CIRAConnectionStateMachine.Action) {
+        switch action {
+        case .send(let message):
+            send(message)
+        case .authenticate(let guid, let username, let password):
+            authenticate(guid: guid, username: username, password: password)
+        case .sessionEstablished(let guid):
+            establishSession(guid: guid)
+        case .portForwarded, .portCancelled:
+            session?.notePorts(machine.forwardedPorts)
+            keepAliveOptionsTimer?.cancel()
+        case .scheduleKeepAliveOptions:
+            keepAliveOptionsTimer?.cancel()
+            keepAliveOptionsTimer = context?.eventLoop.scheduleTask(in: timeAmount(server.settings.keepAliveOptionsQuietPeriod)) {
+                [self] in
+                perform(machine.keepAliveOptionsDue())
+                context?.flush()
+            }
+        case .seen:
+            if let session {
+                session.noteSeen()
+                server.observer?.sessionSeen(session)
+            }
+        case .channelOpened(let localID):
+            guard let pending = pendingOpens.removeValue(forKey: localID), let context else { return }
+            pending.timer.cancel()
+            let stream = CIRAChannelStream(
+                port: 0, localID: localID, connection: CIRAConnectionReference(handler: self, eventLoop: context.eventLoop))
+            streams[localID] = stream
+            server.metrics.increment("channels_opened")
+            pending.promise.succeed(stream)
+        case .channelOpenFailed(let localID, let reason):
+            server.metrics.increment("channel_open_failures")
+            if let pending = pendingOpens.removeValue(forKey: localID) {
+                pending.timer.cancel()
+                pending.promise.fail(CIRAChannelError.openRefused(reason))
+            }
+        case .channelData(let localID, let bytes):
+            streams[localID]?.deliver(bytes)
+        case .channelClosed(let localID):
+            streams.removeValue(forKey: localID)?.finish()
+            if let pending = pendingOpens.removeValue(forKey: localID) {
+                pending.timer.cancel()
+                pending.promise.fail(CIRAChannelError.closed)
+            }
+            for write in pendingWrites.removeValue(forKey: localID) ?? [] {
+                write.promise.fail(CIRAChannelError.closed)
+            }
+            writtenTotals[localID] = nil
+        case .channelFlushed(let localID, let total):
+            guard var writes = pendingWrites[localID] else { return }
+            while let first = writes.first, first.target <= total {
+                writes.removeFirst()
+                first.promise.succeed()
+            }
+            pendingWrites[localID] = writes.isEmpty ? nil : writes
+        case .close(let reason, let disconnect):
+            if let disconnect { send(.disconnect(reason: disconnect)) }
+            finishClosing(reason: reason)
+        }
+    }
+
+    private func send(_ message: APFMessage) {
+        guard let context, !closed else { return }
+        var bytes: [UInt8] = []
+        message.encode(into: &bytes)
+        context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
+    }
+
+    private func finishClosing(reason: String) {
+        guard let context, !closed else { return }
+        closed = true
+        if session == nil { logger.warning("closing connection: \(reason)", metadata: guidMetadata) }
+        else { logger.info("closing connection: \(reason)", metadata: guidMetadata) }
+        context.flush()
+        context.close(promise: nil)
+    }
+
+    private func authenticate(guid: String, username: String, password: String) {
+        guard let context else { return }
+        let keys = [remoteAddress, guid]
+        if server.admission.isBlocked(keys) {
+            server.metrics.increment("auth_failures")
+            perform(machine.authenticationFailed("too many failed attempts from \(remoteAddress) or for \(guid); try later"))
+            return
+        }
+        let request = CIRAAuthRequest(guid: guid, username: username, password: password, remoteAddress: remoteAddress)
+        let authenticator = server.authenticator
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        Task {
+            let decision = await authenticator.authenticate(request)
+            eventLoop.execute { bound.value.authenticationDecided(decision, keys: keys) }
+        }
+    }
+
+    private func authenticationDecided(_ decision: CIRAAuthDecision, keys: [String]) {
+        guard !closed else { return }
+        switch decision {
+        case .accept:
+            perform(machine.authenticationSucceeded())
+        case .reject(let reason):
+            server.admission.recordFailure(keys)
+            server.metrics.increment("auth_failures")
+            perform(machine.authenticationFailed(reason))
+        }
+        context?.flush()
+    }
+
+    private func establishSession(guid: String) {
+        guard let context else { return }
+        handshakeTimer?.cancel()
+        if admitted {
+            server.admission.endHandshake(from: remoteAddress)
+            admitted = false
+        }
+        let session = CIRADeviceSession(
+            guid: guid, username: machine.username ?? "", remoteAddress: remoteAddress,
+            connection: CIRAConnectionReference(handler: self, eventLoop: context.eventLoop))
+        self.session = session
+        server.metrics.increment("handshakes_completed")
+        if let previous = server.registry.register(session) {
+            server.metrics.increment("replaced_sessions")
+            previous.noteClosed()
+            server.observer?.sessionDisconnected(previous, reason: "replaced by a new connection")
+            previous.disconnect(reason: "replaced by a new connection from \(remoteAddress)")
+        }
+        logger.info("device connected", metadata: guidMetadata)
+        server.observer?.sessionConnected(session)
+    }
+
+    private func answerHTTPProbe(context: ChannelHandlerContext) {
+        let body = "<html><body>Tether CIRA server. Intel AMT devices connect here using CIRA.</body></html>"
+        let response =
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+        logger.info("answered an HTTP probe on the CIRA port")
+        closed = true
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: response)), promise: nil)
+        context.close(promise: nil)
+    }
+
+    // MARK: - Host operations (called on the event loop through CIRAConnectionReference)
+
+    func openChannel(port: UInt32, promise: EventLoopPromise<CIRAChannelStream>) {
+        guard !closed, let context else { return promise.fail(CIRAChannelError.closed) }
+        switch machine.openChannel(port: port) {
+        case .failure(let refusal):
+            promise.fail(Self.channelError(refusal))
+        case .success(let opened):
+            let localID = opened.localID
+            let timer = context.eventLoop.scheduleTask(in: timeAmount(server.settings.channelOpenTimeout)) { [self] in
+                guard let pending = pendingOpens.removeValue(forKey: localID) else { return }
+                perform(machine.closeChannel(localID))
+                context.flush()
+                pending.promise.fail(CIRAChannelError.openTimedOut)
+            }
+            pendingOpens[localID] = (promise, timer)
+            perform(opened.actions)
+            context.flush()
+        }
+    }
+
+    func writeChannel(_ localID: UInt32, bytes: [UInt8], promise: EventLoopPromise<Void>) {
+        guard !closed, let context else { return promise.fail(CIRAChannelError.closed) }
+        guard !bytes.isEmpty else { return promise.succeed() }
+        let target = (writtenTotals[localID] ?? 0) + UInt64(bytes.count)
+        switch machine.write(bytes, to: localID) {
+        case .failure:
+            promise.fail(CIRAChannelError.closed)
+        case .success(let actions):
+            writtenTotals[localID] = target
+            pendingWrites[localID, default: []].append((target, promise))
+            perform(actions)
+            context.flush()
+        }
+    }
+
+    func channelConsumed(_ localID: UInt32, count: Int) {
+        guard !closed else { return }
+        perform(machine.consumed(count, on: localID))
+        context?.flush()
+    }
+
+    func closeChannel(_ localID: UInt32) {
+        guard !closed else { return }
+        streams.removeValue(forKey: localID)?.finish()
+        for write in pendingWrites.removeValue(forKey: localID) ?? [] {
+            write.promise.fail(CIRAChannelError.closed)
+        }
+        perform(machine.closeChannel(localID))
+        context?.flush()
+    }
+
+    func closeConnection(reason: String) {
+        guard !closed else { return }
+        perform(machine.closeRequested(reason))
+    }
+
+    private static func channelError(_ refusal: CIRAConnectionStateMachine.ChannelRefusal) -> CIRAChannelError {
+        switch refusal {
+        case .notReady: .connectionNotReady
+        case .portNotForwarded(let port): .portNotForwarded(port)
+        case .tooManyChannels(let limit): .tooManyChannels(limit)
+        case .unknownChannel: .closed
+        }
+    }
+}
+
+/// NIO's `TimeAmount` for a Swift `Duration`.
+func timeAmount(_ duration: Duration) -> TimeAmount {
+    let (seconds, attoseconds) = duration.components
+    return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+}

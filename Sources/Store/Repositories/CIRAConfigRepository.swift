@@ -1,0 +1,144 @@
+import Foundation
+import GRDB
+
+/// CRUD for CIRA configs. Names are unique per tenant and case-insensitive; lookups in any case
+/// return the stored spelling. All methods are async, thread-safe, and run in one transaction each.
+public struct CIRAConfigRepository: Sendable {
+    static let passwordContext = "cira_configs.password"
+    let database: Database
+    let sealer: SecretSealer
+
+    public init(database: Database, sealer: SecretSealer) {
+        self.database = database
+        self.sealer = sealer
+    }
+
+    /// Inserts a config (version becomes 1). `password` is an optional static MPS password, sealed.
+    /// - Throws: `StoreError.duplicate` if the name exists (any case) for the tenant.
+    @discardableResult
+    public func create(_ config: CIRAConfig, password: Secret? = nil) async throws -> CIRAConfig {
+        let sealed = try SQLSupport.sealOptional(password, context: Self.passwordContext, sealer: sealer)
+        return try await database.write { db in
+            do {
+                try db.execute(
+                    sql: """
+                        INSERT INTO cira_configs (tenant_id, config_name, mps_server_address, server_address_format,
+                            mps_port, username, password, common_name, auth_method, mps_root_certificate,
+                            proxy_details, version)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                        """,
+                    arguments: [
+                        config.tenantId, config.configName, config.mpsServerAddress,
+                        config.serverAddressFormat.rawValue, config.mpsPort, config.username, sealed,
+                        config.commonName, config.authMethod.rawValue, config.mpsRootCertificate,
+                        config.proxyDetails,
+                    ])
+            } catch where SQLSupport.isUniqueViolation(error) {
+                throw StoreError.duplicate(.ciraConfig, name: config.configName)
+            }
+            return try Self.fetch(db, name: config.configName, tenantId: config.tenantId)
+        }
+    }
+
+    /// Returns the config. - Throws: `StoreError.notFound`.
+    public func get(configName: String, tenantId: String = "") async throws -> CIRAConfig {
+        try await database.read { db in try Self.fetch(db, name: configName, tenantId: tenantId) }
+    }
+
+    /// Lists the tenant's configs ordered by name (case-insensitive).
+    public func list(tenantId: String = "", page: PageRequest = PageRequest()) async throws -> Page<CIRAConfig> {
+        let page = try page.validated()
+        return try await database.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cira_configs WHERE tenant_id = ?", arguments: [tenantId]) ?? 0
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM cira_configs WHERE tenant_id = ? ORDER BY config_name LIMIT ? OFFSET ?",
+                arguments: [tenantId, page.top, page.skip])
+            return Page(items: try rows.map(Self.decode), totalCount: total)
+        }
+    }
+
+    /// Replaces every field of the config named `config.configName` if `config.version` matches the
+    /// stored version; the version then increments.
+    /// - Throws: `StoreError.notFound`, `StoreError.conflict` (stale version).
+    @discardableResult
+    public func update(_ config: CIRAConfig, password: SecretChange = .keep) async throws -> CIRAConfig {
+        var assignments = [
+            "mps_server_address = ?", "server_address_format = ?", "mps_port = ?", "username = ?",
+            "common_name = ?", "auth_method = ?", "mps_root_certificate = ?", "proxy_details = ?",
+        ]
+        var arguments: StatementArguments = [
+            config.mpsServerAddress, config.serverAddressFormat.rawValue, config.mpsPort, config.username,
+            config.commonName, config.authMethod.rawValue, config.mpsRootCertificate, config.proxyDetails,
+        ]
+        try SQLSupport.appendSecret(
+            password, column: "password", context: Self.passwordContext, sealer: sealer,
+            assignments: &assignments, arguments: &arguments)
+        arguments += [config.tenantId, config.configName, config.version]
+        let sql = "UPDATE cira_configs SET \(assignments.joined(separator: ", ")), version = version + 1 "
+            + "WHERE tenant_id = ? AND config_name = ? AND version = ?"
+        return try await database.write { [arguments] db in
+            try db.execute(sql: sql, arguments: arguments)
+            let current = try Self.fetch(db, name: config.configName, tenantId: config.tenantId)
+            if db.changesCount == 0 || current.version != config.version + 1 {
+                throw StoreError.conflict(.ciraConfig, name: current.configName, currentVersion: current.version)
+            }
+            return current
+        }
+    }
+
+    /// Deletes the config.
+    /// - Throws: `StoreError.notFound`; `StoreError.inUse` while a profile references it.
+    public func delete(configName: String, tenantId: String = "") async throws {
+        try await database.write { db in
+            let current = try Self.fetch(db, name: configName, tenantId: tenantId)
+            let profile = try String.fetchOne(
+                db, sql: "SELECT profile_name FROM profiles WHERE tenant_id = ? AND cira_config_name = ? LIMIT 1",
+                arguments: [tenantId, configName])
+            if let profile {
+                throw StoreError.inUse(.ciraConfig, name: current.configName, referencedBy: "AMT profile \(profile)")
+            }
+            try db.execute(
+                sql: "DELETE FROM cira_configs WHERE tenant_id = ? AND config_name = ?",
+                arguments: [tenantId, configName])
+        }
+    }
+
+    /// The static MPS password, or nil if none is stored. For the host's internal use only.
+    /// - Throws: `StoreError.notFound`; `SecretError.tampered` if the sealed value was modified.
+    public func password(configName: String, tenantId: String = "") async throws -> Secret? {
+        let sealed = try await database.read { db -> Data?? in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT password FROM cira_configs WHERE tenant_id = ? AND config_name = ?",
+                arguments: [tenantId, configName])
+            else { return .none }
+            return .some(row["password"] as Data?)
+        }
+        guard let sealed else { throw StoreError.notFound(.ciraConfig, name: configName) }
+        return try SQLSupport.unsealOptional(sealed, context: Self.passwordContext, sealer: sealer)
+    }
+
+    static func fetch(_ db: GRDB.Database, name: String, tenantId: String) throws -> CIRAConfig {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT * FROM cira_configs WHERE tenant_id = ? AND config_name = ?",
+            arguments: [tenantId, name])
+        else { throw StoreError.notFound(.ciraConfig, name: name) }
+        return try decode(row)
+    }
+
+    static func decode(_ row: Row) throws -> CIRAConfig {
+        let name: String = row["config_name"]
+        guard let format = ServerAddressFormat(rawValue: row["server_address_format"]) else {
+            throw StoreError.corruptRecord(.ciraConfig, name: name, detail: "unknown server address format")
+        }
+        guard let auth = CIRAAuthMethod(rawValue: row["auth_method"]) else {
+            throw StoreError.corruptRecord(.ciraConfig, name: name, detail: "unknown auth method")
+        }
+        var config = CIRAConfig(
+            configName: name, mpsServerAddress: row["mps_server_address"], serverAddressFormat: format,
+            mpsPort: row["mps_port"], username: row["username"], commonName: row["common_name"],
+            authMethod: auth, mpsRootCertificate: row["mps_root_certificate"],
+            proxyDetails: row["proxy_details"], tenantId: row["tenant_id"], version: row["version"])
+        config.hasStaticPassword = (row["password"] as Data?) != nil
+        return config
+    }
+}

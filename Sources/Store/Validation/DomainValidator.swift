@@ -1,0 +1,150 @@
+import Foundation
+
+/// Validates domain input with RPS's rules and messages (rps.md §4.3, §4.4), opening the PFX with
+/// OpenSSL. Differences from RPS, chosen deliberately:
+/// - a PFX without a private key gets its own message on `provisioningCert` (RPS reports it as a
+///   decryption failure);
+/// - each call parses its own PFX (RPS keeps the previous request's PFX in a module variable);
+/// - on update the certificate is optional; when one is sent its password must be sent too.
+public struct DomainValidator: Sendable {
+    public static let maximumPasswordLength = 64
+
+    public init() {}
+
+    /// Validates a create (POST) body. `now` decides what "expired" means.
+    public func validateCreate(_ draft: DomainDraft, now: Date = Date()) -> DomainValidationResult {
+        var errors: [FieldError] = []
+        validateName(draft.profileName, patternMessage: "AMT Domain profile name accepts letters, numbers, special characters and no spaces", into: &errors)
+
+        var info: ProvisioningCertificateInfo?
+        var pfxError: PKCS12Error?
+        if let password = nonEmpty(draft.provisioningCertPassword) {
+            if password.count > Self.maximumPasswordLength {
+                errors.append(FieldError(field: "provisioningCertPassword", message: "Password should not exceed 64 characters in length"))
+            }
+            (info, pfxError) = open(draft.provisioningCert, password: password)
+            if pfxError == .cannotDecrypt || pfxError == .notBase64 {
+                errors.append(FieldError(field: "provisioningCertPassword", message: PKCS12Error.cannotDecrypt.message))
+            }
+        } else {
+            errors.append(FieldError(field: "provisioningCertPassword", message: "Provisioning Cert Password is required"))
+        }
+
+        if let suffix = nonEmpty(draft.domainSuffix) {
+            checkSuffix(suffix, info: info, into: &errors)
+        } else {
+            errors.append(FieldError(field: "domainSuffix", message: "Domain suffix name is required"))
+        }
+
+        if nonEmpty(draft.provisioningCert) == nil {
+            errors.append(FieldError(field: "provisioningCert", message: "Provisioning certificate is required"))
+        } else {
+            checkCertificate(info: info, pfxError: pfxError, now: now, into: &errors)
+        }
+
+        if let format = nonEmpty(draft.provisioningCertStorageFormat) {
+            if CertificateStorageFormat(rawValue: format) == nil {
+                errors.append(FieldError(field: "provisioningCertStorageFormat", message: "Provisioning Cert Storage Format should be either 'raw' or 'string'"))
+            }
+        } else {
+            errors.append(FieldError(field: "provisioningCertStorageFormat", message: "Provisioning Cert Storage Format is required"))
+            errors.append(FieldError(field: "provisioningCertStorageFormat", message: "Provisioning Cert Storage Format should be either 'raw' or 'string'"))
+        }
+        return DomainValidationResult(errors: errors, certificate: info)
+    }
+
+    /// Validates an update (PATCH) body: `profileName` required; other fields checked when present.
+    public func validateUpdate(_ draft: DomainDraft, now: Date = Date()) -> DomainValidationResult {
+        var errors: [FieldError] = []
+        validateName(draft.profileName, patternMessage: "AMT Domain name accepts letters, numbers, special characters and no spaces", into: &errors)
+        if let password = draft.provisioningCertPassword, password.count > Self.maximumPasswordLength {
+            errors.append(FieldError(field: "provisioningCertPassword", message: "Password should not exceed 64 characters in length"))
+        }
+        var info: ProvisioningCertificateInfo?
+        if let cert = nonEmpty(draft.provisioningCert) {
+            if let password = nonEmpty(draft.provisioningCertPassword) {
+                let (opened, pfxError) = open(cert, password: password)
+                info = opened
+                if pfxError == .cannotDecrypt || pfxError == .notBase64 {
+                    errors.append(FieldError(field: "provisioningCertPassword", message: PKCS12Error.cannotDecrypt.message))
+                }
+                checkCertificate(info: info, pfxError: pfxError, now: now, into: &errors)
+            } else {
+                errors.append(FieldError(field: "provisioningCertPassword", message: "Provisioning Cert Password is required"))
+            }
+        }
+        if let suffix = draft.domainSuffix {
+            if suffix.isEmpty {
+                errors.append(FieldError(field: "domainSuffix", message: "Domain suffix name is required"))
+            } else {
+                checkSuffix(suffix, info: info, into: &errors)
+            }
+        }
+        if let format = draft.provisioningCertStorageFormat, CertificateStorageFormat(rawValue: format) == nil {
+            errors.append(FieldError(field: "provisioningCertStorageFormat", message: "Provisioning Cert Storage Format is either \"raw\" or \"string\""))
+        }
+        return DomainValidationResult(errors: errors, certificate: info)
+    }
+
+    /// True if the last two DNS labels of `commonName` and `suffix` are equal (case-insensitive),
+    /// RPS's test for "this certificate belongs to this domain".
+    public static func commonName(_ commonName: String, matchesSuffix suffix: String) -> Bool {
+        func lastTwo(_ text: String) -> [Substring] {
+            Array(text.lowercased().split(separator: ".", omittingEmptySubsequences: false).suffix(2))
+        }
+        let a = lastTwo(commonName)
+        return a.count == 2 && a == lastTwo(suffix)
+    }
+
+    // MARK: - Rules
+
+    private func validateName(_ name: String?, patternMessage: String, into errors: inout [FieldError]) {
+        guard let name = nonEmpty(name) else {
+            errors.append(FieldError(field: "profileName", message: "AMT Domain profile name is required"))
+            errors.append(FieldError(field: "profileName", message: patternMessage))
+            return
+        }
+        if !NameRules.hasValidCharacters(name, specials: NameRules.profileNameSpecials) {
+            errors.append(FieldError(field: "profileName", message: patternMessage))
+        }
+        if name.count > NameRules.maximumLength {
+            errors.append(FieldError(field: "profileName", message: "AMT Domain profile name should not exceed \(NameRules.maximumLength) characters"))
+        }
+    }
+
+    private func open(_ cert: String?, password: String) -> (ProvisioningCertificateInfo?, PKCS12Error?) {
+        guard let cert = nonEmpty(cert) else { return (nil, .cannotDecrypt) }
+        do {
+            return (try PKCS12Inspector.inspect(base64: cert, password: password), nil)
+        } catch {
+            return (nil, error)
+        }
+    }
+
+    private func checkSuffix(_ suffix: String, info: ProvisioningCertificateInfo?, into errors: inout [FieldError]) {
+        guard let info else { return }  // nothing to compare with; the PFX error is reported elsewhere
+        guard let commonName = info.leafCommonName, Self.commonName(commonName, matchesSuffix: suffix) else {
+            errors.append(FieldError(field: "domainSuffix", message: "FQDN not associated with provisioning certificate"))
+            return
+        }
+    }
+
+    private func checkCertificate(
+        info: ProvisioningCertificateInfo?, pfxError: PKCS12Error?, now: Date, into errors: inout [FieldError]
+    ) {
+        switch pfxError {
+        case .noPrivateKey?, .noCertificate?, .unreadableValidity?:
+            errors.append(FieldError(field: "provisioningCert", message: pfxError!.message))
+        case .cannotDecrypt?, .notBase64?, nil:
+            break
+        }
+        if let info, info.expirationDate <= now {
+            errors.append(FieldError(field: "provisioningCert", message: "Uploaded certificate has expired"))
+        }
+    }
+
+    private func nonEmpty(_ text: String?) -> String? {
+        guard let text, !text.isEmpty else { return nil }
+        return text
+    }
+}

@@ -1,0 +1,86 @@
+/// Why a Digest header could not be used.
+public enum DigestError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The header does not use the `Digest` scheme.
+    case notDigest(String)
+    /// The header's parameter list is malformed (e.g. an unterminated quoted string).
+    case malformed(String)
+    /// A required parameter is missing.
+    case missingParameter(String)
+    /// An `algorithm` other than MD5.
+    case unsupportedAlgorithm(String)
+
+    public var description: String {
+        switch self {
+        case .notDigest(let header): return "not a Digest authentication header: \(header)"
+        case .malformed(let reason): return "malformed Digest header: \(reason)"
+        case .missingParameter(let name): return "Digest header lacks the '\(name)' parameter"
+        case .unsupportedAlgorithm(let name): return "unsupported Digest algorithm '\(name)' (only MD5)"
+        }
+    }
+}
+
+/// Parses `Digest k=v, k="v", …` parameter lists (shared by challenge and authorization).
+enum DigestParameters {
+    /// Strips the `Digest` scheme and returns the parameters (names lower-cased) in order.
+    static func parse(header: String) throws -> [(name: String, value: String)] {
+        let trimmed = header.trimmingOWS()
+        guard trimmed.count >= 6, trimmed.prefix(6).lowercased() == "digest" else { throw DigestError.notDigest(header) }
+        let rest = trimmed.dropFirst(6)
+        guard rest.isEmpty || rest.first == " " || rest.first == "\t" else { throw DigestError.notDigest(header) }
+        guard rest.utf8.count <= 8192 else { throw DigestError.malformed("header longer than 8192 bytes") }
+        return try parse(list: Substring(rest))
+    }
+
+    static func parse(list: Substring) throws -> [(name: String, value: String)] {
+        var result: [(String, String)] = []
+        var chars = Array(list)
+        chars.append(",")
+        var i = 0
+        func skipSpace() { while i < chars.count, chars[i] == " " || chars[i] == "\t" { i += 1 } }
+        while i < chars.count {
+            skipSpace()
+            if i < chars.count, chars[i] == "," { i += 1; continue }  // empty / rogue commas
+            guard i < chars.count else { break }
+            var name = ""
+            while i < chars.count, chars[i] != "=", chars[i] != ",", chars[i] != " ", chars[i] != "\t" {
+                name.append(chars[i]); i += 1
+            }
+            skipSpace()
+            guard i < chars.count, chars[i] == "=" else { throw DigestError.malformed("parameter '\(name)' has no value") }
+            i += 1
+            skipSpace()
+            var value = ""
+            if i < chars.count, chars[i] == "\"" {
+                i += 1
+                var closed = false
+                while i < chars.count {
+                    let c = chars[i]
+                    if c == "\\", i + 1 < chars.count - 1 { value.append(chars[i + 1]); i += 2; continue }
+                    if c == "\"" { closed = true; i += 1; break }
+                    value.append(c); i += 1
+                }
+                guard closed, i < chars.count else { throw DigestError.malformed("unterminated quoted value for '\(name)'") }
+                skipSpace()
+                guard chars[i] == "," else { throw DigestError.malformed("garbage after the value of '\(name)'") }
+            } else {
+                while i < chars.count, chars[i] != "," { value.append(chars[i]); i += 1 }
+                value = value.trimmingOWS()
+            }
+            guard !name.isEmpty else { throw DigestError.malformed("empty parameter name") }
+            result.append((name.lowercased(), value))
+            guard result.count <= 32 else { throw DigestError.malformed("too many parameters") }
+        }
+        return result
+    }
+
+    /// `"value"` with `\` and `"` escaped.
+    static func quote(_ value: String) -> String {
+        var out = "\""
+        for c in value {
+            if c == "\\" || c == "\"" { out.append("\\") }
+            out.append(c)
+        }
+        out.append("\"")
+        return out
+    }
+}

@@ -1,0 +1,292 @@
+/// The incremental HTTP/1.1 framing state machine shared by the request and response parsers.
+/// Input may arrive split at any byte; complete messages are produced one at a time and any
+/// following bytes (pipelined/keep-alive messages) stay buffered.
+struct HTTPFramer: Sendable {
+    enum Kind: Sendable { case request, response }
+
+    struct Message: Sendable {
+        var startLine: [String]
+        var headers: HTTPHeaders
+        var body: [UInt8]
+    }
+
+    private enum State: Sendable {
+        case head
+        case fixed(remaining: Int)
+        case chunkSize
+        case chunkData(remaining: Int)
+        case chunkDataEnd
+        case trailers(bytes: Int)
+        case untilClose
+    }
+
+    let kind: Kind
+    let limits: HTTPParserLimits
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var scanFrom = 0
+    private var state: State = .head
+    private var startLine: [String] = []
+    private var headers = HTTPHeaders()
+    private var body: [UInt8] = []
+    private var failure: HTTPParseError?
+
+    init(kind: Kind, limits: HTTPParserLimits) {
+        self.kind = kind
+        self.limits = limits
+    }
+
+    var bufferedByteCount: Int { buffer.count - start }
+
+    /// True when no partial message is buffered.
+    var isIdle: Bool {
+        if case .head = state { return bufferedByteCount == 0 }
+        return false
+    }
+
+    mutating func append<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+        if start > 0 && start >= buffer.count / 2 {
+            buffer.removeFirst(start)
+            scanFrom -= start
+            start = 0
+        }
+        buffer.append(contentsOf: bytes)
+    }
+
+    mutating func next() throws -> Message? {
+        if let failure { throw failure }
+        do {
+            return try step()
+        } catch let error as HTTPParseError {
+            failure = error
+            throw error
+        }
+    }
+
+    /// Called when the peer closed the connection.
+    mutating func finish() throws -> Message? {
+        if let failure { throw failure }
+        if let message = try next() { return message }
+        switch state {
+        case .untilClose:
+            state = .head
+            return completed()
+        case .head where bufferedByteCount == 0:
+            return nil
+        default:
+            failure = .truncated
+            throw HTTPParseError.truncated
+        }
+    }
+
+    private mutating func step() throws -> Message? {
+        while true {
+            switch state {
+            case .head:
+                guard try parseHead() else { return nil }
+                if case .head = state { return completed() }  // no body
+            case .fixed(let remaining):
+                let n = min(remaining, bufferedByteCount)
+                body.append(contentsOf: buffer[start..<(start + n)])
+                start += n
+                if n == remaining {
+                    state = .head
+                    return completed()
+                }
+                state = .fixed(remaining: remaining - n)
+                return nil
+            case .chunkSize:
+                guard let lineEnd = findCRLF(from: start) else {
+                    if bufferedByteCount > 1024 { throw HTTPParseError.malformedChunkSize("line longer than 1024 bytes") }
+                    return nil
+                }
+                let line = String(decoding: buffer[start..<lineEnd], as: UTF8.self)
+                start = lineEnd + 2
+                let size = try parseChunkSize(line)
+                state = size == 0 ? .trailers(bytes: 0) : .chunkData(remaining: size)
+            case .chunkData(let remaining):
+                let n = min(remaining, bufferedByteCount)
+                body.append(contentsOf: buffer[start..<(start + n)])
+                start += n
+                if n < remaining {
+                    state = .chunkData(remaining: remaining - n)
+                    return nil
+                }
+                state = .chunkDataEnd
+            case .chunkDataEnd:
+                if bufferedByteCount < 2 {
+                    if bufferedByteCount == 1 && buffer[start] != 0x0D { throw HTTPParseError.malformedChunk }
+                    return nil
+                }
+                guard buffer[start] == 0x0D && buffer[start + 1] == 0x0A else { throw HTTPParseError.malformedChunk }
+                start += 2
+                state = .chunkSize
+            case .trailers(let seen):
+                guard let lineEnd = findCRLF(from: start) else {
+                    if seen + bufferedByteCount > limits.maxHeaderBytes {
+                        throw HTTPParseError.headersTooLarge(limit: limits.maxHeaderBytes)
+                    }
+                    return nil
+                }
+                let length = lineEnd - start
+                start = lineEnd + 2
+                if length == 0 {
+                    state = .head
+                    return completed()
+                }
+                guard seen + length + 2 <= limits.maxHeaderBytes else {
+                    throw HTTPParseError.headersTooLarge(limit: limits.maxHeaderBytes)
+                }
+                state = .trailers(bytes: seen + length + 2)  // trailer fields are read and ignored
+            case .untilClose:
+                let n = bufferedByteCount
+                guard body.count + n <= limits.maxBodyBytes else { throw HTTPParseError.bodyTooLarge(limit: limits.maxBodyBytes) }
+                body.append(contentsOf: buffer[start..<(start + n)])
+                start += n
+                return nil
+            }
+        }
+    }
+
+    private mutating func completed() -> Message {
+        let message = Message(startLine: startLine, headers: headers, body: body)
+        startLine = []
+        headers = HTTPHeaders()
+        body = []
+        if start == buffer.count {
+            buffer.removeAll(keepingCapacity: true)
+            start = 0
+        }
+        scanFrom = start
+        return message
+    }
+
+    // MARK: head
+
+    /// Returns false when more bytes are needed.
+    private mutating func parseHead() throws -> Bool {
+        // Tolerate empty lines before a message (RFC 9112 §2.2).
+        while bufferedByteCount >= 2 && buffer[start] == 0x0D && buffer[start + 1] == 0x0A { start += 2 }
+        scanFrom = max(scanFrom, start)
+        guard let end = findHeadEnd() else {
+            if bufferedByteCount > limits.maxHeaderBytes { throw HTTPParseError.headersTooLarge(limit: limits.maxHeaderBytes) }
+            return false
+        }
+        guard end + 4 - start <= limits.maxHeaderBytes else { throw HTTPParseError.headersTooLarge(limit: limits.maxHeaderBytes) }
+        let text = String(decoding: buffer[start..<end], as: UTF8.self)
+        start = end + 4
+        scanFrom = start
+        var lines = text.split(separator: "\r\n", omittingEmptySubsequences: false).map(String.init)
+        let first = lines.removeFirst()
+        startLine = try parseStartLine(first)
+        guard lines.count <= limits.maxHeaderCount else {
+            throw HTTPParseError.malformedHeader("more than \(limits.maxHeaderCount) header fields")
+        }
+        var parsed = HTTPHeaders()
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { throw HTTPParseError.malformedHeader(line) }
+            let name = String(line[..<colon])
+            guard !name.isEmpty, name.allSatisfy(Self.isTokenCharacter) else { throw HTTPParseError.malformedHeader(line) }
+            let value = line[line.index(after: colon)...].trimmingOWS()
+            parsed.add(name: name, value: value)
+        }
+        headers = parsed
+        body = []
+        state = try bodyState()
+        return true
+    }
+
+    private func parseStartLine(_ line: String) throws -> [String] {
+        let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+        switch kind {
+        case .request:
+            guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy(Self.isTokenCharacter),
+                  !parts[1].isEmpty, !parts[1].contains(" "), parts[2].hasPrefix("HTTP/1.")
+            else { throw HTTPParseError.malformedStartLine(line) }
+            return parts
+        case .response:
+            guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), parts[1].count == 3,
+                  parts[1].allSatisfy({ $0.isASCII && $0.isNumber })
+            else { throw HTTPParseError.malformedStartLine(line) }
+            return [parts[0], parts[1], parts.count == 3 ? parts[2] : ""]
+        }
+    }
+
+    private func bodyState() throws -> State {
+        if kind == .response, let status = Int(startLine[1]),
+           (100..<200).contains(status) || status == 204 || status == 304 {
+            return .head
+        }
+        let encodings = headers.values(for: "Transfer-Encoding")
+        if !encodings.isEmpty {
+            let joined = encodings.joined(separator: ",")
+            let codings = joined.split(separator: ",").map { $0.trimmingOWS().lowercased() }
+            guard codings == ["chunked"] else { throw HTTPParseError.unsupportedTransferEncoding(joined) }
+            if kind == .request && headers["Content-Length"] != nil {
+                throw HTTPParseError.invalidContentLength("both Content-Length and Transfer-Encoding present")
+            }
+            return .chunkSize
+        }
+        let lengths = headers.values(for: "Content-Length")
+            .flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            .map { $0.trimmingOWS() }
+        if let first = lengths.first {
+            guard lengths.allSatisfy({ $0 == first }) else {
+                throw HTTPParseError.invalidContentLength(lengths.joined(separator: ", "))
+            }
+            guard !first.isEmpty, first.count <= 18, first.allSatisfy({ $0.isASCII && $0.isNumber }),
+                  let length = Int(first)
+            else { throw HTTPParseError.invalidContentLength(first) }
+            guard length <= limits.maxBodyBytes else { throw HTTPParseError.bodyTooLarge(limit: limits.maxBodyBytes) }
+            return length == 0 ? .head : .fixed(remaining: length)
+        }
+        return kind == .response ? .untilClose : .head
+    }
+
+    private func parseChunkSize(_ line: String) throws -> Int {
+        let sizePart = line.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
+            .trimmingOWS()
+        guard !sizePart.isEmpty, sizePart.count <= 15, sizePart.allSatisfy({ $0.isHexDigit && $0.isASCII }),
+              let size = Int(sizePart, radix: 16)
+        else { throw HTTPParseError.malformedChunkSize(line) }
+        guard size <= limits.maxBodyBytes - body.count else { throw HTTPParseError.bodyTooLarge(limit: limits.maxBodyBytes) }
+        return size
+    }
+
+    // MARK: scanning
+
+    private mutating func findHeadEnd() -> Int? {
+        var i = max(scanFrom, start)
+        while i + 3 < buffer.count {
+            if buffer[i] == 0x0D && buffer[i + 1] == 0x0A && buffer[i + 2] == 0x0D && buffer[i + 3] == 0x0A {
+                return i
+            }
+            i += 1
+        }
+        scanFrom = max(start, buffer.count - 3)
+        return nil
+    }
+
+    private func findCRLF(from index: Int) -> Int? {
+        var i = index
+        while i + 1 < buffer.count {
+            if buffer[i] == 0x0D && buffer[i + 1] == 0x0A { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    private static func isTokenCharacter(_ c: Character) -> Bool {
+        guard c.isASCII, let v = c.asciiValue, v > 0x20, v < 0x7F else { return false }
+        return !"()<>@,;:\\\"/[]?={}".contains(c)
+    }
+}
+
+extension StringProtocol {
+    /// The string without leading/trailing spaces and tabs (HTTP optional whitespace).
+    func trimmingOWS() -> String {
+        guard let first = firstIndex(where: { $0 != " " && $0 != "\t" }) else { return "" }
+        let last = lastIndex(where: { $0 != " " && $0 != "\t" })!
+        return String(self[first...last])
+    }
+}

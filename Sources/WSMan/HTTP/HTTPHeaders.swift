@@ -1,0 +1,71 @@
+/// An ordered list of HTTP header fields with case-insensitive lookup.
+public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
+    /// One header field.
+    public struct Field: Sendable, Equatable {
+        /// The name as written.
+        public var name: String
+        /// The value (surrounding whitespace removed).
+        public var value: String
+
+        /// Creates a field.
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// The fields in order.
+    public private(set) var fields: [Field]
+
+    /// Creates headers from fields.
+    public init(_ fields: [Field] = []) { self.fields = fields }
+
+    public init(dictionaryLiteral elements: (String, String)...) {
+        self.fields = elements.map { Field(name: $0.0, value: $0.1) }
+    }
+
+    /// Appends a field (keeps existing ones with the same name).
+    public mutating func add(name: String, value: String) {
+        fields.append(Field(name: name, value: value))
+    }
+
+    /// Removes every field with this name (case-insensitive).
+    public mutating func remove(name: String) {
+        fields.removeAll { $0.name.lowercased() == name.lowercased() }
+    }
+
+    /// Replaces all fields with this name by one, at the position of the first (or at the end).
+    public mutating func replaceOrAdd(name: String, value: String) {
+        let lower = name.lowercased()
+        if let at = fields.firstIndex(where: { $0.name.lowercased() == lower }) {
+            fields[at].value = value
+            fields = fields.enumerated().filter { $0.offset == at || $0.element.name.lowercased() != lower }.map(\.element)
+        } else {
+            add(name: name, value: value)
+        }
+    }
+
+    /// The first value for this name (case-insensitive).
+    public subscript(name: String) -> String? {
+        let lower = name.lowercased()
+        return fields.first { $0.name.lowercased() == lower }?.value
+    }
+
+    /// All values for this name, in order.
+    public func values(for name: String) -> [String] {
+        let lower = name.lowercased()
+        return fields.filter { $0.name.lowercased() == lower }.map(\.value)
+    }
+
+    public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
+
+    /// Serialises as `Name: value\r\n` lines.
+    func encode(into out: inout [UInt8]) {
+        for field in fields {
+            out.append(contentsOf: field.name.utf8)
+            out.append(contentsOf: ": ".utf8)
+            out.append(contentsOf: field.value.utf8)
+            out.append(contentsOf: "\r\n".utf8)
+        }
+    }
+}

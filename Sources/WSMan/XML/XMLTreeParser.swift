@@ -1,0 +1,367 @@
+/// A small, bounded, non-validating XML parser that builds an ``XMLElementNode`` tree.
+///
+/// Supports elements, attributes, namespaces (prefix resolution), character data, the five
+/// predefined entities, numeric character references, CDATA sections, comments and
+/// processing instructions. DOCTYPE is refused. Nesting is handled with an explicit stack,
+/// so hostile input cannot overflow the call stack. Pure and thread-safe (no shared state).
+public enum XMLTreeParser {
+    /// Parses a UTF-8 document and returns its root element.
+    /// - Throws: ``XMLParseError`` for malformed, truncated or oversized input.
+    public static func parse(_ bytes: [UInt8], limits: XMLParserLimits = .default) throws -> XMLElementNode {
+        guard bytes.count <= limits.maxDocumentBytes else {
+            throw XMLParseError.documentTooLarge(limit: limits.maxDocumentBytes)
+        }
+        var scanner = Scanner(bytes: bytes, limits: limits)
+        return try scanner.parseDocument()
+    }
+
+    /// Parses a document given as a string.
+    public static func parse(_ string: String, limits: XMLParserLimits = .default) throws -> XMLElementNode {
+        try parse(Array(string.utf8), limits: limits)
+    }
+}
+
+private struct PendingElement {
+    var prefix: String?
+    var localName: String
+    var qualifiedName: [UInt8]
+    var attributes: [XMLAttribute]
+    var namespaces: [String: String]  // declared on this element; "" = default namespace
+    var children: [XMLElementNode] = []
+    var text: [UInt8] = []
+}
+
+private struct Scanner {
+    let bytes: [UInt8]
+    let limits: XMLParserLimits
+    var pos = 0
+    var stack: [PendingElement] = []
+    var elementCount = 0
+
+    init(bytes: [UInt8], limits: XMLParserLimits) {
+        self.bytes = bytes
+        self.limits = limits
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { pos = 3 }
+    }
+
+    // MARK: document structure
+
+    mutating func parseDocument() throws -> XMLElementNode {
+        try skipMisc()
+        guard pos < bytes.count else { throw XMLParseError.truncated }
+        guard bytes[pos] == UInt8(ascii: "<") else { throw malformed("expected the root element") }
+        var root: XMLElementNode?
+        try parseStartTag(completed: &root)
+        while root == nil {
+            guard pos < bytes.count else { throw XMLParseError.truncated }
+            if bytes[pos] == UInt8(ascii: "<") {
+                if hasPrefix("</") {
+                    root = try parseEndTag()
+                } else if hasPrefix("<!--") {
+                    try skipComment()
+                } else if hasPrefix("<![CDATA[") {
+                    try readCDATA()
+                } else if hasPrefix("<?") {
+                    try skipProcessingInstruction()
+                } else if hasPrefix("<!") {
+                    throw malformed("unexpected markup declaration inside an element")
+                } else {
+                    try parseStartTag(completed: &root)
+                }
+            } else {
+                try readText()
+            }
+        }
+        try skipMisc()
+        guard pos == bytes.count else { throw malformed("content after the root element") }
+        return root!
+    }
+
+    /// Skips whitespace, comments and processing instructions (prolog/epilog).
+    mutating func skipMisc() throws {
+        while pos < bytes.count {
+            let b = bytes[pos]
+            if isWhitespace(b) {
+                pos += 1
+            } else if hasPrefix("<?") {
+                try skipProcessingInstruction()
+            } else if hasPrefix("<!--") {
+                try skipComment()
+            } else if hasPrefix("<!DOCTYPE") || hasPrefix("<!doctype") {
+                throw XMLParseError.doctypeNotAllowed
+            } else {
+                return
+            }
+        }
+    }
+
+    // MARK: tags
+
+    /// Parses `<name attr="v" ...>` or `<name/>`. A self-closing root sets `completed`.
+    mutating func parseStartTag(completed: inout XMLElementNode?) throws {
+        pos += 1  // "<"
+        let nameBytes = try readName()
+        var rawAttributes: [(name: [UInt8], value: String)] = []
+        var selfClosing = false
+        while true {
+            let sawSpace = skipWhitespace()
+            guard pos < bytes.count else { throw XMLParseError.truncated }
+            let b = bytes[pos]
+            if b == UInt8(ascii: ">") { pos += 1; break }
+            if b == UInt8(ascii: "/") {
+                guard pos + 1 < bytes.count else { throw XMLParseError.truncated }
+                guard bytes[pos + 1] == UInt8(ascii: ">") else { throw malformed("expected '>' after '/'") }
+                pos += 2
+                selfClosing = true
+                break
+            }
+            guard sawSpace else { throw malformed("expected whitespace before an attribute") }
+            let attrName = try readName()
+            skipWhitespace()
+            guard pos < bytes.count else { throw XMLParseError.truncated }
+            guard bytes[pos] == UInt8(ascii: "=") else { throw malformed("expected '=' after attribute name") }
+            pos += 1
+            skipWhitespace()
+            let value = try readAttributeValue()
+            if rawAttributes.contains(where: { $0.name == attrName }) {
+                throw malformed("duplicate attribute")
+            }
+            rawAttributes.append((attrName, value))
+            if rawAttributes.count > limits.maxAttributesPerElement {
+                throw malformed("more than \(limits.maxAttributesPerElement) attributes on one element")
+            }
+        }
+
+        elementCount += 1
+        guard elementCount <= limits.maxElements else { throw XMLParseError.tooManyElements(limit: limits.maxElements) }
+        guard stack.count < limits.maxDepth else { throw XMLParseError.tooDeep(limit: limits.maxDepth) }
+
+        var namespaces: [String: String] = [:]
+        var attributes: [XMLAttribute] = []
+        for (name, value) in rawAttributes {
+            let (prefix, local) = try split(name)
+            if prefix == nil && local == "xmlns" {
+                namespaces[""] = value
+            } else if prefix == "xmlns" {
+                namespaces[local] = value
+            }
+            attributes.append(XMLAttribute(prefix: prefix, localName: local, value: value))
+        }
+        let (prefix, local) = try split(nameBytes)
+        let pending = PendingElement(
+            prefix: prefix, localName: local, qualifiedName: nameBytes,
+            attributes: attributes, namespaces: namespaces
+        )
+        stack.append(pending)
+        if selfClosing {
+            completed = try closeTop()
+        }
+    }
+
+    /// Parses `</name>`; returns the root when it closes the document element.
+    mutating func parseEndTag() throws -> XMLElementNode? {
+        pos += 2
+        let name = try readName()
+        skipWhitespace()
+        guard pos < bytes.count else { throw XMLParseError.truncated }
+        guard bytes[pos] == UInt8(ascii: ">") else { throw malformed("expected '>' to end the closing tag") }
+        pos += 1
+        guard let top = stack.last else { throw malformed("closing tag without an open element") }
+        guard top.qualifiedName == name else {
+            throw malformed("closing tag </\(String(decoding: name, as: UTF8.self))> does not match <\(String(decoding: top.qualifiedName, as: UTF8.self))>")
+        }
+        return try closeTop()
+    }
+
+    /// Pops the innermost element, attaches it to its parent, returns it if it was the root.
+    mutating func closeTop() throws -> XMLElementNode? {
+        let top = stack.removeLast()
+        guard let text = String(validating: top.text, as: UTF8.self) else { throw XMLParseError.invalidUTF8 }
+        let namespaceURI = resolve(prefix: top.prefix ?? "", innermost: top.namespaces)
+        let node = XMLElementNode(
+            prefix: top.prefix, localName: top.localName, namespaceURI: namespaceURI,
+            attributes: top.attributes, children: top.children, text: text
+        )
+        if stack.isEmpty { return node }
+        stack[stack.count - 1].children.append(node)
+        return nil
+    }
+
+    func resolve(prefix: String, innermost: [String: String]) -> String? {
+        if let uri = innermost[prefix] { return uri.isEmpty ? nil : uri }
+        for element in stack.reversed() {
+            if let uri = element.namespaces[prefix] { return uri.isEmpty ? nil : uri }
+        }
+        if prefix == "xml" { return "http://www.w3.org/XML/1998/namespace" }
+        return nil
+    }
+
+    // MARK: content
+
+    mutating func readText() throws {
+        while pos < bytes.count {
+            let b = bytes[pos]
+            if b == UInt8(ascii: "<") { return }
+            if b == UInt8(ascii: "&") {
+                try appendToTop(readReference())
+            } else {
+                stack[stack.count - 1].text.append(b)
+                pos += 1
+            }
+        }
+        throw XMLParseError.truncated
+    }
+
+    mutating func appendToTop(_ decoded: [UInt8]) throws {
+        stack[stack.count - 1].text.append(contentsOf: decoded)
+    }
+
+    mutating func readCDATA() throws {
+        pos += 9  // "<![CDATA["
+        guard let end = find("]]>") else { throw XMLParseError.truncated }
+        stack[stack.count - 1].text.append(contentsOf: bytes[pos..<end])
+        pos = end + 3
+    }
+
+    mutating func skipComment() throws {
+        pos += 4
+        guard let end = find("-->") else { throw XMLParseError.truncated }
+        pos = end + 3
+    }
+
+    mutating func skipProcessingInstruction() throws {
+        pos += 2
+        guard let end = find("?>") else { throw XMLParseError.truncated }
+        pos = end + 2
+    }
+
+    mutating func readAttributeValue() throws -> String {
+        guard pos < bytes.count else { throw XMLParseError.truncated }
+        let quote = bytes[pos]
+        guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else {
+            throw malformed("attribute value must be quoted")
+        }
+        pos += 1
+        var value: [UInt8] = []
+        while pos < bytes.count {
+            let b = bytes[pos]
+            if b == quote {
+                pos += 1
+                guard let string = String(validating: value, as: UTF8.self) else { throw XMLParseError.invalidUTF8 }
+                return string
+            }
+            if b == UInt8(ascii: "<") { throw malformed("'<' inside an attribute value") }
+            if b == UInt8(ascii: "&") {
+                value.append(contentsOf: try readReference())
+            } else {
+                value.append(b)
+                pos += 1
+            }
+        }
+        throw XMLParseError.truncated
+    }
+
+    /// Decodes `&name;` or `&#N;` / `&#xH;` at `pos` into UTF-8 bytes.
+    mutating func readReference() throws -> [UInt8] {
+        let start = pos
+        pos += 1
+        var name: [UInt8] = []
+        while pos < bytes.count, bytes[pos] != UInt8(ascii: ";") {
+            name.append(bytes[pos])
+            pos += 1
+            if name.count > 12 { pos = start; throw malformed("unterminated entity reference") }
+        }
+        guard pos < bytes.count else { throw XMLParseError.truncated }
+        pos += 1  // ";"
+        switch String(decoding: name, as: UTF8.self) {
+        case "lt": return [UInt8(ascii: "<")]
+        case "gt": return [UInt8(ascii: ">")]
+        case "amp": return [UInt8(ascii: "&")]
+        case "quot": return [UInt8(ascii: "\"")]
+        case "apos": return [UInt8(ascii: "'")]
+        default:
+            guard name.first == UInt8(ascii: "#") else { throw malformed("unknown entity reference") }
+            var digits = String(decoding: name.dropFirst(), as: UTF8.self)
+            var radix = 10
+            if digits.hasPrefix("x") { digits.removeFirst(); radix = 16 }
+            guard !digits.isEmpty, let code = UInt32(digits, radix: radix),
+                  let scalar = Unicode.Scalar(code), code != 0
+            else { throw malformed("invalid character reference") }
+            return Array(String(Character(scalar)).utf8)
+        }
+    }
+
+    // MARK: lexical helpers
+
+    mutating func readName() throws -> [UInt8] {
+        let start = pos
+        while pos < bytes.count {
+            let b = bytes[pos]
+            if isWhitespace(b) || b == UInt8(ascii: "/") || b == UInt8(ascii: ">") || b == UInt8(ascii: "=")
+                || b == UInt8(ascii: "<") || b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
+                break
+            }
+            pos += 1
+        }
+        if pos == bytes.count { throw XMLParseError.truncated }
+        guard pos > start else { throw malformed("expected a name") }
+        guard pos - start <= 512 else { throw malformed("name longer than 512 bytes") }
+        let first = bytes[start]
+        if first == UInt8(ascii: "-") || first == UInt8(ascii: ".") || (first >= 0x30 && first <= 0x39) {
+            throw malformed("invalid name start character")
+        }
+        return Array(bytes[start..<pos])
+    }
+
+    func split(_ name: [UInt8]) throws -> (String?, String) {
+        guard let string = String(validating: name, as: UTF8.self) else { throw XMLParseError.invalidUTF8 }
+        let parts = string.split(separator: ":", omittingEmptySubsequences: false)
+        switch parts.count {
+        case 1: return (nil, string)
+        case 2 where !parts[0].isEmpty && !parts[1].isEmpty: return (String(parts[0]), String(parts[1]))
+        default: throw malformed("invalid qualified name '\(string)'")
+        }
+    }
+
+    @discardableResult
+    mutating func skipWhitespace() -> Bool {
+        let start = pos
+        while pos < bytes.count, isWhitespace(bytes[pos]) { pos += 1 }
+        return pos > start
+    }
+
+    func isWhitespace(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D
+    }
+
+    func hasPrefix(_ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard pos + count <= bytes.count else {
+            // A partial match at the end of input still means "this construct, truncated".
+            let available = bytes.count - pos
+            return available > 0 && literal.withUTF8Buffer { lit in
+                (0..<available).allSatisfy { bytes[pos + $0] == lit[$0] }
+            } && available >= 2
+        }
+        return literal.withUTF8Buffer { lit in
+            (0..<count).allSatisfy { bytes[pos + $0] == lit[$0] }
+        }
+    }
+
+    func find(_ literal: StaticString) -> Int? {
+        literal.withUTF8Buffer { lit -> Int? in
+            let n = lit.count
+            guard bytes.count >= n else { return nil }
+            var i = pos
+            while i + n <= bytes.count {
+                if bytes[i] == lit[0] && (1..<n).allSatisfy({ bytes[i + $0] == lit[$0] }) { return i }
+                i += 1
+            }
+            return nil
+        }
+    }
+
+    func malformed(_ reason: String) -> XMLParseError {
+        .malformed(offset: pos, reason: reason)
+    }
+}

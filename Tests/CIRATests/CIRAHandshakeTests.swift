@@ -1,0 +1,186 @@
+import AMTSimulator
+import APF
+import CIRA
+import Foundation
+import Testing
+import TetherTLS
+
+@Suite(.serialized) struct CIRAHandshakeTests {
+    @Test func deviceCompletesHandshakeAndEchoesThroughAChannel() async throws {
+        let uuid = testUUID(1)
+        let bed = try await CIRATestBed.start(accounts: [uuid.guidString: ("admin01", "P@ssw0rd-device")])
+        let device = try bed.device(uuid: uuid)
+        device.start()
+        #expect(await device.waitUntilConnected() == .connected)
+        let registered = await eventually { bed.server.session(for: uuid.guidString)?.forwardedPorts.contains(5900) == true }
+        #expect(registered)
+        let session = try #require(bed.server.session(for: uuid.guidString))
+        #expect(session.forwardedPorts == [16993, 16992, 664, 623, 16995, 16994, 5900])
+        #expect(session.username == "admin01")
+
+        let stream = try await session.openChannel(port: 16992)
+        try await stream.write(Array("hello over APF".utf8))
+        var echoed: [UInt8] = []
+        while echoed.count < 14, let chunk = await stream.read() { echoed += chunk }
+        #expect(String(decoding: echoed, as: UTF8.self) == "hello over APF")
+        stream.close()
+        #expect(bed.observer.events.withLock { $0.contains("connected \(uuid.guidString)") })
+        await device.stop()
+        #expect(await eventually { bed.server.sessions.count == 0 })
+        #expect(await eventually { bed.observer.events.withLock { $0.contains { $0.hasPrefix("disconnected \(uuid.guidString)") } } })
+        await bed.server.stop()
+    }
+
+    @Test func largeTransferRespectsWindowsBothWays() async throws {
+        let uuid = testUUID(2)
+        let bed = try await CIRATestBed.start(accounts: [uuid.guidString: ("admin01", "P@ssw0rd-device")])
+        let device = try bed.device(uuid: uuid)
+        device.start()
+        #expect(await device.waitUntilConnected() == .connected)
+        let session = try #require(bed.server.session(for: uuid.guidString))
+        let stream = try await session.openChannel(port: 16992)
+        var generator = SystemRandomNumberGenerator()
+        let payload = (0..<300_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        async let sent: Void = stream.write(payload)
+        var received: [UInt8] = []
+        while received.count < payload.count, let chunk = await stream.read() { received += chunk }
+        try await sent
+        #expect(received == payload)
+        stream.close()
+        await device.stop()
+        await bed.server.stop()
+    }
+
+    @Test func wrongPasswordIsRefusedAndAHealthyDeviceKeepsWorking() async throws {
+        let good = testUUID(3), bad = testUUID(4)
+        let bed = try await CIRATestBed.start(accounts: [
+            good.guidString: ("admin01", "P@ssw0rd-device"), bad.guidString: ("admin01", "P@ssw0rd-device"),
+        ])
+        let healthy = try bed.device(uuid: good)
+        healthy.start()
+        #expect(await healthy.waitUntilConnected() == .connected)
+        var faults = DeviceFaults()
+        faults.wrongPassword = true
+        let intruder = try bed.device(uuid: bad, faults: faults)
+        intruder.start()
+        let status = await intruder.waitUntilConnected()
+        guard case .failed(let reason) = status else {
+            Issue.record("expected failure, got \(status)")
+            return
+        }
+        #expect(reason.contains("rejected the MPS username or password"))
+        #expect(bed.server.session(for: bad.guidString) == nil)
+        #expect(bed.server.metrics.snapshot["auth_failures"] == 1)
+        // The healthy tunnel still carries data.
+        let stream = try await #require(bed.server.session(for: good.guidString)).openChannel(port: 16992)
+        try await stream.write([1, 2, 3])
+        #expect(await stream.read() == [1, 2, 3])
+        await healthy.stop()
+        await bed.server.stop()
+    }
+
+    @Test func unknownGUIDIsRefused() async throws {
+        let bed = try await CIRATestBed.start()
+        let device = try bed.device(uuid: testUUID(5))
+        device.start()
+        guard case .failed = await device.waitUntilConnected() else {
+            Issue.record("an unknown device must not connect")
+            return
+        }
+        #expect(bed.server.sessions.count == 0)
+        await bed.server.stop()
+    }
+
+    @Test func repeatedFailuresAreRateLimited() async throws {
+        let uuid = testUUID(6)
+        var settings = CIRASettings()
+        settings.maxAuthFailures = 2
+        let bed = try await CIRATestBed.start(settings: settings, accounts: [uuid.guidString: ("admin01", "right-password")])
+        for _ in 0..<2 {
+            let device = try bed.device(uuid: uuid, password: "wrong-password")
+            device.start()
+            _ = await device.waitUntilConnected()
+        }
+        // Now even the right password is refused for this GUID/address until the window passes.
+        let device = try bed.device(uuid: uuid, password: "right-password")
+        device.start()
+        guard case .failed = await device.waitUntilConnected() else {
+            Issue.record("a rate-limited GUID must be refused")
+            return
+        }
+        #expect(bed.server.metrics.snapshot["auth_failures"] == 3)
+        await bed.server.stop()
+    }
+
+    @Test func secondConnectionForTheSameGUIDReplacesTheFirst() async throws {
+        let uuid = testUUID(7)
+        let bed = try await CIRATestBed.start(accounts: [uuid.guidString: ("admin01", "P@ssw0rd-device")])
+        let first = try bed.device(uuid: uuid)
+        first.start()
+        #expect(await first.waitUntilConnected() == .connected)
+        let firstSession = try #require(bed.server.session(for: uuid.guidString))
+        let second = try bed.device(uuid: uuid)
+        second.start()
+        #expect(await second.waitUntilConnected() == .connected)
+        #expect(await eventually { bed.server.session(for: uuid.guidString) !== firstSession })
+        #expect(await first.waitUntilDisconnected())
+        #expect(firstSession.isClosed)
+        #expect(bed.server.sessions.count == 1)
+        #expect(bed.server.metrics.snapshot["replaced_sessions"] == 1)
+        // The old connection's close must not unregister the new session.
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(bed.server.session(for: uuid.guidString) != nil)
+        await second.stop()
+        await bed.server.stop()
+    }
+
+    @Test func silentDeviceIsClosedByTheIdleTimeout() async throws {
+        let uuid = testUUID(8)
+        var settings = CIRASettings()
+        settings.idleTimeout = .milliseconds(600)
+        let bed = try await CIRATestBed.start(settings: settings, accounts: [uuid.guidString: ("admin01", "P@ssw0rd-device")])
+        var faults = DeviceFaults()
+        faults.stopKeepAlives = true
+        let device = try bed.device(uuid: uuid, faults: faults)
+        device.start()
+        #expect(await device.waitUntilConnected() == .connected)
+        #expect(await device.waitUntilDisconnected(timeout: .seconds(5)))
+        #expect(await eventually { bed.server.sessions.count == 0 })
+        #expect(bed.server.metrics.snapshot["idle_closes"] == 1)
+        await bed.server.stop()
+    }
+
+    @Test func channelOpenRefusalsAreTyped() async throws {
+        let uuid = testUUID(9)
+        let bed = try await CIRATestBed.start(accounts: [uuid.guidString: ("admin01", "P@ssw0rd-device")])
+        var faults = DeviceFaults()
+        faults.refuseChannels = .resourceShortage
+        faults.refuseFirstChannels = 1
+        let device = try bed.device(uuid: uuid, faults: faults)
+        device.start()
+        #expect(await device.waitUntilConnected() == .connected)
+        let session = try #require(bed.server.session(for: uuid.guidString))
+        let refused = await #expect(throws: CIRAChannelError.self) { try await session.openChannel(port: 16992) }
+        #expect(refused == .openRefused(.resourceShortage))
+        #expect(refused?.isTransient == true)
+        let notForwarded = await #expect(throws: CIRAChannelError.self) { try await session.openChannel(port: 80) }
+        #expect(notForwarded == .portNotForwarded(80))
+        // The next open succeeds (the device recovered).
+        let stream = try await session.openChannel(port: 16992)
+        stream.close()
+        await device.stop()
+        await bed.server.stop()
+    }
+
+    @Test func adminDisconnectClosesTheTunnel() async throws {
+        let uuid = testUUID(10)
+        let bed = try await CIRATestBed.start(accounts: [uuid.guidString: ("admin01", "P@ssw0rd-device")])
+        let device = try bed.device(uuid: uuid)
+        device.start()
+        #expect(await device.waitUntilConnected() == .connected)
+        bed.server.session(for: uuid.guidString)?.disconnect()
+        #expect(await device.waitUntilDisconnected())
+        #expect(await eventually { bed.server.sessions.count == 0 })
+        await bed.server.stop()
+    }
+}

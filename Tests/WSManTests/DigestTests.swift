@@ -1,0 +1,169 @@
+import Foundation
+import Testing
+@testable import WSMan
+
+@Suite struct DigestTests {
+    @Test func md5KnownValues() {
+        #expect(MD5.hex("test") == "098f6bcd4621d373cade4e832627b4f6")
+        #expect(MD5.hex("") == "d41d8cd98f00b204e9800998ecf8427e")
+        #expect(MD5.hex("POST:/wsman") == "d83ba950d85d6f9b22682df889d8b847")
+    }
+
+    /// RFC 2617 §3.5 example.
+    @Test func rfc2617Vector() {
+        let response = DigestAuthorization.computeResponse(
+            username: "Mufasa", realm: "testrealm@host.com", password: "Circle Of Life", method: "GET",
+            uri: "/dir/index.html", nonce: "dcd98b7102dd2f0e8b11d0f600bfb0c093", nonceCount: "00000001",
+            cnonce: "0a4f113b", qop: "auth")
+        #expect(response == "6629fae49393a05397450978507c4ef1")
+    }
+
+    /// RFC 7616 §3.9.1 example (MD5).
+    @Test func rfc7616Vector() {
+        let response = DigestAuthorization.computeResponse(
+            username: "Mufasa", realm: "http-auth@example.org", password: "Circle of Life", method: "GET",
+            uri: "/dir/index.html", nonce: "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", nonceCount: "00000001",
+            cnonce: "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ", qop: "auth")
+        #expect(response == "8ca523f5e9506fed4657c9700eebdbec")
+    }
+
+    /// Vectors from the reference (MPS algorithm, AMT header layout).
+    @Test func amtClientHeaderAndCounter() throws {
+        let challenge = try DigestChallenge(headerValue: "Digest realm=\"Digest:56ABC7BE224EF620C69EB88F01071DC8\", nonce=\"fVNueyEAAAAAAAAAcO8WqJ8s+WdyFUIY\",stale=\"false\",qop=\"auth-int, auth\"")
+        var credentials = DigestCredentials(username: "admin", password: "P@ssw0rd", cnonce: { "abc123" })
+        #expect(credentials.authorization() == nil)
+        credentials.accept(challenge)
+        #expect(credentials.authorization() == "Digest username=\"admin\",realm=\"Digest:56ABC7BE224EF620C69EB88F01071DC8\",nonce=\"fVNueyEAAAAAAAAAcO8WqJ8s+WdyFUIY\",uri=\"/wsman\",qop=\"auth\",response=\"89e54a7f67d92228fcd3b500776b0957\",nc=\"00000001\",cnonce=\"abc123\"")
+        let secondHeader = credentials.authorization()
+        let second = try DigestAuthorization(headerValue: try #require(secondHeader))
+        #expect(second.nonceCount == "00000002")
+        #expect(second.response == "55ae9542ef93bafc01ba43629c033318")
+        // Same nonce again keeps counting; a new nonce restarts at 1.
+        credentials.accept(challenge)
+        #expect(credentials.nonceCount == 2)
+        credentials.accept(DigestChallenge(realm: challenge.realm, nonce: "other"))
+        let thirdHeader = credentials.authorization()
+        #expect(try DigestAuthorization(headerValue: try #require(thirdHeader)).nonceCount == "00000001")
+    }
+
+    @Test(arguments: [
+        "Digest realm=\"Digest:56ABC7BE224EF620C69EB88F01071DC8\", nonce=\"fVNueyEAAAAAAAAAcO8WqJ8s+WdyFUIY\",stale=\"false\",qop=\"auth-int, auth\"",
+        "Digest realm=\"Digest:56ABC7BE224EF620C69EB88F01071DC8\", nonce=\"fVNueyEAAAAAAAAAcO8WqJ8s+WdyFUIY\",stale=\"false\",qop=\"auth-int, auth, hot-mess\"",
+        "Digest realm=\"Digest:56ABC7BE224EF620C69EB88F01071DC8\", nonce=\"fVNueyEAAAAAAAAAcO8WqJ8s+WdyFUIY\",stale=\"false\",qop=\"\"",
+        "Digest realm=\"Digest:56ABC7BE224EF620C69EB88F01071DC8\", nonce=\"fVNueyEAAAAAAAAAcO8WqJ8s+WdyFUIY\",stale=\"false\",qop=\"auth\",",
+        "Digest realm=\"Digest:56ABC7BE224EF620C69EB88F01071DC8\", nonce=\"fVNueyEAAAAAAAAAcO8WqJ8s+WdyFUIY\",stale=\"false\",,qop=\"auth\",",
+    ])
+    func challengeVariants(_ header: String) throws {
+        let challenge = try DigestChallenge(headerValue: header)
+        #expect(challenge == DigestChallenge(realm: "Digest:56ABC7BE224EF620C69EB88F01071DC8",
+                                             nonce: "fVNueyEAAAAAAAAAcO8WqJ8s+WdyFUIY", qop: "auth", stale: false))
+    }
+
+    @Test func challengeErrors() {
+        #expect(throws: DigestError.self) { try DigestChallenge(headerValue: "Basic realm=\"x\"") }
+        #expect(throws: DigestError.missingParameter("nonce")) { try DigestChallenge(headerValue: "Digest realm=\"x\"") }
+        #expect(throws: DigestError.self) { try DigestChallenge(headerValue: "Digest realm=\"x, nonce=\"y\"") }
+        #expect(throws: DigestError.unsupportedAlgorithm("SHA-256")) {
+            try DigestChallenge(headerValue: "Digest realm=\"x\", nonce=\"y\", algorithm=SHA-256")
+        }
+        let stale = try? DigestChallenge(headerValue: "Digest realm=\"r\", nonce=\"n\", stale=TRUE, opaque=\"o\"")
+        #expect(stale?.stale == true)
+        #expect(stale?.opaque == "o")
+        #expect(stale?.qop == nil)
+    }
+
+    @Test func verifierRealmShapeAndChallengeRoundTrip() throws {
+        var verifier = DigestVerifier()
+        #expect(verifier.realm.hasPrefix("Digest:"))
+        let hex = verifier.realm.dropFirst(7)
+        #expect(hex.count == 32 && hex.allSatisfy { "0123456789ABCDEF".contains($0) })
+        let challenge = verifier.challenge()
+        #expect(try DigestChallenge(headerValue: challenge.headerValue) == challenge)
+        #expect(verifier.challenge().nonce != challenge.nonce)
+    }
+
+    @Test func clientAgainstVerifier() throws {
+        var verifier = DigestVerifier()
+        let now = Date(timeIntervalSince1970: 1_000_000)
+        let lookup: (String) -> String? = { $0 == "admin" ? "P@ssw0rd" : nil }
+        var client = DigestCredentials(username: "admin", password: "P@ssw0rd")
+        client.accept(verifier.challenge(now: now))
+        for _ in 0..<3 {  // pre-emptive reuse: nc increments, all accepted
+            let header = client.authorization()
+            #expect(verifier.verify(authorization: header, method: "POST", uri: "/wsman", password: lookup, now: now)
+                    == .authenticated(username: "admin"))
+        }
+
+        // Replaying an old header fails.
+        var replayClient = DigestCredentials(username: "admin", password: "P@ssw0rd")
+        replayClient.accept(try #require(client.challenge))
+        let replayed = replayClient.authorization()  // nc 1 again on the same nonce
+        #expect(verifier.verify(authorization: replayed, method: "POST", uri: "/wsman", password: lookup, now: now)
+                == .rejected(.replayedNonceCount))
+
+        // Wrong password, unknown user, wrong method/uri, no header.
+        var wrong = DigestCredentials(username: "admin", password: "nope")
+        wrong.accept(try #require(client.challenge))
+        #expect(verifier.verify(authorization: wrong.authorization(), method: "POST", uri: "/wsman", password: lookup, now: now)
+                == .rejected(.badCredentials))
+        var stranger = DigestCredentials(username: "eve", password: "P@ssw0rd")
+        stranger.accept(try #require(client.challenge))
+        #expect(verifier.verify(authorization: stranger.authorization(), method: "POST", uri: "/wsman", password: lookup, now: now)
+                == .rejected(.badCredentials))
+        #expect(verifier.verify(authorization: client.authorization(), method: "GET", uri: "/wsman", password: lookup, now: now)
+                == .rejected(.badCredentials))
+        #expect(verifier.verify(authorization: client.authorization(uri: "/other"), method: "POST", uri: "/wsman", password: lookup, now: now)
+                == .rejected(.uriMismatch))
+        #expect(verifier.verify(authorization: nil, method: "POST", uri: "/wsman", password: lookup, now: now)
+                == .rejected(.missing))
+
+        // Another realm is refused.
+        var foreign = DigestCredentials(username: "admin", password: "P@ssw0rd")
+        foreign.accept(DigestChallenge(realm: "Digest:00000000000000000000000000000000", nonce: "n"))
+        #expect(verifier.verify(authorization: foreign.authorization(), method: "POST", uri: "/wsman", password: lookup, now: now)
+                == .rejected(.wrongRealm))
+    }
+
+    @Test func staleNoncePath() throws {
+        var verifier = DigestVerifier(nonceLifetime: 60)
+        let t0 = Date(timeIntervalSince1970: 2_000_000)
+        let lookup: (String) -> String? = { _ in "secret" }
+        var client = DigestCredentials(username: "admin", password: "secret")
+        client.accept(verifier.challenge(now: t0))
+        #expect(verifier.verify(authorization: client.authorization(), method: "POST", uri: "/wsman", password: lookup, now: t0.addingTimeInterval(30))
+                == .authenticated(username: "admin"))
+        // Expired nonce with correct credentials → stale.
+        let late = t0.addingTimeInterval(61)
+        #expect(verifier.verify(authorization: client.authorization(), method: "POST", uri: "/wsman", password: lookup, now: late) == .stale)
+        // Expired nonce with wrong credentials → rejected, not stale.
+        var wrong = DigestCredentials(username: "admin", password: "bad")
+        wrong.accept(try #require(client.challenge))
+        #expect(verifier.verify(authorization: wrong.authorization(), method: "POST", uri: "/wsman", password: lookup, now: late)
+                == .rejected(.badCredentials))
+        // The client takes the stale challenge (over the wire) and succeeds again.
+        let staleChallenge = try DigestChallenge(headerValue: verifier.challenge(stale: true, now: late).headerValue)
+        #expect(staleChallenge.stale)
+        client.accept(staleChallenge)
+        #expect(verifier.verify(authorization: client.authorization(), method: "POST", uri: "/wsman", password: lookup, now: late)
+                == .authenticated(username: "admin"))
+    }
+
+    @Test func nonceTableIsBounded() {
+        var verifier = DigestVerifier(maxNonces: 4)
+        let first = verifier.challenge()
+        for _ in 0..<10 { _ = verifier.challenge() }
+        #expect(verifier.activeNonceCount == 4)
+        var client = DigestCredentials(username: "u", password: "p")
+        client.accept(first)
+        #expect(verifier.verify(authorization: client.authorization(), method: "POST", uri: "/wsman", password: { _ in "p" }) == .stale)
+    }
+
+    @Test func malformedAuthorizationRejected() {
+        var verifier = DigestVerifier()
+        let result = verifier.verify(authorization: "Digest username=\"admin\"", method: "POST", uri: "/wsman", password: { _ in "x" })
+        #expect(result == .rejected(.malformed(.missingParameter("realm"))))
+        #expect(DigestVerifier.constantTimeEqual("abc", "abc"))
+        #expect(!DigestVerifier.constantTimeEqual("abc", "abd"))
+        #expect(!DigestVerifier.constantTimeEqual("abc", "abcd"))
+    }
+}
