@@ -73,7 +73,9 @@ let package = Package(
         ]),
         // The host application: configuration, lifecycle, host commands.
         .target(name: "TetherCore", dependencies: [
-            "PluginHost", "TetherJSON",
+            "PluginHost", "TetherJSON", "Store", "CIRA", "TetherTLS", "APF",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // What a Swift plugin links: entry boilerplate, JSON, async bridge, drain on destroy.

@@ -19,6 +19,17 @@ public struct TetherConfiguration: Sendable {
     public var pluginTimeout: Duration
     /// swift-log level name (`trace` … `critical`).
     public var logLevel: String
+    /// CIRA listener address and port.
+    public var ciraBind = "0.0.0.0"
+    public var ciraPort = 4433
+    /// The name devices expect in the server certificate (IP or FQDN); default: this machine's
+    /// primary address.
+    public var commonName: String = PrimaryAddress.detect()
+    /// Keep-alive interval requested from devices, seconds, and the idle timeout.
+    public var keepAliveInterval: UInt32 = 30
+    public var idleTimeout: Duration = .seconds(90)
+    /// This host's instance name (the MPS `mpsInstance` of connected devices).
+    public var instanceName: String = ProcessInfo.processInfo.hostName
 
     public init(
         dataDirectory: String = TetherConfiguration.defaultDataDirectory(),
@@ -81,6 +92,9 @@ extension TetherConfiguration {
             ("TETHER_DATA_DIR", "dataDir"), ("TETHER_PLUGINS", "pluginDirectories"),
             ("TETHER_BUNDLED_PLUGINS", "bundledPlugins"), ("TETHER_DISABLED_PLUGINS", "disabledPlugins"),
             ("TETHER_PLUGIN_TIMEOUT", "pluginTimeoutSeconds"), ("TETHER_LOG_LEVEL", "logLevel"),
+            ("TETHER_CIRA_PORT", "ciraPort"), ("TETHER_CIRA_BIND", "ciraBind"), ("TETHER_COMMON_NAME", "commonName"),
+            ("TETHER_KEEPALIVE_INTERVAL", "keepAliveIntervalSeconds"), ("TETHER_IDLE_TIMEOUT", "idleTimeoutSeconds"),
+            ("TETHER_INSTANCE_NAME", "instanceName"),
         ]
         for (variable, key) in mapping {
             guard let text = environment[variable], !text.isEmpty else { continue }
@@ -89,9 +103,9 @@ extension TetherConfiguration {
             case "pluginDirectories": value = .array(text.split(separator: ":").map { .string(String($0)) })
             case "disabledPlugins": value = .array(text.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) })
             case "bundledPlugins": value = .bool(["1", "true", "yes", "on"].contains(text.lowercased()))
-            case "pluginTimeoutSeconds":
-                guard let seconds = Double(text) else { throw ConfigurationError("\(variable) must be a number of seconds") }
-                value = .double(seconds)
+            case "pluginTimeoutSeconds", "ciraPort", "keepAliveIntervalSeconds", "idleTimeoutSeconds":
+                guard let number = Double(text) else { throw ConfigurationError("\(variable) must be a number") }
+                value = .double(number)
             default: value = .string(text)
             }
             try apply(key: key, value: value, source: variable)
@@ -120,6 +134,24 @@ extension TetherConfiguration {
             guard let level = value.stringValue, ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level)
             else { throw bad("one of trace, debug, info, notice, warning, error, critical") }
             logLevel = level
+        case "ciraPort":
+            guard let port = value.intValue, (1...65535).contains(port) else { throw bad("a port number 1–65535") }
+            ciraPort = port
+        case "ciraBind":
+            guard let text = value.stringValue, !text.isEmpty else { throw bad("an address to bind") }
+            ciraBind = text
+        case "commonName":
+            guard let text = value.stringValue, !text.isEmpty, text.count <= 64 else { throw bad("an IP address or FQDN (≤ 64 characters)") }
+            commonName = text
+        case "keepAliveIntervalSeconds":
+            guard let seconds = value.intValue, (1...3600).contains(seconds) else { throw bad("seconds in 1–3600") }
+            keepAliveInterval = UInt32(seconds)
+        case "idleTimeoutSeconds":
+            guard let seconds = value.doubleValue, seconds > 0, seconds <= 86400 else { throw bad("seconds in (0, 86400]") }
+            idleTimeout = .milliseconds(Int64(seconds * 1000))
+        case "instanceName":
+            guard let text = value.stringValue, !text.isEmpty else { throw bad("a non-empty string") }
+            instanceName = text
         case "plugins":
             guard let plugins = value.objectValue else { throw bad("an object keyed by plugin id") }
             for (id, settings) in plugins {
@@ -134,6 +166,16 @@ extension TetherConfiguration {
             }
         default:
             throw ConfigurationError("\(source): unknown setting '\(key)'")
+        }
+    }
+}
+
+extension TetherConfiguration {
+    /// Checks relations between settings.
+    public func validate() throws(ConfigurationError) {
+        if idleTimeout < .seconds(Int64(keepAliveInterval) * 3) {
+            throw ConfigurationError(
+                "idleTimeoutSeconds must be at least 3 × keepAliveIntervalSeconds (\(keepAliveInterval * 3) s), or healthy devices get dropped")
         }
     }
 }

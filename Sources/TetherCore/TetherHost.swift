@@ -1,15 +1,43 @@
+import CIRA
 import Foundation
 import Logging
 import PluginHost
+import Store
+import Synchronization
 import TetherJSON
+import TetherTLS
 
-/// The Tether host process: owns the command bus, the plugins and (as they land) the CIRA
-/// server, the store and the HTTP listener. Start once, stop once.
+/// The Tether host process: owns the command bus, the plugins, the store, the certificate
+/// authority and the CIRA server. `start` once, `stop` once.
 public final class TetherHost: Sendable {
+    /// What `start` brings up.
+    public struct Services: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        /// The store and certificate authority (needed by almost every command).
+        public static let store = Services(rawValue: 1)
+        /// The CIRA listener.
+        public static let cira = Services(rawValue: 2)
+        /// The local control socket for the CLI.
+        public static let control = Services(rawValue: 4)
+        public static let all: Services = [.store, .cira, .control]
+    }
+
     public let configuration: TetherConfiguration
     public let bus: CommandBus
     public let plugins: PluginHost
     public let logger: Logger
+
+    struct Running: Sendable {
+        var store: TetherStore?
+        var authority: CertificateAuthority?
+        var cira: CIRAServer?
+        var ciraPort: Int?
+        var recorder: ConnectionEventRecorder?
+        var control: ControlSocket?
+    }
+
+    let running = Mutex(Running())
 
     public init(configuration: TetherConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -18,17 +46,41 @@ public final class TetherHost: Sendable {
         self.plugins = PluginHost(bus: bus, logger: logger, defaultTimeout: configuration.pluginTimeout)
     }
 
-    /// Prepares the data directory and loads the plugins. Plugin failures are logged and listed,
-    /// never fatal; an unusable data directory is.
-    public func start() throws(ConfigurationError) {
+    /// The store, once started.
+    public var store: TetherStore? { running.withLock { $0.store } }
+    /// The certificate authority, once started.
+    public var certificateAuthority: CertificateAuthority? { running.withLock { $0.authority } }
+    /// The CIRA server, once started.
+    public var ciraServer: CIRAServer? { running.withLock { $0.cira } }
+    /// The port the CIRA server listens on (useful when configured as 0).
+    public var ciraPort: Int? { running.withLock { $0.ciraPort } }
+
+    /// Prepares the data directory, opens the store, loads the certificate authority, registers
+    /// the host commands, loads the plugins, and starts the listeners in `services`. Plugin
+    /// failures are logged and listed, never fatal; an unusable data directory, store or
+    /// certificate is.
+    public func start(_ services: Services = .all) async throws(ConfigurationError) {
+        try configuration.validate()
+        let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory)
         do {
             try FileManager.default.createDirectory(
-                atPath: configuration.dataDirectory, withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o700])
+                at: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw ConfigurationError("cannot create data directory \(configuration.dataDirectory): \(error.localizedDescription)")
         }
+        if services.contains(.store) {
+            try openStore(at: dataDirectory)
+        }
+        registerHostCommands()
+        registerAdminCommands()
+        registerAMTCommands()
         let records = plugins.loadAll(from: configuration.pluginSearchPaths, settings: configuration.pluginSettings)
+        if services.contains(.cira) {
+            try await startCIRA()
+        }
+        if services.contains(.control) {
+            try await startControlSocket(in: dataDirectory)
+        }
         let loaded = records.filter { $0.status == .loaded }.count
         logger.info(
             "host started",
@@ -38,9 +90,82 @@ public final class TetherHost: Sendable {
             ])
     }
 
-    /// Stops plugins (draining their in-flight work).
+    private func openStore(at dataDirectory: URL) throws(ConfigurationError) {
+        do {
+            let store = try TetherStore.open(dataDirectory: dataDirectory)
+            let certificates = CertificateStore(directory: dataDirectory.appendingPathComponent("certs"), sealer: store.sealer)
+            let (authority, event) = try certificates.loadOrCreate(commonName: configuration.commonName)
+            logger.info("\(event)")
+            running.withLock {
+                $0.store = store
+                $0.authority = authority
+            }
+        } catch let error as TLSError {
+            throw ConfigurationError("certificate authority: \(error.message)")
+        } catch {
+            throw ConfigurationError("cannot open the store in \(configuration.dataDirectory): \(error)")
+        }
+    }
+
+    private func startCIRA() async throws(ConfigurationError) {
+        guard let store, let authority = certificateAuthority else {
+            throw ConfigurationError("the CIRA server needs the store")
+        }
+        var settings = CIRASettings()
+        settings.keepAliveInterval = configuration.keepAliveInterval
+        settings.idleTimeout = configuration.idleTimeout
+        do {
+            let tls = try TLSContext(
+                configuration: .server(
+                    profile: .legacy, certificateChainPEM: authority.serverCertificateChainPEM,
+                    privateKeyPEM: authority.serverPrivateKeyPEM, requestClientCertificate: true))
+            let recorder = ConnectionEventRecorder(store: store, instance: configuration.instanceName, logger: logger)
+            let authenticator = StoreAuthenticator(store: store, logger: logger) { [weak self] request in
+                await self?.selfRegister(request) ?? false
+            }
+            let server = CIRAServer(settings: settings, tls: tls, authenticator: authenticator, observer: recorder, logger: logger)
+            let port = try await server.start(host: configuration.ciraBind, port: configuration.ciraPort)
+            _ = try? await store.devices.clearInstance(configuration.instanceName)
+            running.withLock {
+                $0.cira = server
+                $0.ciraPort = port
+                $0.recorder = recorder
+            }
+        } catch let error as TLSError {
+            throw ConfigurationError("CIRA TLS: \(error.message)")
+        } catch {
+            throw ConfigurationError("cannot listen for CIRA on \(configuration.ciraBind):\(configuration.ciraPort): \(error)")
+        }
+    }
+
+    private func startControlSocket(in dataDirectory: URL) async throws(ConfigurationError) {
+        let path = dataDirectory.appendingPathComponent("tether.sock").path
+        do {
+            let control = try await ControlSocket.start(path: path, bus: bus, logger: logger)
+            running.withLock { $0.control = control }
+        } catch {
+            throw ConfigurationError("cannot open the control socket \(path): \(error)")
+        }
+    }
+
+    /// Stops listeners, flushes pending connection events, and stops plugins.
     public func stop() async {
+        let state = running.withLock { $0 }
+        await state.control?.stop()
+        await state.cira?.stop()
+        if let recorder = state.recorder {
+            try? await Task.sleep(for: .milliseconds(50))
+            await recorder.flush()
+        }
+        if let store = state.store {
+            _ = try? await store.devices.clearInstance(configuration.instanceName)
+        }
         await plugins.shutdown()
         logger.info("host stopped")
+    }
+
+    /// Self-registration hook (a CIRA config that allows it); extended by the admin commands.
+    func selfRegister(_ request: CIRAAuthRequest) async -> Bool {
+        await selfRegistration(request)
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 import TetherCore
 import TetherJSON
 
-/// `tether command NAME [ARGS-JSON]`: runs one host command in a local host instance.
+/// `tether command NAME [ARGS-JSON]`: runs one host command — on the running host through its
+/// control socket when one is up, otherwise in a local host instance (store-only commands).
 struct Command: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "command", abstract: "Run a host command (see 'tether command host.commands').")
@@ -23,19 +24,42 @@ struct Command: AsyncParsableCommand {
         } catch {
             throw ValidationError("arguments: \(error.description)")
         }
+        let result = try await CommandRunner(options: options).run(name, args: args)
+        print(result.jsonString)
+    }
+}
+
+/// Runs commands for CLI subcommands, preferring the running host.
+struct CommandRunner {
+    let options: HostOptions
+
+    func run(_ name: String, args: JSONValue) async throws -> JSONValue {
         var configuration = try options.resolve()
         if options.logLevel == nil { configuration.logLevel = "warning" }
+        let socket = configuration.dataDirectory + "/tether.sock"
+        if FileManager.default.fileExists(atPath: socket), let reply = try? ControlClient.send(path: socket, request: ["command": .string(name), "args": args]) {
+            if reply["ok"]?.boolValue == true { return reply["result"] ?? .null }
+            throw CLIError(reply["error"]?["error"]?.stringValue ?? "command failed")
+        }
         let host = TetherHost(configuration: configuration, logger: options.makeLogger(configuration))
-        try? host.start()
-        defer { }
+        do {
+            try await host.start([.store])
+        } catch {
+            throw CLIError(error.description)
+        }
         do {
             let result = try await host.bus.run(name, args: args)
-            print(result.jsonString)
             await host.stop()
+            return result
         } catch {
             await host.stop()
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-            throw ExitCode(1)
+            throw CLIError(error.message)
         }
     }
+}
+
+/// A failure printed as `error: …` with exit status 1.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

@@ -23,6 +23,15 @@ struct HostOptions: ParsableArguments {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String?
 
+    @Option(name: .long, help: "CIRA port (default 4433; also TETHER_CIRA_PORT).")
+    var ciraPort: Int?
+
+    @Option(name: .long, help: "CIRA listen address (default 0.0.0.0; also TETHER_CIRA_BIND).")
+    var ciraBind: String?
+
+    @Option(name: .long, help: "Server certificate common name devices expect: IP or FQDN (default: primary address; also TETHER_COMMON_NAME).")
+    var commonName: String?
+
     /// Defaults ← config file ← environment ← command line.
     func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TetherConfiguration {
         var configuration = TetherConfiguration()
@@ -36,6 +45,12 @@ struct HostOptions: ParsableArguments {
         if !pluginDirectories.isEmpty { configuration.pluginDirectories += pluginDirectories }
         if noBundledPlugins { configuration.loadBundledPlugins = false }
         configuration.disabledPlugins.formUnion(disable)
+        if let ciraPort {
+            guard (0...65535).contains(ciraPort) else { throw ValidationError("--cira-port must be 0–65535") }
+            configuration.ciraPort = ciraPort
+        }
+        if let ciraBind { configuration.ciraBind = ciraBind }
+        if let commonName { configuration.commonName = commonName }
         if let logLevel {
             guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level '\(logLevel)'") }
             configuration.logLevel = logLevel

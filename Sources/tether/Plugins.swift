@@ -24,7 +24,7 @@ struct Plugins: AsyncParsableCommand {
             var quiet = configuration
             if !json { quiet.logLevel = "critical" }
             let host = TetherHost(configuration: quiet, logger: options.makeLogger(quiet))
-            try? host.start()
+            try? await host.start([])
             let records = host.plugins.records()
             if json {
                 print(JSONValue.object(["plugins": .array(records.map(\.json))]).jsonString)

@@ -13,9 +13,11 @@ struct Serve: AsyncParsableCommand {
         let configuration = try options.resolve()
         let host = TetherHost(configuration: configuration, logger: options.makeLogger(configuration))
         do {
-            try host.start()
+            try await host.start(.all)
         } catch {
-            throw ValidationError(error.description)
+            host.logger.critical("cannot start: \(error.description)")
+            await host.stop()
+            throw ExitCode(2)
         }
         let signal = await ShutdownSignal.wait()
         host.logger.info("shutting down", metadata: ["signal": "\(signal)"])
