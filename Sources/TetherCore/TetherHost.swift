@@ -20,7 +20,9 @@ public final class TetherHost: Sendable {
         public static let cira = Services(rawValue: 2)
         /// The local control socket for the CLI.
         public static let control = Services(rawValue: 4)
-        public static let all: Services = [.store, .cira, .control]
+        /// The HTTP(S) listener for front-end plugins.
+        public static let http = Services(rawValue: 8)
+        public static let all: Services = [.store, .cira, .control, .http]
     }
 
     public let configuration: TetherConfiguration
@@ -80,6 +82,9 @@ public final class TetherHost: Sendable {
         }
         if services.contains(.control) {
             try await startControlSocket(in: dataDirectory)
+        }
+        if services.contains(.http) {
+            try await startHTTP()
         }
         let loaded = records.filter { $0.status == .loaded }.count
         logger.info(
@@ -151,6 +156,7 @@ public final class TetherHost: Sendable {
     /// Stops listeners, flushes pending connection events, and stops plugins.
     public func stop() async {
         let state = running.withLock { $0 }
+        await stopHTTP()
         await state.control?.stop()
         await state.cira?.stop()
         if let recorder = state.recorder {
