@@ -31,6 +31,7 @@ let package = Package(
     products: [
         .executable(name: "tether", targets: ["tether"]),
         .executable(name: "amtsim", targets: ["amtsim"]),
+        .executable(name: "tether-bench", targets: ["tether-bench"]),
     ] + plugins.map(\.0),
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -90,6 +91,13 @@ let package = Package(
             "APF", "TetherTLS", "WSMan",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Benchmarks (run with -c release); see README "Benchmarks".
+        .executableTarget(name: "tether-bench", dependencies: [
+            "CIRA", "TetherTLS",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "amtsim", dependencies: [
@@ -109,7 +117,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "AMTSimulatorTests", dependencies: [
-            "AMTSimulator", "WSMan",
+            "AMTSimulator", "WSMan", "APF", "TetherTLS",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
         ]),
