@@ -23,6 +23,10 @@ func bundledPlugin(_ name: String, dependencies: [Target.Dependency] = []) -> (P
 
 let plugins = [
     bundledPlugin("Diagnostics"),
+    bundledPlugin("ProfileACM", dependencies: ["ProfilePolicyKit"]),
+    bundledPlugin("ProfileCCM", dependencies: ["ProfilePolicyKit"]),
+    bundledPlugin("PowerStandard"),
+    bundledPlugin("FrontendREST"),
 ]
 
 let package = Package(
@@ -38,6 +42,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // The stable C ABI between the host and its plugins (header only + a layout check).
@@ -62,6 +67,11 @@ let package = Package(
         ]),
         // WS-Management: envelopes, XML parsing, HTTP/1.1 framing, digest auth.
         .target(name: "WSMan", dependencies: ["COpenSSL"]),
+        // Per-device WS-Man client over CIRA channels and typed AMT operations.
+        .target(name: "AMT", dependencies: [
+            "WSMan", "CIRA", "TetherJSON",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // SQLite store with sealed secrets.
         .target(name: "Store", dependencies: [
             "COpenSSL", "TetherJSON",
@@ -74,13 +84,17 @@ let package = Package(
         ]),
         // The host application: configuration, lifecycle, host commands.
         .target(name: "TetherCore", dependencies: [
-            "PluginHost", "TetherJSON", "Store", "CIRA", "TetherTLS", "APF",
+            "PluginHost", "TetherJSON", "Store", "CIRA", "TetherTLS", "APF", "AMT",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            "COpenSSL",
         ]),
         // What a Swift plugin links: entry boilerplate, JSON, async bridge, drain on destroy.
         .target(name: "TetherPluginKit", dependencies: ["CTetherABI", "TetherJSON"]),
+        // Shared rules of the bundled profile-policy plugins (linked into each plugin).
+        .target(name: "ProfilePolicyKit", dependencies: ["TetherPluginKit"], path: "Plugins/ProfilePolicyKit"),
         .executableTarget(name: "tether", dependencies: [
             "TetherCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -108,9 +122,18 @@ let package = Package(
         .testTarget(name: "APFTests", dependencies: ["APF"]),
         .testTarget(name: "TetherTLSTests", dependencies: ["TetherTLS", .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "WSManTests", dependencies: ["WSMan"]),
+        .testTarget(name: "AMTTests", dependencies: [
+            "AMT", "TetherCore", "CIRA", "AMTSimulator", "WSMan", "TetherTLS", "PluginHost", "Store",
+        ]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "AdminTests", dependencies: ["TetherCore", "PluginHost", "Store", "TetherTLS", "CIRA", "AMTSimulator"]),
         .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "TetherCore", "CTetherABI"]),
         .testTarget(name: "TetherCoreTests", dependencies: ["TetherCore", "PluginHost"]),
+        .testTarget(name: "FrontendTests", dependencies: [
+            "TetherCore", "PluginHost", "AMTSimulator", "TetherTLS", "APF",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .testTarget(name: "CIRATests", dependencies: [
             "CIRA", "AMTSimulator", "APF", "TetherTLS",
             .product(name: "NIOCore", package: "swift-nio"),

@@ -30,6 +30,21 @@ public struct TetherConfiguration: Sendable {
     public var idleTimeout: Duration = .seconds(90)
     /// This host's instance name (the MPS `mpsInstance` of connected devices).
     public var instanceName: String = ProcessInfo.processInfo.hostName
+    /// Plugin ids in order of precedence when several plugins contribute the same power action.
+    public var powerActionPrecedence: [String] = []
+    /// Deadline of one WS-Man call to a device (queueing included).
+    public var amtCallTimeout: Duration = .seconds(10)
+    /// The HTTP listener for front-end plugins (plain HTTP), and the optional HTTPS port (TLS 1.2+,
+    /// the host's server certificate). Port 0 picks a free port.
+    public var httpBind = "127.0.0.1"
+    public var httpPort = 8181
+    public var httpsPort: Int?
+    /// Front ends to mount, `name:mount` (e.g. `rest:/api/v1`); empty = every front end at the
+    /// mount its manifest declares.
+    public var frontends: [String] = []
+    /// Largest accepted request body (bytes; larger → 413) and the deadline of one request.
+    public var httpMaxBodyBytes = 1 << 20
+    public var httpRequestTimeout: Duration = .seconds(30)
 
     public init(
         dataDirectory: String = TetherConfiguration.defaultDataDirectory(),
@@ -95,6 +110,7 @@ extension TetherConfiguration {
             ("TETHER_CIRA_PORT", "ciraPort"), ("TETHER_CIRA_BIND", "ciraBind"), ("TETHER_COMMON_NAME", "commonName"),
             ("TETHER_KEEPALIVE_INTERVAL", "keepAliveIntervalSeconds"), ("TETHER_IDLE_TIMEOUT", "idleTimeoutSeconds"),
             ("TETHER_INSTANCE_NAME", "instanceName"),
+            ("TETHER_HTTP_PORT", "httpPort"), ("TETHER_HTTP_BIND", "httpBind"), ("TETHER_HTTPS_PORT", "httpsPort"),
         ]
         for (variable, key) in mapping {
             guard let text = environment[variable], !text.isEmpty else { continue }
@@ -103,7 +119,7 @@ extension TetherConfiguration {
             case "pluginDirectories": value = .array(text.split(separator: ":").map { .string(String($0)) })
             case "disabledPlugins": value = .array(text.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) })
             case "bundledPlugins": value = .bool(["1", "true", "yes", "on"].contains(text.lowercased()))
-            case "pluginTimeoutSeconds", "ciraPort", "keepAliveIntervalSeconds", "idleTimeoutSeconds":
+            case "pluginTimeoutSeconds", "ciraPort", "keepAliveIntervalSeconds", "idleTimeoutSeconds", "httpPort", "httpsPort":
                 guard let number = Double(text) else { throw ConfigurationError("\(variable) must be a number") }
                 value = .double(number)
             default: value = .string(text)
@@ -152,6 +168,30 @@ extension TetherConfiguration {
         case "instanceName":
             guard let text = value.stringValue, !text.isEmpty else { throw bad("a non-empty string") }
             instanceName = text
+        case "powerActionPrecedence":
+            guard let items = value.arrayValue?.compactMap(\.stringValue), items.count == value.arrayValue?.count
+            else { throw bad("an array of plugin ids") }
+            powerActionPrecedence = items
+        case "amtCallTimeoutSeconds":
+            guard let seconds = value.doubleValue, seconds > 0, seconds <= 600 else { throw bad("a number of seconds in (0, 600]") }
+            amtCallTimeout = .milliseconds(Int64(seconds * 1000))
+        case "httpPort", "httpsPort":
+            guard let port = value.intValue, (0...65535).contains(port) else { throw bad("a port number 0–65535") }
+            if key == "httpPort" { httpPort = port } else { httpsPort = port }
+        case "httpBind":
+            guard let text = value.stringValue, !text.isEmpty else { throw bad("an address to bind") }
+            httpBind = text
+        case "frontends":
+            guard let items = value.arrayValue?.compactMap(\.stringValue), items.count == value.arrayValue?.count,
+                items.allSatisfy({ FrontendMount.parse($0) != nil })
+            else { throw bad("an array of \"name:/mount\" strings") }
+            frontends = items
+        case "httpMaxBodyBytes":
+            guard let bytes = value.intValue, bytes >= 1024, bytes <= 1 << 30 else { throw bad("a byte count in 1 KiB–1 GiB") }
+            httpMaxBodyBytes = bytes
+        case "httpRequestTimeoutSeconds":
+            guard let seconds = value.doubleValue, seconds > 0, seconds <= 3600 else { throw bad("a number of seconds in (0, 3600]") }
+            httpRequestTimeout = .milliseconds(Int64(seconds * 1000))
         case "plugins":
             guard let plugins = value.objectValue else { throw bad("an object keyed by plugin id") }
             for (id, settings) in plugins {

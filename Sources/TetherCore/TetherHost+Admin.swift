@@ -1,15 +1,49 @@
-import PluginHost
-
-extension TetherHost {
-    /// Registers `ciraconfigs.*`, `profiles.*`, `domains.*` and `devices.*` (issue 6). Filled in
-    /// by the storage/admin work.
-    func registerAdminCommands() {}
-}
-
 import CIRA
+import Foundation
+import PluginHost
+import Store
 
 extension TetherHost {
+    /// Registers `ciraconfigs.*`, `profiles.*`, `domains.*` and `devices.*` (see `Admin/`). Runs
+    /// before plugins load; handlers look policy plugins up when they run.
+    func registerAdminCommands() {
+        registerCIRAConfigCommands()
+        registerProfileCommands()
+        registerDomainCommands()
+        registerDeviceCommands()
+    }
+
     /// Registers a device that presented the credentials of a CIRA config allowing
-    /// self-registration. Filled in by the storage/admin work; false = not registered.
-    func selfRegistration(_ request: CIRAAuthRequest) async -> Bool { false }
+    /// self-registration: same username and (constant-time compared) static password. The device
+    /// gets that username and password and the config's tenant. False = not registered.
+    func selfRegistration(_ request: CIRAAuthRequest) async -> Bool {
+        guard let store else { return false }
+        let candidates: [(config: CIRAConfig, password: Secret)]
+        do {
+            candidates = try await store.ciraConfigs.selfRegistrationCandidates(username: request.username)
+        } catch {
+            logger.error("self-registration lookup failed: \(error)", metadata: ["guid": "\(request.guid)"])
+            return false
+        }
+        // Compare against every candidate so the time taken does not reveal which one matched.
+        var match: CIRAConfig?
+        for candidate in candidates where ConstantTime.equal(candidate.password.reveal(), request.password) {
+            if match == nil { match = candidate.config }
+        }
+        guard let config = match else { return false }
+        do {
+            let device = Device(guid: request.guid, mpsUsername: config.username, tenantId: config.tenantId)
+            try await store.devices.create(device, secrets: DeviceSecrets(mpsPassword: Secret(request.password)))
+            try await store.audit.append(
+                AuditEvent(
+                    tenantId: config.tenantId, actor: "cira:\(request.remoteAddress)", action: "device.self-register",
+                    target: request.guid, detail: "CIRA config \(config.configName)"))
+            logger.info(
+                "device registered itself", metadata: ["guid": "\(request.guid)", "ciraConfig": "\(config.configName)", "remote": "\(request.remoteAddress)"])
+            return true
+        } catch {
+            logger.error("self-registration failed: \(error)", metadata: ["guid": "\(request.guid)"])
+            return false
+        }
+    }
 }

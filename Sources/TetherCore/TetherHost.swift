@@ -77,6 +77,7 @@ public final class TetherHost: Sendable {
         registerAdminCommands()
         registerAMTCommands()
         let records = plugins.loadAll(from: configuration.pluginSearchPaths, settings: configuration.pluginSettings)
+        reportPowerActionConflicts()
         if services.contains(.cira) {
             try await startCIRA()
         }

@@ -32,6 +32,15 @@ struct HostOptions: ParsableArguments {
     @Option(name: .long, help: "Server certificate common name devices expect: IP or FQDN (default: primary address; also TETHER_COMMON_NAME).")
     var commonName: String?
 
+    @Option(name: .long, help: "HTTP port for front ends (default 8181; 0 = any; also TETHER_HTTP_PORT).")
+    var httpPort: Int?
+
+    @Option(name: .long, help: "HTTP listen address (default 127.0.0.1; also TETHER_HTTP_BIND).")
+    var httpBind: String?
+
+    @Option(name: .long, help: "HTTPS port (TLS 1.2+, the host's server certificate); off by default (also TETHER_HTTPS_PORT).")
+    var httpsPort: Int?
+
     /// Defaults ← config file ← environment ← command line.
     func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TetherConfiguration {
         var configuration = TetherConfiguration()
@@ -50,6 +59,12 @@ struct HostOptions: ParsableArguments {
             configuration.ciraPort = ciraPort
         }
         if let ciraBind { configuration.ciraBind = ciraBind }
+        for (option, port) in [("--http-port", httpPort), ("--https-port", httpsPort)] {
+            if let port, !(0...65535).contains(port) { throw ValidationError("\(option) must be 0–65535") }
+        }
+        if let httpPort { configuration.httpPort = httpPort }
+        if let httpsPort { configuration.httpsPort = httpsPort }
+        if let httpBind { configuration.httpBind = httpBind }
         if let commonName { configuration.commonName = commonName }
         if let logLevel {
             guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level '\(logLevel)'") }

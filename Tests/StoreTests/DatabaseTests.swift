@@ -6,7 +6,7 @@ import Testing
 @Suite struct DatabaseTests {
     @Test func openRunsMigrationsAndUsesWALWithFullSync() async throws {
         try await withStore { store, dir in
-            #expect(try await store.database.appliedMigrations() == ["v1-initial-schema"])
+            #expect(try await store.database.appliedMigrations() == ["v1-initial-schema", "v2-cira-self-registration"])
             #expect(try await store.database.integrityCheck() == ["ok"])
             #expect(try await store.database.synchronousMode() == 2)  // FULL
             let mode = try await store.database.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
@@ -26,7 +26,7 @@ import Testing
             try first.database.close()
             let second = try TetherStore.open(dataDirectory: dir)
             defer { try? second.database.close() }
-            #expect(try await second.database.appliedMigrations() == ["v1-initial-schema"])
+            #expect(try await second.database.appliedMigrations() == ["v1-initial-schema", "v2-cira-self-registration"])
             #expect(try await second.ciraConfigs.get(configName: "ciraconfig1").mpsPort == 4433)
             #expect(try await second.ciraConfigs.password(configName: "ciraconfig1")?.reveal() == "Abc12345!")
         }

@@ -67,7 +67,7 @@ import TetherJSON
         let dir = try temporaryDirectory()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.tetherPath)
-        process.arguments = ["serve", "--data-dir", dir + "/data", "--cira-port", "0", "--common-name", "127.0.0.1"]
+        process.arguments = ["serve", "--data-dir", dir + "/data", "--cira-port", "0", "--http-port", "0", "--common-name", "127.0.0.1"]
         let err = Pipe()
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice

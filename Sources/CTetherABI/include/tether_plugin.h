@@ -54,6 +54,14 @@
  *  The reply is a JSON value. On failure, reply with a non-zero status and a JSON body
  *  {"error":"<message>","code":"<machine-readable code>"}.
  *
+ *  http.request carries "method" (upper case), "path" (as received: percent-encoded, no query),
+ *  "mount" (the matched prefix), "query" (raw, no '?'), "headers" (lower-case name -> string;
+ *  repeated fields joined with ", "), "body_base64" and, when known, "remoteAddress". The
+ *  plugin replies TETHER_OK with {"status":100..599,"headers":{name:string},"body_base64":"…"}
+ *  or "body_json":<any JSON> (sent as application/json unless a content-type is given) or
+ *  neither (empty body). The host owns framing headers (content-length, transfer-encoding,
+ *  connection) and answers 502/503/504 itself when the plugin fails or misses its deadline.
+ *
  *  Host commands submitted through host->submit are JSON objects {"command":"<name>","args":{…}}
  *  and complete with the command's JSON result or an error body as above. "host.commands"
  *  lists every command the host and the loaded plugins offer.

@@ -93,6 +93,9 @@ enum Migrations {
                 CREATE INDEX audit_events_by_time ON audit_events (time);
                 """)
         }
+        migrator.registerMigration("v2-cira-self-registration") { db in
+            try db.execute(sql: "ALTER TABLE cira_configs ADD COLUMN allow_self_registration INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

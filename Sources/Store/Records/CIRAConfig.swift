@@ -28,6 +28,9 @@ public struct CIRAConfig: Sendable, Equatable {
     public var mpsRootCertificate: String
     public var proxyDetails: String?
     public var tenantId: String
+    /// Tether extension: a device with an unknown GUID that presents this config's username and
+    /// static password over CIRA is registered automatically. Default false.
+    public var allowSelfRegistration: Bool
     /// Optimistic-concurrency token: 1 after create, +1 on every update. Ignored by create.
     public var version: Int
     /// Whether a static MPS password is stored (read-only; ignored on writes).
@@ -37,7 +40,7 @@ public struct CIRAConfig: Sendable, Equatable {
         configName: String, mpsServerAddress: String, serverAddressFormat: ServerAddressFormat,
         mpsPort: Int = 4433, username: String, commonName: String? = nil,
         authMethod: CIRAAuthMethod = .usernamePassword, mpsRootCertificate: String,
-        proxyDetails: String? = nil, tenantId: String = "", version: Int = 0
+        proxyDetails: String? = nil, tenantId: String = "", allowSelfRegistration: Bool = false, version: Int = 0
     ) {
         self.configName = configName
         self.mpsServerAddress = mpsServerAddress
@@ -49,6 +52,7 @@ public struct CIRAConfig: Sendable, Equatable {
         self.mpsRootCertificate = mpsRootCertificate
         self.proxyDetails = proxyDetails
         self.tenantId = tenantId
+        self.allowSelfRegistration = allowSelfRegistration
         self.version = version
         self.hasStaticPassword = false
     }

@@ -24,14 +24,14 @@ public struct CIRAConfigRepository: Sendable {
                     sql: """
                         INSERT INTO cira_configs (tenant_id, config_name, mps_server_address, server_address_format,
                             mps_port, username, password, common_name, auth_method, mps_root_certificate,
-                            proxy_details, version)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                            proxy_details, allow_self_registration, version)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
                         """,
                     arguments: [
                         config.tenantId, config.configName, config.mpsServerAddress,
                         config.serverAddressFormat.rawValue, config.mpsPort, config.username, sealed,
                         config.commonName, config.authMethod.rawValue, config.mpsRootCertificate,
-                        config.proxyDetails,
+                        config.proxyDetails, config.allowSelfRegistration,
                     ])
             } catch where SQLSupport.isUniqueViolation(error) {
                 throw StoreError.duplicate(.ciraConfig, name: config.configName)
@@ -65,10 +65,12 @@ public struct CIRAConfigRepository: Sendable {
         var assignments = [
             "mps_server_address = ?", "server_address_format = ?", "mps_port = ?", "username = ?",
             "common_name = ?", "auth_method = ?", "mps_root_certificate = ?", "proxy_details = ?",
+            "allow_self_registration = ?",
         ]
         var arguments: StatementArguments = [
             config.mpsServerAddress, config.serverAddressFormat.rawValue, config.mpsPort, config.username,
             config.commonName, config.authMethod.rawValue, config.mpsRootCertificate, config.proxyDetails,
+            config.allowSelfRegistration,
         ]
         try SQLSupport.appendSecret(
             password, column: "password", context: Self.passwordContext, sealer: sealer,
@@ -117,6 +119,25 @@ public struct CIRAConfigRepository: Sendable {
         return try SQLSupport.unsealOptional(sealed, context: Self.passwordContext, sealer: sealer)
     }
 
+    /// Configs of every tenant that allow self-registration for `username` (exact match), each with
+    /// its static password (configs without one are skipped: there is nothing to compare with).
+    /// For the host's CIRA authentication only. - Throws: `SecretError.tampered`.
+    public func selfRegistrationCandidates(username: String) async throws -> [(config: CIRAConfig, password: Secret)] {
+        let rows = try await database.read { db -> [(CIRAConfig, Data?)] in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM cira_configs WHERE allow_self_registration = 1 AND username = ? AND password IS NOT NULL ORDER BY tenant_id, config_name",
+                arguments: [username]
+            ).map { row in (try Self.decode(row), row["password"] as Data?) }
+        }
+        var result: [(config: CIRAConfig, password: Secret)] = []
+        for (config, sealed) in rows {
+            guard let password = try SQLSupport.unsealOptional(sealed, context: Self.passwordContext, sealer: sealer)
+            else { continue }
+            result.append((config, password))
+        }
+        return result
+    }
+
     static func fetch(_ db: GRDB.Database, name: String, tenantId: String) throws -> CIRAConfig {
         guard let row = try Row.fetchOne(
             db, sql: "SELECT * FROM cira_configs WHERE tenant_id = ? AND config_name = ?",
@@ -137,7 +158,8 @@ public struct CIRAConfigRepository: Sendable {
             configName: name, mpsServerAddress: row["mps_server_address"], serverAddressFormat: format,
             mpsPort: row["mps_port"], username: row["username"], commonName: row["common_name"],
             authMethod: auth, mpsRootCertificate: row["mps_root_certificate"],
-            proxyDetails: row["proxy_details"], tenantId: row["tenant_id"], version: row["version"])
+            proxyDetails: row["proxy_details"], tenantId: row["tenant_id"],
+            allowSelfRegistration: row["allow_self_registration"], version: row["version"])
         config.hasStaticPassword = (row["password"] as Data?) != nil
         return config
     }

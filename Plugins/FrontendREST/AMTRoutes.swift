@@ -1,0 +1,69 @@
+import TetherPluginKit
+
+/// MPS `/amt/*` routes: power actions, boot options and device reads through the host's AMT
+/// commands. `{guid}` is not validated as a UUID (as MPS): an unknown one is a 404.
+enum AMTRoutes {
+    /// MPS's `DMTFPowerStates` without 17, which is not a RequestPowerStateChange value
+    /// (README "REST API": peer-is-wrong exceptions). 9 stays refused, as in MPS.
+    static let powerActions = [2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16]
+    /// MPS's `DMTFPowerExtendedStates`.
+    static let bootActions = [100, 101, 104, 200, 201, 202, 203, 300, 301, 400, 401]
+
+    static let all: [Route] = [
+        Route("POST", "/amt/power/action/{guid}") { plugin, request throws(RESTResponse) in
+            let body = try request.exchange.jsonObject()
+            let action = try validAction(body["action"], among: powerActions)
+            return try await power(plugin, request, action: action, useSOL: nil, what: "Power Action")
+        },
+        Route("POST", "/amt/power/bootOptions/{guid}") { plugin, request throws(RESTResponse) in
+            let body = try request.exchange.jsonObject()
+            let action = try validAction(body["action"], among: bootActions)
+            guard let useSOL = Booleans.parse(body["useSOL"]) else {
+                throw RESTResponse.validation([FieldProblem(value: body["useSOL"], msg: "useSOL must be a boolean", path: "useSOL", location: "body")])
+            }
+            return try await power(plugin, request, action: action, useSOL: useSOL, what: "Boot Setting")
+        },
+        read("/amt/power/state/{guid}", command: "amt.power.state", what: "Power State"),
+        read("/amt/power/capabilities/{guid}", command: "amt.power.capabilities", what: "Power Capabilities"),
+        read("/amt/version/{guid}", command: "amt.version", what: "AMT Version"),
+        read("/amt/generalSettings/{guid}", command: "amt.generalSettings", what: "General Settings"),
+        read("/amt/hardwareInfo/{guid}", command: "amt.hardwareInfo", what: "AMT Hardware Information"),
+    ]
+
+    /// A numeric (or numeric-string) action from `allowed`; 400 naming the valid ones otherwise.
+    static func validAction(_ value: JSONValue?, among allowed: [Int]) throws(RESTResponse) -> Int {
+        let number = value?.intValue ?? value?.stringValue.flatMap { Int($0) }
+        guard let number, allowed.contains(number) else {
+            let list = allowed.map(String.init).joined(separator: ", ")
+            throw RESTResponse.validation([
+                FieldProblem(value: value, msg: "action must be one of: \(list)", path: "action", location: "body")
+            ])
+        }
+        return number
+    }
+
+    private static func power(
+        _ plugin: FrontendRESTPlugin, _ request: RouteRequest, action: Int, useSOL: Bool?, what: String
+    ) async throws(RESTResponse) -> RESTResponse {
+        let guid = request.parameter("guid").lowercased()
+        var args: [String: JSONValue] = ["guid": .string(guid), "action": .number(action)]
+        if let useSOL { args["useSOL"] = .bool(useSOL) }
+        let result = try await plugin.run("power.action", .object(args)) { error in
+            // MPS answers 200 whatever the device's ReturnValue (e.g. 2 NOT_READY): the power
+            // plugin reports a non-zero ReturnValue as a device failure carrying the Body.
+            if error.code == "device_failure", let body = error.detail?["Body"], body["ReturnValue"] != nil {
+                return RESTResponse(status: 200, json: ["Body": body])
+            }
+            return ErrorMapping.amt(error, guid: guid, what: what)
+        }
+        return RESTResponse(status: 200, json: result)
+    }
+
+    private static func read(_ template: String, command: String, what: String) -> Route {
+        Route("GET", template) { plugin, request throws(RESTResponse) in
+            let guid = request.parameter("guid").lowercased()
+            let result = try await plugin.run(command, ["guid": .string(guid)]) { ErrorMapping.amt($0, guid: guid, what: what) }
+            return RESTResponse(status: 200, json: result)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import TetherPluginKit
+
+/// Routes that need no token: authorize, health, version, the OpenAPI document.
+enum PublicRoutes {
+    static let all: [Route] = [
+        Route("POST", "/authorize", auth: false) { plugin, request throws(RESTResponse) in
+            let body = try request.exchange.jsonObject()
+            var problems: [FieldProblem] = []
+            let username = body["username"]?.stringValue
+            if body["username"] != nil && username == nil {
+                problems.append(FieldProblem(value: body["username"], msg: "Invalid value", path: "username", location: "body"))
+            }
+            if username?.isEmpty ?? true {
+                if body["username"] == nil { problems.append(FieldProblem(msg: "Invalid value", path: "username", location: "body")) }
+                problems.append(FieldProblem(value: body["username"], msg: "User name is required", path: "username", location: "body"))
+            }
+            let password = body["password"]?.stringValue
+            if password?.isEmpty ?? true {
+                problems.append(FieldProblem(value: body["password"], msg: "Password is required", path: "password", location: "body"))
+            }
+            guard problems.isEmpty, let username, let password else { throw RESTResponse.validation(problems) }
+            let result = try await plugin.run(
+                "auth.login",
+                ["username": .string(username), "password": .string(password), "expiresInMinutes": .number(plugin.tokenExpiryMinutes)]
+            ) { error in
+                error.code == "unauthorized"
+                    ? RESTResponse(status: 401, json: ["message": "Incorrect Username and/or Password!"])
+                    : ErrorMapping.record(error)
+            }
+            return RESTResponse(status: 200, json: ["token": result["token"] ?? .null])
+        },
+        Route("GET", "/health", auth: false) { plugin, _ throws(RESTResponse) in
+            var healthy = true
+            do {
+                _ = try await plugin.host.submit("devices.stats")
+            } catch {
+                healthy = false
+            }
+            let body: JSONValue = [
+                "db": ["name": "SQLITE", "status": healthy ? "OK" : "unavailable"],
+                "secretStore": ["name": "TETHER", "status": ["initialized": true, "sealed": false]],
+            ]
+            return RESTResponse(status: healthy ? 200 : 503, json: body)
+        },
+        Route("GET", "/version", auth: false) { plugin, _ throws(RESTResponse) in
+            RESTResponse(status: 200, json: ["serviceVersion": .string(plugin.host.hostVersion)])
+        },
+        Route("GET", "/openapi.json", auth: false) { _, _ throws(RESTResponse) in
+            RESTResponse(status: 200, json: OpenAPIDocument.document)
+        },
+    ]
+}

@@ -1,0 +1,47 @@
+import ProfilePolicyKit
+import TetherPluginKit
+
+/// Exports the plugin's descriptor (the one symbol this library exports).
+@c(tether_plugin_entry)
+public func tetherPluginEntry(_ hostABI: UInt32) -> UnsafeRawPointer? {
+    PluginExport.entry(hostABI: hostABI, info: ProfileCCMPlugin.info, plugin: ProfileCCMPlugin.self)
+}
+
+/// The bundled policy for Client Control Mode profiles (`ccmactivate`), rps.md §2.3 and §3:
+/// user consent is always "All" (set when absent, any other value rejected); a MEBx password
+/// cannot be set remotely in CCM, so one is rejected and random MEBx is turned off;
+/// redirection defaults KVM on, SOL/IDER off.
+final class ProfileCCMPlugin: TetherPlugin {
+    static let info = PluginInfo(id: "io.tether.profile-ccm", name: "CCM profile policy", version: "1.0.0")
+
+    init(host: PluginHostConnection, config: JSONValue) throws {}
+
+    var extensions: [String: JSONValue] { ProfilePolicyRequest.manifest(modes: ["ccmactivate"]) }
+
+    func handle(_ request: JSONValue) async throws -> JSONValue {
+        try ProfilePolicyRequest.handle(request, mode: "ccmactivate", rules: CCMRules.apply)
+    }
+}
+
+enum CCMRules {
+    static let mebxNotAllowed =
+        "MEBx password cannot be set in client control mode (AMT accepts it only in admin control mode)"
+
+    static func apply(_ profile: inout ProfileDocument, _ errors: inout [PolicyFieldError]) {
+        if profile.string("mebxPassword") != nil {
+            errors.append(PolicyFieldError("mebxPassword", mebxNotAllowed))
+        }
+        if let consent = profile["userConsent"], consent != .null {
+            if !(consent.stringValue.map(ProfileDocument.consentValues.contains) ?? false) {
+                errors.append(PolicyFieldError("userConsent", ProfileDocument.consentMessage))
+            }
+            if consent.stringValue != "All" {
+                errors.append(PolicyFieldError("userConsent", "User consent is required for all the actions in client control mode"))
+            }
+        }
+        profile["userConsent"] = "All"
+        profile["generateRandomMEBxPassword"] = false
+        profile["mebxPassword"] = .null
+        profile.applyRedirectionDefaults()
+    }
+}

@@ -1,0 +1,65 @@
+import AMT
+import PluginHost
+import Store
+import TetherJSON
+
+/// Argument parsing and error mapping shared by the `amt.*`, `wsman.*` and `power.*` commands.
+enum AMTCommandSupport {
+    /// The lower-case `guid` argument.
+    static func guid(_ args: JSONValue, command: String) throws(CommandError) -> String {
+        guard let guid = args["guid"]?.stringValue?.lowercased(), !guid.isEmpty else {
+            throw CommandError(.badRequest, "\(command) needs {\"guid\": string}")
+        }
+        return guid
+    }
+
+    /// An integer argument (a JSON number or a decimal string).
+    static func int(_ args: JSONValue, _ name: String, command: String) throws(CommandError) -> Int {
+        if let value = args[name]?.intValue { return value }
+        if let text = args[name]?.stringValue, let value = Int(text) { return value }
+        throw CommandError(.badRequest, "\(command) needs an integer '\(name)'")
+    }
+
+    /// How an AMT failure reaches callers.
+    static func commandError(_ error: AMTError) -> CommandError {
+        switch error {
+        case .deviceNotConnected: CommandError(.notFound, error.description)
+        case .portNotForwarded, .channelUnavailable, .connectionClosed: CommandError(.unavailable, error.description)
+        case .noPassword, .authenticationFailed: CommandError(.unauthorized, error.description)
+        case .timeout: CommandError(.timeout, error.description)
+        case .cancelled: CommandError(.cancelled, error.description)
+        case .invalidArgument: CommandError(.badRequest, error.description)
+        case .fault(let fault):
+            CommandError(.deviceFailure, error.description, detail: [
+                "fault": [
+                    "code": .string(fault.code), "subcode": fault.subcode.map(JSONValue.string) ?? .null,
+                    "reason": .string(fault.reason), "detail": fault.detail.map(JSONValue.string) ?? .null,
+                ]
+            ])
+        case .replyTooLarge, .badHTTP, .httpStatus, .malformedReply: CommandError(.deviceFailure, error.description)
+        }
+    }
+
+    /// Runs `body`, mapping ``AMTError`` to ``CommandError``.
+    static func run(_ body: () async throws(AMTError) -> JSONValue) async throws(CommandError) -> JSONValue {
+        do {
+            return try await body()
+        } catch {
+            throw commandError(error)
+        }
+    }
+
+    /// The AMT password of a device from the store (user `admin`).
+    static func password(store: TetherStore?, guid: String) async throws(AMTError) -> String {
+        guard let store else { throw .noPassword(guid: guid) }
+        do {
+            let secrets = try await store.devices.secrets(guid: guid)
+            guard let password = secrets.amtPassword else { throw AMTError.noPassword(guid: guid) }
+            return password.reveal()
+        } catch let error as AMTError {
+            throw error
+        } catch {
+            throw .noPassword(guid: guid)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Logging
+import TetherJSON
+
+/// The REST API's administrator account. Sources, first match wins:
+/// 1. `TETHER_ADMIN_USER` / `TETHER_ADMIN_PASSWORD` in the environment;
+/// 2. `adminUser` / `adminPassword` in the REST front end's plugin config;
+/// 3. `admin-credentials.json` in the data directory (user, salt, PBKDF2-HMAC-SHA256 hash);
+/// 4. none of these: a random password is generated, logged ONCE, and only its salted hash is
+///    written (mode 0600) to `admin-credentials.json`.
+/// Plain-text passwords from 1 and 2 are kept only as a salted hash in memory. Thread-safe.
+struct AdminCredentials: Sendable {
+    static let fileName = "admin-credentials.json"
+    static let iterations = 10_000
+
+    let username: String
+    private let salt: [UInt8]
+    private let hash: [UInt8]
+    private let iterations: Int
+
+    private init(username: String, salt: [UInt8], hash: [UInt8], iterations: Int) {
+        self.username = username
+        self.salt = salt
+        self.hash = hash
+        self.iterations = iterations
+    }
+
+    /// Wraps a clear-text password (hashed at once).
+    static func hashing(username: String, password: String) throws(ConfigurationError) -> AdminCredentials {
+        let salt = try SHA256Digest.randomBytes(16)
+        return AdminCredentials(
+            username: username, salt: salt,
+            hash: SHA256Digest.pbkdf2(password: Array(password.utf8), salt: salt, iterations: iterations),
+            iterations: iterations)
+    }
+
+    /// True when `username` (case-insensitive, as MPS) and `password` match.
+    func matches(username: String, password: String) -> Bool {
+        let candidate = SHA256Digest.pbkdf2(password: Array(password.utf8), salt: salt, iterations: iterations)
+        let passwordOK = SHA256Digest.constantTimeEqual(candidate, hash)
+        return passwordOK && username.lowercased() == self.username.lowercased()
+    }
+
+    /// Resolves the account as described on the type.
+    static func resolve(
+        environment: [String: String], pluginConfig: JSONValue?, dataDirectory: URL, logger: Logger
+    ) throws(ConfigurationError) -> AdminCredentials {
+        if let password = environment["TETHER_ADMIN_PASSWORD"], !password.isEmpty {
+            return try hashing(username: environment["TETHER_ADMIN_USER"] ?? "admin", password: password)
+        }
+        if let password = pluginConfig?["adminPassword"]?.stringValue, !password.isEmpty {
+            return try hashing(username: pluginConfig?["adminUser"]?.stringValue ?? "admin", password: password)
+        }
+        let file = dataDirectory.appendingPathComponent(fileName)
+        if let data = FileManager.default.contents(atPath: file.path) {
+            guard let json = try? JSONValue(parsing: Array(data)), let user = json["username"]?.stringValue,
+                let salt = json["salt"]?.stringValue.flatMap({ Data(base64Encoded: $0) }),
+                let hash = json["hash"]?.stringValue.flatMap({ Data(base64Encoded: $0) }),
+                let iterations = json["iterations"]?.intValue, iterations > 0
+            else { throw ConfigurationError("\(file.path) is not a valid admin credentials file; delete it to regenerate") }
+            return AdminCredentials(username: user, salt: Array(salt), hash: Array(hash), iterations: iterations)
+        }
+        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789")
+        let password = String(try SHA256Digest.randomBytes(20).map { alphabet[Int($0) % alphabet.count] })
+        let credentials = try hashing(username: "admin", password: password)
+        let record: JSONValue = [
+            "username": .string(credentials.username), "salt": .string(Data(credentials.salt).base64EncodedString()),
+            "hash": .string(Data(credentials.hash).base64EncodedString()), "iterations": .number(credentials.iterations),
+            "algorithm": "PBKDF2-HMAC-SHA256",
+        ]
+        guard FileManager.default.createFile(
+            atPath: file.path, contents: Data(record.encodedBytes()), attributes: [.posixPermissions: 0o600])
+        else { throw ConfigurationError("cannot write \(file.path)") }
+        // Shown once, by design: only the salted hash is kept.
+        logger.notice(
+            "generated the REST API administrator password (shown only now; set TETHER_ADMIN_PASSWORD to choose one)",
+            metadata: ["user": "admin", "password": "\(password)", "hashFile": "\(file.path)"])
+        return credentials
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+extension TetherHost {
+    /// The Prometheus text served on `GET /metrics`: connected devices, CIRA counters, HTTP
+    /// requests and durations, failed front-end plugin calls.
+    func metricsExposition(http: HTTPMetrics) -> String {
+        var out = PrometheusText()
+        let cira = ciraServer
+        out.family("tether_connected_devices", type: "gauge", help: "Devices with an open CIRA tunnel on this host.")
+        out.sample("tether_connected_devices", cira?.sessions.count ?? 0)
+        let counters = cira?.metrics.snapshot ?? [:]
+        let known = [
+            "connections_accepted", "handshakes_completed", "handshakes_failed", "auth_failures", "protocol_errors",
+            "idle_closes", "channels_opened", "channel_open_failures", "replaced_sessions",
+        ]
+        for name in Set(known).union(counters.keys).sorted() {
+            let metric = "tether_cira_\(name)_total"
+            out.family(metric, type: "counter", help: "CIRA server counter \(name).")
+            out.sample(metric, counters[name] ?? 0)
+        }
+        let state = http.state.withLock { $0 }
+        out.family("tether_http_requests_total", type: "counter", help: "HTTP requests answered, by front end and status code.")
+        for (key, count) in state.requests.sorted(by: { ($0.key.frontend, $0.key.status) < ($1.key.frontend, $1.key.status) }) {
+            out.sample("tether_http_requests_total", labels: [("frontend", key.frontend), ("code", String(key.status))], count)
+        }
+        out.family("tether_http_request_duration_seconds", type: "histogram", help: "Time to answer an HTTP request.")
+        for (index, bound) in HTTPMetrics.durationBuckets.enumerated() {
+            out.sample("tether_http_request_duration_seconds_bucket", labels: [("le", PrometheusText.format(bound))], state.bucketCounts[index])
+        }
+        out.sample("tether_http_request_duration_seconds_bucket", labels: [("le", "+Inf")], state.durationCount)
+        out.sample("tether_http_request_duration_seconds_sum", state.durationSum)
+        out.sample("tether_http_request_duration_seconds_count", state.durationCount)
+        out.family("tether_plugin_call_errors_total", type: "counter", help: "Failed front-end plugin calls, by plugin and error code.")
+        for (key, count) in state.pluginErrors.sorted(by: { ($0.key.plugin, $0.key.code) < ($1.key.plugin, $1.key.code) }) {
+            out.sample("tether_plugin_call_errors_total", labels: [("plugin", key.plugin), ("code", key.code)], count)
+        }
+        return out.text
+    }
+}

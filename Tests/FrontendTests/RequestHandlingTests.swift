@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+import TetherJSON
+@testable import TetherCore
+
+@Suite struct RequestHandlingTests {
+    @Test func malformedJSONIsA400WithAMessage() async throws {
+        let bed = try await sharedHost.value
+        let token = try await bed.token()
+        for path in ["/api/v1/admin/ciraconfigs", "/api/v1/devices", "/api/v1/amt/power/action/\(UUID())"] {
+            let reply = try await bed.request("POST", path, body: Data("{\"configName\": ".utf8), token: token)
+            #expect(reply.status == 400, "\(path)")
+            #expect(reply.json?["errorDescription"]?.stringValue?.contains("Malformed JSON") == true, "\(path): \(reply.text)")
+        }
+    }
+
+    @Test func unknownPowerActionListsTheValidOnes() async throws {
+        let bed = try await sharedHost.value
+        let token = try await bed.token()
+        let reply = try await bed.request("POST", "/api/v1/amt/power/action/\(UUID())", json: ["action": 9], token: token)
+        #expect(reply.status == 400)
+        let message = reply.json?["errors"]?.arrayValue?.first?["msg"]?.stringValue ?? ""
+        #expect(message.contains("2, 3, 4, 5, 6, 7, 8, 10"), "\(reply.text)")
+        let boot = try await bed.request("POST", "/api/v1/amt/power/bootOptions/\(UUID())", json: ["action": 2, "useSOL": false], token: token)
+        #expect(boot.status == 400)
+        #expect(boot.json?["errors"]?.arrayValue?.first?["msg"]?.stringValue?.contains("100, 101") == true)
+        let noSOL = try await bed.request("POST", "/api/v1/amt/power/bootOptions/\(UUID())", json: ["action": 100], token: token)
+        #expect(noSOL.status == 400)
+        #expect(noSOL.json?["errors"]?.arrayValue?.first?["path"] == "useSOL")
+    }
+
+    @Test func unknownDeviceIsA404() async throws {
+        let bed = try await sharedHost.value
+        let token = try await bed.token()
+        let guid = UUID().uuidString.lowercased()
+        let cases: [(String, String, JSONValue?)] = [
+            ("POST", "/api/v1/amt/power/action/\(guid)", ["action": 8] as JSONValue),
+            ("GET", "/api/v1/amt/power/state/\(guid)", nil), ("GET", "/api/v1/amt/version/\(guid)", nil),
+            ("DELETE", "/api/v1/devices/disconnect/\(guid)", nil),
+        ]
+        for (method, path, body) in cases {
+            let reply = try await bed.request(method, path, json: body, token: token)
+            #expect(reply.status == 404, "\(method) \(path): \(reply.status) \(reply.text)")
+            #expect(reply.json?["error"]?.stringValue?.hasPrefix("Device not found/connected") == true, "\(path): \(reply.text)")
+        }
+    }
+
+    @Test func bodiesOverTheLimitAre413() async throws {
+        let bed = try await sharedHost.value
+        let token = try await bed.token()
+        var big = Data("{\"configName\":\"".utf8)
+        big.append(Data(repeating: UInt8(ascii: "a"), count: 1 << 20))
+        big.append(Data("\"}".utf8))
+        let reply = try await bed.request("POST", "/api/v1/admin/ciraconfigs", body: big, token: token)
+        #expect(reply.status == 413)
+        // Just under the limit is read and judged on its content.
+        let small = try await bed.request("POST", "/api/v1/admin/ciraconfigs", json: ["configName": "x"], token: token)
+        #expect(small.status == 400)
+        #expect(bed.host.httpMetrics?.requests(status: 413) ?? 0 >= 1)
+    }
+
+    @Test func oddPathsAreAnsweredNeverCrash() async throws {
+        let bed = try await sharedHost.value
+        let token = try await bed.token()
+        let cases: [(String, String, Set<Int>)] = [
+            ("GET", "/api/v1/devices/..%2F..%2Fetc%2Fpasswd", [400, 404]),
+            ("GET", "/api/v1/devices/%2e%2e", [400, 404]),
+            ("GET", "/api/v1/devices/%zz", [400]),
+            ("GET", "/api/v1/devices/%C3%28", [400]),
+            ("GET", "/api/v1/devices/%00", [400, 404]),
+            ("GET", "/api/v1/amt/power/state/..%2F..", [404]),
+            ("GET", "/api/v1/amt/power/state/%E2%80%AE%F0%9F%92%A3", [404]),
+            ("GET", "/api/v1/admin/ciraconfigs/..%2Fprofiles", [404]),
+            ("GET", "/api/v1/admin/ciraconfigs/%25", [404]),
+            ("DELETE", "/api/v1/admin/domains/" + String(repeating: "x", count: 3000), [404]),
+            ("GET", "/api/v1/devices?$top=abc", [400]),
+            ("GET", "/api/v1/devices?$top=%zz", [400]),
+            ("GET", "/api/v1/nothing/here", [404]),
+            ("GET", "/elsewhere", [404]),
+        ]
+        for (method, path, expected) in cases {
+            let reply = try await bed.request(method, path, token: token)
+            #expect(expected.contains(reply.status), "\(method) \(path) → \(reply.status) \(reply.text)")
+        }
+    }
+
+    @Test func routesMatchCaseInsensitively() async throws {
+        let bed = try await sharedHost.value
+        let token = try await bed.token()
+        #expect(try await bed.request("GET", "/API/V1/Devices/Stats", token: token).status == 200)
+        let boot = try await bed.request("POST", "/api/v1/amt/power/bootoptions/\(UUID())", json: ["action": 101, "useSOL": true], token: token)
+        #expect(boot.status == 404)
+    }
+
+    @Test func listsCarryAnETagAndHonourIfNoneMatch() async throws {
+        let bed = try await sharedHost.value
+        let token = try await bed.token()
+        let first = try await bed.request("GET", "/api/v1/admin/domains", token: token)
+        #expect(first.status == 200)
+        let tag = try #require(first.headers["etag"])
+        let second = try await bed.request("GET", "/api/v1/admin/domains", token: token, headers: ["If-None-Match": tag])
+        #expect(second.status == 304)
+    }
+
+    @Test func metricsArePrometheusText() async throws {
+        let bed = try await sharedHost.value
+        _ = try await bed.request("GET", "/api/v1/devices/stats")
+        let reply = try await bed.request("GET", "/metrics")
+        #expect(reply.status == 200)
+        #expect(reply.headers["content-type"]?.hasPrefix("text/plain") == true)
+        let text = reply.text
+        #expect(text.contains("# TYPE tether_connected_devices gauge"))
+        #expect(text.contains("tether_cira_handshakes_completed_total "))
+        #expect(text.contains("tether_cira_handshakes_failed_total "))
+        #expect(text.contains("tether_http_requests_total{frontend=\"rest\",code=\"401\"}"))
+        #expect(text.contains("tether_http_request_duration_seconds_bucket{le=\"+Inf\"}"))
+        // Every sample line is "name{labels} value".
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            #expect(Double(line.split(separator: " ").last ?? "") != nil, "bad sample line: \(line)")
+        }
+    }
+}
