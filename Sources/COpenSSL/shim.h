@@ -14,6 +14,7 @@
 #include <openssl/rsa.h>
 #include <openssl/bn.h>
 #include <openssl/md5.h>
+#include <openssl/provider.h>
 
 static inline int tether_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version) {
     return (int)SSL_CTX_set_min_proto_version(ctx, version);

@@ -33,7 +33,7 @@ import TetherJSON
             (ciraBody("c1", ["authMethod": .null]), "authMethod: Authentication method is required"),
             (ciraBody("c1", ["authMethod": 5]), "authMethod: Authentication method should be either 1 (Mutual Auth) or 2 (username and password)"),
             (ciraBody("c1", ["authMethod": "mutual"]), "authMethod: Authentication method should be either 1 (Mutual Auth) or 2 (username and password)"),
-            (ciraBody("c1", ["mpsRootCertificate": "rootcert"]), "mpsRootCertificate: MPS public root certificate must be a base64-encoded DER certificate"),
+            (ciraBody("c1", ["mpsRootCertificate": "-----BEGIN CERTIFICATE----- not DER"]), "mpsRootCertificate: MPS public root certificate must be base64 (DER, without PEM armour)"),
             (ciraBody("c1", ["password": "12345678901234567"]), "password: MPS password length should be in between 1 to 16"),
             (ciraBody("c1", ["allowSelfRegistration": true]), "allowSelfRegistration: Self-registration needs a static MPS password (password)"),
         ]

@@ -61,26 +61,35 @@ import Testing
         }
     }
 
+    @Test func legacyEncryptedPFXOpens() async throws {
+        try await withTemporaryDirectory { directory in
+            let pfx = try makePFX(commonName: "legacy.vprodemo.com", days: 30, password: "Intel123!", legacyEncryption: true, in: directory)
+            let info = try PKCS12Inspector.inspect(base64: pfx, password: "Intel123!")
+            #expect(info.leafCommonName == "legacy.vprodemo.com")
+            #expect(throws: PKCS12Error.cannotDecrypt) { try PKCS12Inspector.inspect(base64: pfx, password: "wrong") }
+        }
+    }
+
     @Test func requiredFieldMessagesInOrder() {
         let empty = DomainValidator().validateCreate(DomainDraft())
         #expect(empty.errors.map(\.message) == [
             "AMT Domain profile name is required",
             "AMT Domain profile name accepts letters, numbers, special characters and no spaces",
+            "Provisioning Cert Storage Format is required",
+            "Provisioning Cert Storage Format should be either 'raw' or 'string'",
             "Provisioning Cert Password is required",
             "Domain suffix name is required",
             "Provisioning certificate is required",
-            "Provisioning Cert Storage Format is required",
-            "Provisioning Cert Storage Format should be either 'raw' or 'string'",
         ])
         let noCert = DomainValidator().validateCreate(DomainDraft(
             profileName: "vpro demo", domainSuffix: "vprodemo.com", provisioningCertPassword: String(repeating: "a", count: 65),
             provisioningCertStorageFormat: "wrong"))
         #expect(noCert.errors == [
             FieldError(field: "profileName", message: "AMT Domain profile name accepts letters, numbers, special characters and no spaces"),
+            FieldError(field: "provisioningCertStorageFormat", message: "Provisioning Cert Storage Format should be either 'raw' or 'string'"),
             FieldError(field: "provisioningCertPassword", message: "Password should not exceed 64 characters in length"),
             FieldError(field: "provisioningCertPassword", message: "Unable to decrypt provisioning certificate. Please check that the password is correct, and that the certificate is a valid certificate."),
             FieldError(field: "provisioningCert", message: "Provisioning certificate is required"),
-            FieldError(field: "provisioningCertStorageFormat", message: "Provisioning Cert Storage Format should be either 'raw' or 'string'"),
         ])
         let update = DomainValidator().validateUpdate(DomainDraft(profileName: "d", provisioningCert: "abc", provisioningCertStorageFormat: "x"))
         #expect(update.errors == [

@@ -45,7 +45,9 @@ func openssl(_ arguments: [String], in directory: URL) throws -> String {
 
 /// Makes a self-signed certificate + key (EC P-256) with the given CN and validity and returns the
 /// PFX as base64. `days: -1` yields a certificate that expired yesterday.
-func makePFX(commonName: String, days: Int, password: String, includeKey: Bool = true, in directory: URL) throws -> String {
+func makePFX(
+    commonName: String, days: Int, password: String, includeKey: Bool = true, legacyEncryption: Bool = false, in directory: URL
+) throws -> String {
     let tag = UUID().uuidString
     try openssl([
         "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
@@ -56,6 +58,7 @@ func makePFX(commonName: String, days: Int, password: String, includeKey: Bool =
     ], in: directory)
     var export = ["pkcs12", "-export", "-in", "\(tag).pem", "-passout", "pass:\(password)", "-out", "\(tag).pfx"]
     if includeKey { export += ["-inkey", "\(tag).key"] } else { export += ["-nokeys"] }
+    if legacyEncryption { export += ["-legacy"] }  // RC2-40 + 3DES, as Windows exports them
     try openssl(export, in: directory)
     return try Data(contentsOf: directory.appendingPathComponent("\(tag).pfx")).base64EncodedString()
 }

@@ -194,7 +194,18 @@ public struct CIRAConfigValidator: Sendable {
     }
 
     private func validateRootCertificate(_ base64: String, into errors: inout [FieldError]) {
-        guard requireParsableRootCertificate else { return }
+        guard requireParsableRootCertificate else {
+            // Peer-compatible mode: RPS stores any string (its own tests send "rootcert"); Tether
+            // at least insists on base64 text, which AMT's AddTrustedRootCertificate needs.
+            let allowed = base64.utf8.allSatisfy { byte in
+                (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+                    || byte == 0x2B || byte == 0x2F || byte == 0x3D || byte == 0x0A || byte == 0x0D
+            }
+            if !allowed {
+                errors.append(FieldError(field: "mpsRootCertificate", message: "MPS public root certificate must be base64 (DER, without PEM armour)"))
+            }
+            return
+        }
         if !Self.isDERCertificate(base64: base64) {
             errors.append(FieldError(field: "mpsRootCertificate", message: "MPS public root certificate must be a base64-encoded DER certificate"))
         }

@@ -16,6 +16,17 @@ public struct DomainValidator: Sendable {
         var errors: [FieldError] = []
         validateName(draft.profileName, patternMessage: "AMT Domain profile name accepts letters, numbers, special characters and no spaces", into: &errors)
 
+        // Field checks come in the peer's order (format before decrypting), so the first
+        // error matches RPS's.
+        if let format = nonEmpty(draft.provisioningCertStorageFormat) {
+            if CertificateStorageFormat(rawValue: format) == nil {
+                errors.append(FieldError(field: "provisioningCertStorageFormat", message: "Provisioning Cert Storage Format should be either 'raw' or 'string'"))
+            }
+        } else {
+            errors.append(FieldError(field: "provisioningCertStorageFormat", message: "Provisioning Cert Storage Format is required"))
+            errors.append(FieldError(field: "provisioningCertStorageFormat", message: "Provisioning Cert Storage Format should be either 'raw' or 'string'"))
+        }
+
         var info: ProvisioningCertificateInfo?
         var pfxError: PKCS12Error?
         if let password = nonEmpty(draft.provisioningCertPassword) {
@@ -42,14 +53,6 @@ public struct DomainValidator: Sendable {
             checkCertificate(info: info, pfxError: pfxError, now: now, into: &errors)
         }
 
-        if let format = nonEmpty(draft.provisioningCertStorageFormat) {
-            if CertificateStorageFormat(rawValue: format) == nil {
-                errors.append(FieldError(field: "provisioningCertStorageFormat", message: "Provisioning Cert Storage Format should be either 'raw' or 'string'"))
-            }
-        } else {
-            errors.append(FieldError(field: "provisioningCertStorageFormat", message: "Provisioning Cert Storage Format is required"))
-            errors.append(FieldError(field: "provisioningCertStorageFormat", message: "Provisioning Cert Storage Format should be either 'raw' or 'string'"))
-        }
         return DomainValidationResult(errors: errors, certificate: info)
     }
 

@@ -15,6 +15,7 @@ import Darwin
 public enum PKCS12Inspector {
     /// Parses the PFX. - Throws: `PKCS12Error`.
     public static func inspect(base64: String, password: String) throws(PKCS12Error) -> ProvisioningCertificateInfo {
+        _ = legacyAlgorithms
         guard let der = Data(base64Encoded: base64, options: .ignoreUnknownCharacters), !der.isEmpty else {
             throw PKCS12Error.notBase64
         }
@@ -80,4 +81,13 @@ public enum PKCS12Inspector {
         defer { CRYPTO_free(out, nil, 0) }
         return String(decoding: UnsafeBufferPointer(start: out, count: Int(length)), as: UTF8.self)
     }
+
+    /// Provisioning certificates exported by Windows and most CAs protect the certificate bag
+    /// with RC2-40 / 3DES, which OpenSSL 3 only offers through its "legacy" provider. Loaded
+    /// once, next to the default provider (loading one explicitly disables the implicit default).
+    private static let legacyAlgorithms: Bool = {
+        let legacy = OSSL_PROVIDER_load(nil, "legacy")
+        let defaults = OSSL_PROVIDER_load(nil, "default")
+        return legacy != nil && defaults != nil
+    }()
 }

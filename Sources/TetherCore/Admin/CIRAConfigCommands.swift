@@ -74,7 +74,7 @@ extension TetherHost {
             draft.mpsRootCertificate = try certificateAuthority?.rootCertificateDERBase64
         }
         let allowSelfRegistration = selfRegistrationFlag(args, errors: &errors) ?? false
-        errors = CIRAConfigValidator().validateCreate(draft) + errors
+        errors = CIRAConfigValidator(requireParsableRootCertificate: false).validateCreate(draft) + errors
         if allowSelfRegistration, draft.password == nil { errors.append(Self.selfRegistrationNeedsPassword) }
         guard errors.isEmpty, let name = draft.configName, let address = draft.mpsServerAddress,
               let format = draft.serverAddressFormat.flatMap(ServerAddressFormat.init(rawValue:)),
@@ -98,7 +98,7 @@ extension TetherHost {
         var errors: [FieldError] = []
         let draft = ciraDraft(args, errors: &errors)
         let flag = selfRegistrationFlag(args, errors: &errors)
-        errors = CIRAConfigValidator().validateUpdate(draft) + errors
+        errors = CIRAConfigValidator(requireParsableRootCertificate: false).validateUpdate(draft) + errors
         if !errors.isEmpty { throw AdminErrors.validation(errors, what: "CIRA config") }
         let current = try await store.ciraConfigs.get(configName: draft.configName ?? "", tenantId: args.tenantId)
         guard let version = args.version, version == current.version else {
