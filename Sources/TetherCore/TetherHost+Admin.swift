@@ -32,8 +32,13 @@ extension TetherHost {
         }
         guard let config = match else { return false }
         do {
-            let device = Device(guid: request.guid, mpsUsername: config.username, tenantId: config.tenantId)
-            try await store.devices.create(device, secrets: DeviceSecrets(mpsPassword: Secret(request.password)))
+            // The standalone flow: a device activated with a profile that uses this CIRA config
+            // carries that profile's static AMT password, so the host can manage it at once.
+            let activation = try await activationDefaults(for: config, in: store)
+            let device = Device(
+                guid: request.guid, tags: activation.tags, mpsUsername: config.username, tenantId: config.tenantId)
+            try await store.devices.create(
+                device, secrets: DeviceSecrets(mpsPassword: Secret(request.password), amtPassword: activation.amtPassword))
             try await store.audit.append(
                 AuditEvent(
                     tenantId: config.tenantId, actor: "cira:\(request.remoteAddress)", action: "device.self-register",
@@ -45,5 +50,30 @@ extension TetherHost {
             logger.error("self-registration failed: \(error)", metadata: ["guid": "\(request.guid)"])
             return false
         }
+    }
+
+    /// The AMT password and tags a self-registering device inherits: those of the profiles that
+    /// use `config`, when they agree on one static AMT password (random passwords are per device
+    /// and unknown here).
+    private func activationDefaults(
+        for config: CIRAConfig, in store: TetherStore
+    ) async throws -> (amtPassword: Secret?, tags: [String]) {
+        var passwords = Set<Secret>()
+        var tags: [String] = []
+        var skip = 0
+        while true {
+            let page = try await store.profiles.list(tenantId: config.tenantId, page: PageRequest(top: 100, skip: skip))
+            for profile in page.items where profile.ciraConfigName?.lowercased() == config.configName.lowercased() {
+                tags += profile.tags.filter { !tags.contains($0) }
+                if !profile.generateRandomPassword, let password = try await store.profiles.secrets(
+                    profileName: profile.profileName, tenantId: profile.tenantId).amtPassword
+                {
+                    passwords.insert(password)
+                }
+            }
+            skip += page.items.count
+            if page.items.isEmpty || skip >= page.totalCount { break }
+        }
+        return (passwords.count == 1 ? passwords.first : nil, tags)
     }
 }

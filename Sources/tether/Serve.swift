@@ -9,8 +9,14 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var options: HostOptions
 
+    @Flag(help: "Demo mode: CIRA config 'demo' (user standalone) that lets devices register themselves, a CCM profile with a known AMT password, common name 127.0.0.1 unless given. See README \"Demo\".")
+    var demo = false
+
     func run() async throws {
-        let configuration = try options.resolve()
+        var configuration = try options.resolve()
+        if demo && options.commonName == nil && ProcessInfo.processInfo.environment["TETHER_COMMON_NAME"] == nil {
+            configuration.commonName = "127.0.0.1"
+        }
         let host = TetherHost(configuration: configuration, logger: options.makeLogger(configuration))
         do {
             try await host.start(.all)
@@ -18,6 +24,13 @@ struct Serve: AsyncParsableCommand {
             host.logger.critical("cannot start: \(error.description)")
             await host.stop()
             throw ExitCode(2)
+        }
+        if demo {
+            do {
+                try await DemoSeed.apply(to: host)
+            } catch {
+                host.logger.error("demo set-up failed: \(error.message)")
+            }
         }
         let signal = await ShutdownSignal.wait()
         host.logger.info("shutting down", metadata: ["signal": "\(signal)"])
