@@ -9,7 +9,8 @@ public func tetherPluginEntry(_ hostABI: UInt32) -> UnsafeRawPointer? {
 
 /// The bundled policy for Client Control Mode profiles (`ccmactivate`), rps.md §2.3 and §3:
 /// user consent is always "All" (set when absent, any other value rejected); a MEBx password
-/// cannot be set remotely in CCM, so one is rejected and random MEBx is turned off;
+/// cannot be set remotely in CCM, so a sent one is dropped (never stored) and random MEBx is
+/// turned off, as RPS does on PATCH (rps.md §2.2; §9 quirk 22 recommends the same for POST);
 /// redirection defaults KVM on, SOL/IDER off.
 final class ProfileCCMPlugin: TetherPlugin {
     static let info = PluginInfo(id: "io.tether.profile-ccm", name: "CCM profile policy", version: "1.0.0")
@@ -24,13 +25,10 @@ final class ProfileCCMPlugin: TetherPlugin {
 }
 
 enum CCMRules {
-    static let mebxNotAllowed =
-        "MEBx password cannot be set in client control mode (AMT accepts it only in admin control mode)"
-
     static func apply(_ profile: inout ProfileDocument, _ errors: inout [PolicyFieldError]) {
-        if profile.string("mebxPassword") != nil {
-            errors.append(PolicyFieldError("mebxPassword", mebxNotAllowed))
-        }
+        // A MEBx password is meaningless in CCM (AMT accepts it only in ACM). Clients that switch a
+        // profile from ACM to CCM re-send the whole form, so it is ignored rather than refused;
+        // it is cleared below and never reaches the secret store.
         if let consent = profile["userConsent"], consent != .null {
             if !(consent.stringValue.map(ProfileDocument.consentValues.contains) ?? false) {
                 errors.append(PolicyFieldError("userConsent", ProfileDocument.consentMessage))

@@ -8,8 +8,19 @@ extension AMTDeviceClient {
         case retry
     }
 
+    /// The 401s one call has met.
+    struct AuthAttempts {
+        /// At most this many 401s per call (the first request without credentials, a stale
+        /// nonce, one rejection); MPS gives up after four.
+        static let maxChallenges = 3
+        /// 401s answered so far.
+        var challenges = 0
+        /// 401s that refused credentials without `stale="true"`.
+        var rejections = 0
+    }
+
     func exchange(_ body: [UInt8], abort: CallAbort) async -> Result<WSManEnvelope, AMTError> {
-        var authAttempts = 0
+        var authAttempts = AuthAttempts()
         var reopens = 0
         while true {
             if abort.isAborted { return .failure(.cancelled) }
@@ -160,7 +171,7 @@ extension AMTDeviceClient {
     }
 
     /// Digest challenge handling and envelope parsing.
-    private func handle(_ response: HTTPResponseMessage, sentCredentials: Bool, attempts: inout Int) -> Step {
+    private func handle(_ response: HTTPResponseMessage, sentCredentials: Bool, attempts: inout AuthAttempts) -> Step {
         if response.status == 401 {
             let challenge: DigestChallenge?
             do {
@@ -169,8 +180,12 @@ extension AMTDeviceClient {
                 return .done(.failure(.badHTTP("unusable digest challenge: \(error)")))
             }
             guard let challenge else { return .done(.failure(.httpStatus(401, reason: "without a digest challenge"))) }
-            attempts += 1
-            if (sentCredentials && !challenge.stale) || attempts > 2 {
+            attempts.challenges += 1
+            if sentCredentials && !challenge.stale { attempts.rejections += 1 }
+            // A rejection of credentials that may well be right (another channel's request moved
+            // the nonce on, the device dropped it without saying stale, an nc it did not like) is
+            // retried once with the fresh challenge; a second one means a wrong password.
+            if attempts.rejections > 1 || attempts.challenges > AuthAttempts.maxChallenges {
                 // Forget the password so a corrected one is read on the next call.
                 state.withLock { $0.credentials = nil }
                 return .done(.failure(.authenticationFailed(guid: guid)))

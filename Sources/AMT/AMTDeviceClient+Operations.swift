@@ -14,7 +14,7 @@ extension AMTDeviceClient {
         var items = started.pullItems
         guard var context = started.enumerationContext, !started.endOfSequence else { return items }
         for _ in 0..<32 {
-            let page = try await call(.pull(resource, context: context, messageID: nextMessageID()))
+            let page = try await call(.pull(resource, context: context, messageID: nextMessageID()), continuing: true)
             items += page.pullItems
             guard !page.endOfSequence, let next = page.enumerationContext else { return items }
             context = next

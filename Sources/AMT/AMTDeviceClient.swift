@@ -17,8 +17,12 @@ public typealias AMTSessionLookup = @Sendable (_ guid: String) -> CIRADeviceSess
 /// that includes the queueing; a call never waits longer. Channels are kept open between calls
 /// and reused (HTTP keep-alive); one the device closed is replaced. HTTP digest auth: the
 /// first request goes without credentials, the challenge is cached and later requests are
-/// authorised pre-emptively. A reconnect of the device (new CIRA session) drops cached
-/// channels and the challenge.
+/// authorised pre-emptively (one `nc` counter shared by all channels, so the device may see
+/// counts out of order, as AMT allows). A 401 with `stale="true"` is retried with the new nonce;
+/// a 401 refusing credentials is retried once with the fresh challenge before the call fails
+/// with ``AMTError/authenticationFailed(guid:)``. A reconnect of the device (new CIRA session)
+/// drops cached channels and the challenge. The Pulls of an enumeration already begun go ahead
+/// of queued calls, so a burst of calls does not exhaust the device's enumeration contexts.
 public final class AMTDeviceClient: Sendable {
     /// Lower-case device GUID.
     public let guid: String
@@ -27,6 +31,8 @@ public final class AMTDeviceClient: Sendable {
     let passwordProvider: AMTPasswordProvider
     let logger: Logger
     let slots: CallSlots
+    /// Where call durations are counted (the registry's), if anywhere.
+    let metrics: AMTMetrics?
 
     struct State {
         var sessionID: String?
@@ -37,12 +43,15 @@ public final class AMTDeviceClient: Sendable {
 
     let state = Mutex(State())
 
-    /// Creates a client; nothing is opened until the first call.
+    /// Creates a client; nothing is opened until the first call. `metrics` receives the duration
+    /// of every call.
     public init(
         guid: String, configuration: AMTClientConfiguration = AMTClientConfiguration(),
-        sessions: @escaping AMTSessionLookup, password: @escaping AMTPasswordProvider, logger: Logger
+        sessions: @escaping AMTSessionLookup, password: @escaping AMTPasswordProvider, logger: Logger,
+        metrics: AMTMetrics? = nil
     ) {
         self.guid = guid.lowercased()
+        self.metrics = metrics
         self.configuration = configuration
         self.sessionLookup = sessions
         self.passwordProvider = password
@@ -64,13 +73,21 @@ public final class AMTDeviceClient: Sendable {
     /// - Throws: ``AMTError``: `.deviceNotConnected` at once when there is no tunnel, `.fault`
     ///   for a SOAP fault, `.timeout` when the deadline passes, and the transport errors.
     public func call(_ request: WSManRequest, timeout: Duration? = nil) async throws(AMTError) -> WSManEnvelope {
+        try await call(request, timeout: timeout, continuing: false)
+    }
+
+    /// ``call(_:timeout:)``; `continuing` marks a follow-up of an operation the device already
+    /// holds state for (a Pull): it takes the next free slot ahead of queued calls.
+    func call(_ request: WSManRequest, timeout: Duration? = nil, continuing: Bool) async throws(AMTError) -> WSManEnvelope {
         if sessionLookup(guid) == nil { throw .deviceNotConnected(guid: guid) }
+        let started = ContinuousClock.now
+        defer { metrics?.recordCall(seconds: Self.seconds(ContinuousClock.now - started)) }
         let deadline = timeout ?? configuration.callTimeout
         let body = request.utf8
         let result: Result<WSManEnvelope, AMTError> = await CallDeadline.run(
             deadline: deadline, timeoutError: .timeout(guid: guid, action: request.action, after: deadline)
         ) { (abort: CallAbort) async -> Result<WSManEnvelope, AMTError> in
-            guard await self.slots.acquire() else { return .failure(.cancelled) }
+            guard await self.slots.acquire(priority: continuing) else { return .failure(.cancelled) }
             defer { self.slots.release() }
             return await self.exchange(body, abort: abort)
         }
@@ -82,6 +99,12 @@ public final class AMTDeviceClient: Sendable {
                 metadata: ["guid": "\(guid)", "action": "\(AMTError.shortAction(request.action))"])
             throw error
         }
+    }
+
+    /// A duration in seconds.
+    static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
     }
 
     /// Closes cached channels (e.g. when the host stops).

@@ -1,12 +1,13 @@
 import Synchronization
 
 /// A counting semaphore whose waits end early when the waiting task is cancelled.
-/// Thread-safe. Waiters are served first come, first served.
+/// Thread-safe. Waiters are served first come, first served, except that priority waiters
+/// go ahead of all others.
 final class CallSlots: Sendable {
     private struct State {
         var available: Int
         var nextID: UInt64 = 0
-        var waiters: [(id: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
+        var waiters: [(id: UInt64, priority: Bool, continuation: CheckedContinuation<Bool, Never>)] = []
     }
 
     private let state: Mutex<State>
@@ -16,7 +17,8 @@ final class CallSlots: Sendable {
     }
 
     /// Takes a slot; returns false (without a slot) when the task was cancelled while waiting.
-    func acquire() async -> Bool {
+    /// - Parameter priority: wait ahead of every non-priority waiter.
+    func acquire(priority: Bool = false) async -> Bool {
         let id = state.withLock { state -> UInt64? in
             if state.available > 0 {
                 state.available -= 1
@@ -30,7 +32,12 @@ final class CallSlots: Sendable {
             await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
                 let cancelled = state.withLock { state -> Bool in
                     if Task.isCancelled { return true }
-                    state.waiters.append((id, continuation))
+                    let waiter = (id: id, priority: priority, continuation: continuation)
+                    if priority, let index = state.waiters.firstIndex(where: { !$0.priority }) {
+                        state.waiters.insert(waiter, at: index)
+                    } else {
+                        state.waiters.append(waiter)
+                    }
                     return false
                 }
                 if cancelled { continuation.resume(returning: false) }

@@ -13,13 +13,13 @@ extension TetherHost {
             password: { [weak self] guid throws(AMTError) in
                 try await AMTCommandSupport.password(store: self?.store, guid: guid)
             },
-            logger: logger)
+            logger: logger, metrics: amtMetrics)
         AMTDeviceCommands(bus: bus, registry: registry).register()
         PowerActionCommands(
             bus: bus, plugins: plugins, precedence: configuration.powerActionPrecedence,
             isConnected: { [weak self] guid in self?.ciraServer?.session(for: guid) != nil },
             // A boot action is up to five WS-Man calls.
-            actionTimeout: configuration.amtCallTimeout * 6, logger: logger
+            actionTimeout: configuration.amtCallTimeout * 6, logger: logger, metrics: amtMetrics
         ).register()
     }
 

@@ -1,3 +1,4 @@
+import AMT
 import CIRA
 import Foundation
 import Logging
@@ -29,6 +30,8 @@ public final class TetherHost: Sendable {
     public let bus: CommandBus
     public let plugins: PluginHost
     public let logger: Logger
+    /// WS-Man call durations and power actions, served on `GET /metrics`.
+    public let amtMetrics = AMTMetrics()
 
     struct Running: Sendable {
         var store: TetherStore?

@@ -45,6 +45,27 @@ import TetherJSON
         #expect(stale?.code == .conflict && stale?.message.contains("version 1") == true)
         let updated = try await bed.run("domains.update", ["profileName": "vprodemo", "domainSuffix": "test.vprodemo.com", "version": "1"])
         #expect(updated["domainSuffix"] == "test.vprodemo.com")
+
+        // Update: body rules, then 404 (RPS's order; Postman "Update Domain that doesn't exist"
+        // sends "test" as the PFX), then the PFX checks RPS skips on PATCH.
+        let unknown = await bed.failure("domains.update", [
+            "profileName": "Domain", "domainSuffix": "test.com", "provisioningCert": "test",
+            "provisioningCertStorageFormat": "raw", "provisioningCertPassword": "P@ssw0rd", "version": "751",
+        ])
+        #expect(unknown?.code == .notFound && unknown?.message == "Domain profile Domain Not Found")
+        let tooLong = await bed.failure("domains.update", [
+            "profileName": "Domain", "provisioningCertPassword": .string(String(repeating: "a", count: 65)),
+        ])
+        #expect(tooLong?.fields == ["provisioningCertPassword: Password should not exceed 64 characters in length"])
+        let expiredUpdate = await bed.failure("domains.update", [
+            "profileName": "vprodemo", "provisioningCert": .string(expired), "provisioningCertPassword": "P@ssw0rd", "version": "2",
+        ])
+        #expect(expiredUpdate?.fields == ["provisioningCert: Uploaded certificate has expired"])
+        let otherSuffix = await bed.failure("domains.update", [
+            "profileName": "vprodemo", "domainSuffix": "newvprodemo.com", "provisioningCert": .string(pfx),
+            "provisioningCertPassword": "P@ssw0rd", "version": "2",
+        ])
+        #expect(otherSuffix?.fields == ["domainSuffix: FQDN not associated with provisioning certificate"])
         #expect(await bed.failure("domains.get", ["profileName": "dontexist"])?.message == "Domain profile dontexist Not Found")
         try await bed.run("domains.delete", ["profileName": "VPRODEMO"])
         #expect(try await bed.run("domains.list").arrayValue?.isEmpty == true)

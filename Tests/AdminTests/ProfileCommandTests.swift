@@ -42,11 +42,10 @@ import TetherJSON
             (body(["generateRandomPassword": true, "kvmEnabled": "foo"]), "kvmEnabled: KVM enabled must be a boolean"),
             (body(["generateRandomPassword": true, "solEnabled": "foo"]), "solEnabled: Serial Over Lan (sol) enabled must be a boolean"),
             (body(["generateRandomPassword": true, "ieee8021xProfileName": "wired1"]), "ieee8021xProfileName: Ieee8021x profile wired1 does not exist in db"),
-            // CCM policy (plugin): consent forced to All, no MEBx password.
+            // CCM policy (plugin): consent forced to All.
             (body(["generateRandomPassword": true, "userConsent": "BadValue"]), "userConsent: User consent must be one of None,All,KVM"),
             (body(["generateRandomPassword": true, "userConsent": "BadValue"]), "userConsent: User consent is required for all the actions in client control mode"),
             (body(["generateRandomPassword": true, "userConsent": "KVM"]), "userConsent: User consent is required for all the actions in client control mode"),
-            (body(["generateRandomPassword": true, "mebxPassword": "P@ssw0rd1"]), "mebxPassword: MEBx password cannot be set in client control mode (AMT accepts it only in admin control mode)"),
             // ACM policy (plugin): MEBx rules and consent values.
             (body(["activation": "acmactivate", "amtPassword": "Intel123!"]), "activation: MEBx Password is required for acmactivate"),
             (body(["activation": "acmactivate", "amtPassword": "Intel123!"]), "generateRandomMEBxPassword: If generate random MEBx password is disabled, mebxPassword is mandatory"),
@@ -59,6 +58,33 @@ import TetherJSON
             #expect(error?.code == .badRequest)
             #expect(error?.fields.contains(expected) == true, "\(request.jsonString) → \(error?.fields ?? [])")
         }
+
+        // Host and policy errors come in RPS's field order (the peer's tests read errors[0]):
+        // the CCM consent errors before the host's redirection-flag errors.
+        let mixed = await bed.failure("profiles.create", body([
+            "generateRandomPassword": true, "generateRandomMEBxPassword": true, "userConsent": "BadValue",
+            "iderEnabled": "foo", "kvmEnabled": "foo", "solEnabled": "foo",
+        ]))
+        #expect(mixed?.fields == [
+            "userConsent: User consent must be one of None,All,KVM",
+            "userConsent: User consent is required for all the actions in client control mode",
+            "iderEnabled: IDER enabled must be a boolean",
+            "kvmEnabled: KVM enabled must be a boolean",
+            "solEnabled: Serial Over Lan (sol) enabled must be a boolean",
+        ])
+
+        // Update of an unknown profile: body errors first (400), else 404, as RPS.
+        let unknownBad = await bed.failure("profiles.update", [
+            "profileName": "profiletlsinvalid", "activation": "ccmactivate", "amtPassword": "Intel123!",
+            "generateRandomPassword": false, "generateRandomMEBxPassword": false, "tlsMode": "invalid",
+        ])
+        #expect(unknownBad?.code == .badRequest)
+        #expect(unknownBad?.fields.first == "tlsMode: tlsMode must be set to one of these values: 1 (Server Authentication Only), 2 (Server and Non-TLS Authentication), 3 (Mutual TLS only), 4 (Mutual and Non-TLS authentication)")
+        let unknownGood = await bed.failure("profiles.update", [
+            "profileName": "profiletlsinvalid", "activation": "ccmactivate", "generateRandomPassword": true, "version": "1",
+        ])
+        #expect(unknownGood?.code == .notFound)
+        #expect(unknownGood?.message == "AMT profile profiletlsinvalid Not Found")
 
         // Unknown CIRA config (the store's reference check).
         let unknownCIRA = await bed.failure("profiles.create", body(["generateRandomPassword": true, "ciraConfigName": "nociraconfig"]))
@@ -108,6 +134,21 @@ import TetherJSON
         #expect(switched["activation"] == "ccmactivate" && switched["version"] == "2")
         #expect(try await bed.host.store!.profiles.secrets(profileName: "acm").mebxPassword == nil)
         #expect(try await bed.host.store!.profiles.secrets(profileName: "acm").amtPassword?.reveal() == "ABCabc123!@#")
+
+        // A MEBx password sent for CCM is ignored, not stored (RPS's PATCH; Postman "profile6 … Copy").
+        let ccmWithMEBx = try await bed.run("profiles.update", [
+            "profileName": "acm", "activation": "ccmactivate", "mebxPassword": "P@ssw0rd", "amtPassword": "P@ssw0rd",
+            "generateRandomPassword": false, "generateRandomMEBxPassword": false, "version": "2",
+        ])
+        #expect(ccmWithMEBx["activation"] == "ccmactivate" && ccmWithMEBx["generateRandomMEBxPassword"] == false)
+        #expect(try await bed.host.store!.profiles.secrets(profileName: "acm").mebxPassword == nil)
+        #expect(try await bed.host.store!.profiles.secrets(profileName: "acm").amtPassword?.reveal() == "P@ssw0rd")
+        let ccmCreated = try await bed.run("profiles.create", body([
+            "profileName": "ccm-mebx", "amtPassword": "Intel123!", "mebxPassword": "P@ssw0rd1",
+        ]))
+        #expect(ccmCreated["mebxPassword"] == nil)
+        #expect(try await bed.host.store!.profiles.secrets(profileName: "ccm-mebx").mebxPassword == nil)
+        try await bed.run("profiles.delete", ["profileName": "ccm-mebx"])
 
         // Get / list / delete.
         #expect(try await bed.run("profiles.get", ["profileName": "PROFILE6"])["profileName"] == "profile6")

@@ -50,5 +50,8 @@ import TetherJSON
         let unexpected = replies.filter { !allowed.contains($0.0) }
         #expect(unexpected.isEmpty, "unexpected: \(unexpected.count), e.g. \(unexpected.prefix(3))")
         #expect(statuses.filter { $0 == 200 }.count >= 500)
+        // Concurrent calls sharing one digest challenge are never taken for a wrong password.
+        let authFailures = replies.filter { $0.1.contains("rejected the AMT credentials") }
+        #expect(authFailures.isEmpty, "digest failures: \(authFailures.count), e.g. \(authFailures.prefix(1))")
     }
 }

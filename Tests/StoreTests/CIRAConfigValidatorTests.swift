@@ -51,6 +51,7 @@ import Testing
             "MPS user name should be alphanumeric",
             "MPS user name length should be in between 5 to 16",
             "Authentication method is required",
+            "Authentication method should be either 1 (Mutual Auth) or 2 (username and password)",
             "MPS public root certificate is required",
         ])
     }
@@ -81,7 +82,10 @@ import Testing
         #expect(single { $0.username = "a23456789012345678" }.map(\.message) == ["MPS user name length should be in between 5 to 16"])
         #expect(single { $0.commonName = "mps.example.com" } == [FieldError(field: "commonName", message: "Cert. Hostname(CN) should be an IP address.")])
         #expect(single { $0.authMethod = 3 } == [FieldError(field: "authMethod", message: "Authentication method should be either 1 (Mutual Auth) or 2 (username and password)")])
-        #expect(single { $0.authMethod = nil }.map(\.message) == ["Authentication method is required"])
+        #expect(single { $0.authMethod = nil }.map(\.message) == [
+            "Authentication method is required",
+            "Authentication method should be either 1 (Mutual Auth) or 2 (username and password)",
+        ])
         #expect(single { $0.password = String(repeating: "a", count: 17) }.map(\.field) == ["password"])
         #expect(single { $0.password = "sOK1A4Wh$rtp!FB2" } == [])
     }

@@ -97,6 +97,12 @@ import Testing
             FieldError(field: "provisioningCertStorageFormat", message: "Provisioning Cert Storage Format is either \"raw\" or \"string\""),
         ])
         #expect(DomainValidator().validateUpdate(DomainDraft(profileName: "d", domainSuffix: "new.com")).errors == [])
+        // The body-only part (checked before the 404) never opens the PFX.
+        let fieldsOnly = DomainDraft(profileName: "d", provisioningCert: "test", provisioningCertPassword: "P@ssw0rd", provisioningCertStorageFormat: "raw")
+        #expect(DomainValidator().validateUpdateFields(fieldsOnly) == [])
+        #expect(DomainValidator().validateUpdateCertificate(fieldsOnly).errors.map(\.message) == [
+            "Unable to decrypt provisioning certificate. Please check that the password is correct, and that the certificate is a valid certificate.",
+        ])
     }
 
     @Test func repositoryRoundTripDuplicatesAndSuffixLookup() async throws {

@@ -35,6 +35,9 @@ import TetherJSON
         (#"{"logLevel": "loud"}"#, "'logLevel' must be"),
         (#"{"plugins": {"a.b": {"config": 5}}}"#, "plugins.a.b.config must be an object"),
         (#"[1, 2"#, "invalid JSON"),
+        (#"{"ciraPort": 70000}"#, "'ciraPort' must be"),
+        (#"{"commonName": ""}"#, "'commonName' must be"),
+        (#"{"keepAliveIntervalSeconds": 0}"#, "'keepAliveIntervalSeconds' must be"),
     ])
     func badConfigFilesAreRefusedWithTheKey(text: String, expected: String) throws {
         let path = try writeConfig(text)
@@ -49,5 +52,15 @@ import TetherJSON
             try configuration.apply(environment: ["TETHER_PLUGIN_TIMEOUT": "soon"])
         }
         #expect(error?.description.contains("TETHER_PLUGIN_TIMEOUT") == true)
+    }
+
+    @Test func idleTimeoutMustCoverThreeKeepAlives() throws {
+        var configuration = TetherConfiguration()
+        try configuration.apply(environment: ["TETHER_KEEPALIVE_INTERVAL": "30", "TETHER_IDLE_TIMEOUT": "60"])
+        let error = #expect(throws: ConfigurationError.self) { try configuration.validate() }
+        #expect(error?.description.contains("at least 3 × keepAliveIntervalSeconds") == true)
+        try configuration.apply(environment: ["TETHER_IDLE_TIMEOUT": "90"])
+        try configuration.validate()
+        #expect(configuration.idleTimeout == .seconds(90))
     }
 }

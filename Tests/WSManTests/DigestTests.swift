@@ -124,6 +124,35 @@ import Testing
                 == .rejected(.wrongRealm))
     }
 
+    /// Requests sent concurrently over several channels reach AMT out of order: any unused `nc`
+    /// within the window is accepted; a repeated one or one older than the window is not.
+    @Test func nonceCountsOutOfOrderWithinTheWindow() {
+        var verifier = DigestVerifier()
+        verifier.replayWindow = 8
+        let now = Date(timeIntervalSince1970: 3_000_000)
+        let challenge = verifier.challenge(now: now)
+        func verify(_ nc: UInt32) -> DigestVerification {
+            var auth = DigestAuthorization(
+                username: "admin", realm: challenge.realm, nonce: challenge.nonce, uri: "/wsman", response: "",
+                opaque: challenge.opaque)
+            auth.qop = "auth"
+            auth.nonceCount = DigestCredentials.formatNonceCount(nc)
+            auth.cnonce = "c\(nc)"
+            auth.response = auth.expectedResponse(password: "p", method: "POST")
+            return verifier.verify(authorization: auth.headerValue, method: "POST", uri: "/wsman", password: { _ in "p" }, now: now)
+        }
+        let ok = DigestVerification.authenticated(username: "admin")
+        #expect(verify(5) == ok)  // need not start at 1 (MPS never resets nc on a new nonce)
+        #expect(verify(7) == ok)
+        #expect(verify(6) == ok)  // late, unused: accepted
+        #expect(verify(6) == .rejected(.replayedNonceCount))
+        #expect(verify(7) == .rejected(.replayedNonceCount))
+        #expect(verify(20) == ok)
+        #expect(verify(13) == ok)  // 20 - 13 = 7 < window
+        #expect(verify(12) == .rejected(.replayedNonceCount))  // outside the window
+        #expect(verify(0) == .rejected(.replayedNonceCount))
+    }
+
     @Test func staleNoncePath() throws {
         var verifier = DigestVerifier(nonceLifetime: 60)
         let t0 = Date(timeIntervalSince1970: 2_000_000)

@@ -56,7 +56,10 @@ public struct CIRAConfigValidator: Sendable {
         if let auth = draft.authMethod {
             validateAuthMethod(auth, message: "Authentication method should be either 1 (Mutual Auth) or 2 (username and password)", into: &errors)
         } else {
+            // Like the port and user name rules, a missing value also fails the value rule
+            // (rps.md §8.2: the peer reports both messages, "required" first).
             errors.append(FieldError(field: "authMethod", message: "Authentication method is required"))
+            errors.append(FieldError(field: "authMethod", message: "Authentication method should be either 1 (Mutual Auth) or 2 (username and password)"))
         }
 
         if let root = nonEmpty(draft.mpsRootCertificate) {

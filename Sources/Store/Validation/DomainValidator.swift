@@ -56,35 +56,51 @@ public struct DomainValidator: Sendable {
         return DomainValidationResult(errors: errors, certificate: info)
     }
 
-    /// Validates an update (PATCH) body: `profileName` required; other fields checked when present.
+    /// Validates an update (PATCH) body: `validateUpdateFields` then `validateUpdateCertificate`.
     public func validateUpdate(_ draft: DomainDraft, now: Date = Date()) -> DomainValidationResult {
+        let certificate = validateUpdateCertificate(draft, now: now)
+        return DomainValidationResult(errors: validateUpdateFields(draft) + certificate.errors, certificate: certificate.certificate)
+    }
+
+    /// The update rules that need only the body (RPS's PATCH validator, rps.md §4.4):
+    /// `profileName` required; other fields checked when present; a certificate needs its password.
+    /// The host applies these before it looks the domain up, so a bad body is a 400 even for an
+    /// unknown domain, as in RPS.
+    public func validateUpdateFields(_ draft: DomainDraft) -> [FieldError] {
         var errors: [FieldError] = []
         validateName(draft.profileName, patternMessage: "AMT Domain name accepts letters, numbers, special characters and no spaces", into: &errors)
         if let password = draft.provisioningCertPassword, password.count > Self.maximumPasswordLength {
             errors.append(FieldError(field: "provisioningCertPassword", message: "Password should not exceed 64 characters in length"))
         }
-        var info: ProvisioningCertificateInfo?
-        if let cert = nonEmpty(draft.provisioningCert) {
-            if let password = nonEmpty(draft.provisioningCertPassword) {
-                let (opened, pfxError) = open(cert, password: password)
-                info = opened
-                if pfxError == .cannotDecrypt || pfxError == .notBase64 {
-                    errors.append(FieldError(field: "provisioningCertPassword", message: PKCS12Error.cannotDecrypt.message))
-                }
-                checkCertificate(info: info, pfxError: pfxError, now: now, into: &errors)
-            } else {
-                errors.append(FieldError(field: "provisioningCertPassword", message: "Provisioning Cert Password is required"))
-            }
+        if nonEmpty(draft.provisioningCert) != nil, nonEmpty(draft.provisioningCertPassword) == nil {
+            errors.append(FieldError(field: "provisioningCertPassword", message: "Provisioning Cert Password is required"))
         }
-        if let suffix = draft.domainSuffix {
-            if suffix.isEmpty {
-                errors.append(FieldError(field: "domainSuffix", message: "Domain suffix name is required"))
-            } else {
-                checkSuffix(suffix, info: info, into: &errors)
-            }
+        if draft.domainSuffix?.isEmpty == true {
+            errors.append(FieldError(field: "domainSuffix", message: "Domain suffix name is required"))
         }
         if let format = draft.provisioningCertStorageFormat, CertificateStorageFormat(rawValue: format) == nil {
             errors.append(FieldError(field: "provisioningCertStorageFormat", message: "Provisioning Cert Storage Format is either \"raw\" or \"string\""))
+        }
+        return errors
+    }
+
+    /// The update rules that open a sent PFX: decryption, key and expiry, and its CN against the
+    /// sent suffix. RPS's PATCH skips all of these (it stores an expired certificate or one for
+    /// another domain); Tether applies the create rules, because such a domain can never activate
+    /// a device. The host runs them after the 404 check.
+    public func validateUpdateCertificate(_ draft: DomainDraft, now: Date = Date()) -> DomainValidationResult {
+        var errors: [FieldError] = []
+        var info: ProvisioningCertificateInfo?
+        if let cert = nonEmpty(draft.provisioningCert), let password = nonEmpty(draft.provisioningCertPassword) {
+            let (opened, pfxError) = open(cert, password: password)
+            info = opened
+            if pfxError == .cannotDecrypt || pfxError == .notBase64 {
+                errors.append(FieldError(field: "provisioningCertPassword", message: PKCS12Error.cannotDecrypt.message))
+            }
+            checkCertificate(info: info, pfxError: pfxError, now: now, into: &errors)
+        }
+        if let suffix = nonEmpty(draft.domainSuffix) {
+            checkSuffix(suffix, info: info, into: &errors)
         }
         return DomainValidationResult(errors: errors, certificate: info)
     }

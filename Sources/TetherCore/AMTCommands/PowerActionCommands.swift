@@ -1,3 +1,4 @@
+import AMT
 import Logging
 import PluginHost
 import Synchronization
@@ -13,13 +14,16 @@ final class PowerActionCommands: Sendable {
     let isConnected: @Sendable (String) -> Bool
     let actionTimeout: Duration
     let logger: Logger
+    /// Counts every dispatched action by code and result (nil: not counted).
+    let metrics: AMTMetrics?
     /// Conflicts already logged (each is reported once).
     let reported = Mutex<Set<String>>([])
 
     init(
         bus: CommandBus, plugins: PluginHost, precedence: [String], isConnected: @escaping @Sendable (String) -> Bool,
-        actionTimeout: Duration, logger: Logger
+        actionTimeout: Duration, logger: Logger, metrics: AMTMetrics? = nil
     ) {
+        self.metrics = metrics
         self.bus = bus
         self.plugins = plugins
         self.precedence = precedence
@@ -52,6 +56,7 @@ final class PowerActionCommands: Sendable {
                 throw CommandError(.badRequest, "'useSOL' must be true or false")
             }
             guard self.isConnected(guid) else {
+                self.metrics?.recordPowerAction(code: action.code, result: .notConnected)
                 throw CommandError(.notFound, "Device not found/connected. Please connect again using CIRA. (guid \(guid))")
             }
             let request: JSONValue = [
@@ -60,7 +65,28 @@ final class PowerActionCommands: Sendable {
                 "useSOL": .bool(args["useSOL"]?.boolValue ?? false),
             ]
             self.logger.info("power action", metadata: ["guid": "\(guid)", "action": "\(action.code)", "plugin": "\(action.pluginID)"])
-            return try await self.plugins.call(pluginID: action.pluginID, request: request, timeout: self.actionTimeout)
+            do {
+                let result = try await self.plugins.call(pluginID: action.pluginID, request: request, timeout: self.actionTimeout)
+                self.metrics?.recordPowerAction(code: action.code, result: .success)
+                return result
+            } catch {
+                self.metrics?.recordPowerAction(code: action.code, result: Self.result(of: error))
+                throw error
+            }
+        }
+    }
+
+    /// The metrics result of a failed action.
+    static func result(of error: any Error) -> PowerActionResult {
+        guard let error = error as? CommandError else { return .error }
+        switch error.code {
+        case .deviceFailure: return .deviceError
+        case .timeout: return .timeout
+        case .notFound: return .notConnected
+        case .unavailable: return .unavailable
+        case .unauthorized: return .unauthorized
+        case .cancelled: return .cancelled
+        default: return .error
         }
     }
 }

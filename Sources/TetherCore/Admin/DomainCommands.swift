@@ -70,10 +70,12 @@ extension TetherHost {
         let store = try adminStore()
         var errors: [FieldError] = []
         let draft = domainDraft(args, errors: &errors)
-        let result = DomainValidator().validateUpdate(draft)
-        errors = result.errors + errors
+        // RPS's order: body rules, then 404, then (Tether only) the PFX checks.
+        errors = DomainValidator().validateUpdateFields(draft) + errors
         if !errors.isEmpty { throw AdminErrors.validation(errors, what: "domain") }
         let current = try await store.domains.get(profileName: draft.profileName ?? "", tenantId: args.tenantId)
+        let result = DomainValidator().validateUpdateCertificate(draft)
+        if !result.errors.isEmpty { throw AdminErrors.validation(result.errors, what: "domain") }
         guard let version = args.version, version == current.version else {
             throw AdminErrors.staleVersion(
                 "Domain \(current.profileName) is at version \(current.version); send that version to update it",

@@ -21,7 +21,16 @@ extension TetherHost {
         }
         registerAdmin("profiles.update", "Change an AMT profile: {profileName, version, …changed fields}") { host, args in
             let name = try args.requiredKey("profileName", command: "profiles.update")
-            let stored = try await host.adminStore().profiles.get(profileName: name, tenantId: args.tenantId)
+            let stored: Profile
+            do {
+                stored = try await host.adminStore().profiles.get(profileName: name, tenantId: args.tenantId)
+            } catch StoreError.notFound(let entity, let missing) {
+                // RPS validates the body before it looks the profile up, so a bad body for an
+                // unknown profile is a 400 with the field errors, a good one a 404.
+                let bodyErrors = ProfileInput(args, stored: nil, isUpdate: true).errors
+                if !bodyErrors.isEmpty { throw AdminErrors.validation(ProfileInput.ordered(bodyErrors), what: "AMT profile") }
+                throw StoreError.notFound(entity, name: missing)
+            }
             return try await host.saveProfile(args, stored: stored)
         }
         registerAdmin("profiles.delete", "Delete an AMT profile: {profileName}") { host, args in
@@ -49,7 +58,7 @@ extension TetherHost {
                 throw CommandError(.pluginFailure, "the profile policy for \(mode.rawValue) changed the activation mode")
             }
         }
-        if !errors.isEmpty { throw AdminErrors.validation(errors, what: "AMT profile") }
+        if !errors.isEmpty { throw AdminErrors.validation(ProfileInput.ordered(errors), what: "AMT profile") }
         input.profile = normalized
         let (profile, amt, mebx) = try Self.profileRecord(normalized, stored: stored, tenantId: args.tenantId, version: args.version)
         let saved: Profile

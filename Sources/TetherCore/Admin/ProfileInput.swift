@@ -16,10 +16,30 @@ struct ProfileInput {
     var profile: [String: JSONValue]
     var errors: [FieldError] = []
 
-    /// `stored` is the current profile on update (nil on create); `storedSecrets` says which
-    /// static passwords it has.
-    init(_ args: AdminArguments, stored: Profile?) {
-        let isUpdate = stored != nil
+    /// The fields in the order RPS's validator chain checks them (rps.md §2.3). Clients such as
+    /// the peer's test suite read `errors[0]`, so the host's errors and the policy plugin's are
+    /// merged in this order (see `ordered(_:)`).
+    static let fieldOrder = [
+        "profileName", "activation", "amtPassword", "generateRandomPassword", "mebxPassword",
+        "generateRandomMEBxPassword", "tlsMode", "tlsSigningAuthority", "ciraConfigName", "tags", "dhcpEnabled",
+        "ipSyncEnabled", "localWifiSyncEnabled", "wifiConfigs", "ieee8021xProfileName", "userConsent",
+        "iderEnabled", "kvmEnabled", "solEnabled", "version",
+    ]
+
+    /// `errors` stably sorted by `fieldOrder`: errors of one field keep their relative order
+    /// (host rules before the policy's), fields RPS does not know come last.
+    static func ordered(_ errors: [FieldError]) -> [FieldError] {
+        func rank(_ error: FieldError) -> Int { fieldOrder.firstIndex(of: error.field) ?? fieldOrder.count }
+        return errors.enumerated()
+            .sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }
+            .map(\.element)
+    }
+
+    /// `stored` is the current profile on update (nil on create). `isUpdate` defaults to
+    /// `stored != nil`; an update of a profile that does not exist passes `true` with no stored
+    /// profile, so the body is checked with the update rules before the 404 (RPS's order).
+    init(_ args: AdminArguments, stored: Profile?, isUpdate: Bool? = nil) {
+        let isUpdate = isUpdate ?? (stored != nil)
         profile = stored.map { AdminJSON.profile($0).objectValue ?? [:] } ?? [:]
         profile["version"] = nil
         profile["tenantId"] = .string(args.tenantId)

@@ -1,8 +1,10 @@
+import AMT
 import Foundation
 
 extension TetherHost {
     /// The Prometheus text served on `GET /metrics`: connected devices, CIRA counters, HTTP
-    /// requests and durations, failed front-end plugin calls.
+    /// requests and durations, failed front-end plugin calls, WS-Man call durations and power
+    /// actions.
     func metricsExposition(http: HTTPMetrics) -> String {
         var out = PrometheusText()
         let cira = ciraServer
@@ -34,6 +36,23 @@ extension TetherHost {
         for (key, count) in state.pluginErrors.sorted(by: { ($0.key.plugin, $0.key.code) < ($1.key.plugin, $1.key.code) }) {
             out.sample("tether_plugin_call_errors_total", labels: [("plugin", key.plugin), ("code", key.code)], count)
         }
+        Self.renderAMT(amtMetrics.snapshot, into: &out)
         return out.text
+    }
+
+    /// `tether_wsman_call_duration_seconds` (histogram) and `tether_power_actions_total{code,result}`.
+    static func renderAMT(_ amt: AMTMetrics.Snapshot, into out: inout PrometheusText) {
+        let histogram = "tether_wsman_call_duration_seconds"
+        out.family(histogram, type: "histogram", help: "Time of a WS-Man call to a device, queueing and digest retries included.")
+        for (index, bound) in AMTMetrics.callDurationBuckets.enumerated() {
+            out.sample(histogram + "_bucket", labels: [("le", PrometheusText.format(bound))], amt.callBucketCounts[index])
+        }
+        out.sample(histogram + "_bucket", labels: [("le", "+Inf")], amt.callCount)
+        out.sample(histogram + "_sum", amt.callDurationSum)
+        out.sample(histogram + "_count", amt.callCount)
+        out.family("tether_power_actions_total", type: "counter", help: "Power actions dispatched, by action code and result.")
+        for (key, count) in amt.powerActions.sorted(by: { ($0.key.code, $0.key.result.rawValue) < ($1.key.code, $1.key.result.rawValue) }) {
+            out.sample("tether_power_actions_total", labels: [("code", String(key.code)), ("result", key.result.rawValue)], count)
+        }
     }
 }

@@ -27,7 +27,8 @@ public enum DigestRejection: Sendable, Equatable, CustomStringConvertible {
     case opaqueMismatch
     /// Unknown user or wrong password.
     case badCredentials
-    /// `nc` is not greater than the last one seen for this nonce (replay).
+    /// `nc` was already used with this nonce, or is too far below the highest one seen
+    /// (outside the replay window).
     case replayedNonceCount
 
     public var description: String {
@@ -47,11 +48,41 @@ public enum DigestRejection: Sendable, Equatable, CustomStringConvertible {
 /// Server-side HTTP Digest (MD5, qop=auth) for the device simulator: issues challenges with
 /// an AMT-style realm, rotates and expires nonces, verifies responses in constant time and
 /// reports stale nonces. A value type; the owner serialises access.
+///
+/// Nonce counts are checked like AMT does: a client's `nc` need not start at 1 for a new nonce
+/// (Open AMT's MPS keeps one counter per connection) and requests sent concurrently over several
+/// channels may arrive out of order, so any `nc` not yet used with the nonce is accepted as long
+/// as it lies within ``replayWindow`` of the highest one seen (RFC 7616 §3.3 leaves the check
+/// to the server). Only a repeated `nc`, or one older than the window, is a replay.
 public struct DigestVerifier: Sendable {
     private struct NonceState: Sendable {
         var issued: Date
-        var lastCount: UInt32
+        /// The highest `nc` accepted with this nonce (0 = none yet).
+        var highest: UInt32 = 0
+        /// Bit `i` set: `highest - i` was accepted (bit 0 is `highest` itself).
+        var seen: UInt64 = 0
+
+        /// Records `count`; false when it is a replay or older than the window.
+        mutating func accept(_ count: UInt32, window: UInt32) -> Bool {
+            guard count > 0 else { return false }
+            if count > highest {
+                let shift = count - highest
+                seen = highest == 0 || shift >= 64 ? 1 : (seen << UInt64(shift)) | 1
+                highest = count
+                return true
+            }
+            let age = highest - count
+            guard age < window else { return false }
+            let bit = UInt64(1) << UInt64(age)
+            guard seen & bit == 0 else { return false }
+            seen |= bit
+            return true
+        }
     }
+
+    /// How far below the highest `nc` seen with a nonce a not-yet-used `nc` is still accepted
+    /// (1…64; 1 = strictly increasing).
+    public var replayWindow: UInt32 = 64
 
     /// The realm (`Digest:` + 32 upper-case hex by default).
     public let realm: String
@@ -81,7 +112,7 @@ public struct DigestVerifier: Sendable {
     public mutating func challenge(stale: Bool = false, now: Date = Date()) -> DigestChallenge {
         purge(now: now)
         let nonce = Data(MD5.randomBytes(18)).base64EncodedString()
-        nonces[nonce] = NonceState(issued: now, lastCount: 0)
+        nonces[nonce] = NonceState(issued: now)
         order.append(nonce)
         while order.count > maxNonces {
             nonces[order.removeFirst()] = nil
@@ -123,8 +154,7 @@ public struct DigestVerifier: Sendable {
 
         purge(now: now)
         guard var state = nonces[auth.nonce] else { return .stale }
-        guard count > state.lastCount else { return .rejected(.replayedNonceCount) }
-        state.lastCount = count
+        guard state.accept(count, window: min(64, max(1, replayWindow))) else { return .rejected(.replayedNonceCount) }
         nonces[auth.nonce] = state
         return .authenticated(username: auth.username)
     }
