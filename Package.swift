@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "AdminTests", dependencies: ["TetherCore", "PluginHost", "Store", "TetherTLS", "CIRA", "AMTSimulator"]),
         .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "TetherCore", "CTetherABI"]),
-        .testTarget(name: "TetherCoreTests", dependencies: ["TetherCore", "PluginHost"]),
+        .testTarget(name: "TetherCoreTests", dependencies: ["TetherCore", "PluginHost", "Store"]),
         .testTarget(name: "FrontendTests", dependencies: [
             "TetherCore", "PluginHost", "AMTSimulator", "TetherTLS", "APF",
             .product(name: "NIOCore", package: "swift-nio"),

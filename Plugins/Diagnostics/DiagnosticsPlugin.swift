@@ -7,7 +7,9 @@ public func tetherPluginEntry(_ hostABI: UInt32) -> UnsafeRawPointer? {
 }
 
 /// A bundled plugin that reports on the host itself, built only on host commands:
-/// `diagnostics.summary` counts commands per provider and namespace and plugins per status.
+/// `diagnostics.summary` counts commands per provider and namespace and plugins per status;
+/// `diagnostics.sample` runs a host command repeatedly (e.g. `cira.stats` every second) and
+/// returns the series. Sampling is cancellable: the host's `cancel` and `destroy` end it at once.
 ///
 /// Configuration: `{"site": "name"}` — a label echoed in every summary.
 final class DiagnosticsPlugin: TetherPlugin {
@@ -31,7 +33,11 @@ final class DiagnosticsPlugin: TetherPlugin {
                     [
                         "name": "diagnostics.summary",
                         "summary": "Count host commands by provider and namespace, and plugins by status",
-                    ]
+                    ],
+                    [
+                        "name": "diagnostics.sample",
+                        "summary": "Run a host command repeatedly: {command, args?, count 1-1000, intervalMs 10-60000} → {samples}",
+                    ],
                 ]
             ]
         ]
@@ -43,6 +49,7 @@ final class DiagnosticsPlugin: TetherPlugin {
         }
         switch request["command"]?.stringValue {
         case "diagnostics.summary": return try await summary()
+        case "diagnostics.sample": return try await sample(request["args"] ?? [:])
         default: throw PluginError.unsupported("unknown command \(request["command"]?.stringValue ?? "(none)")")
         }
     }
@@ -69,5 +76,28 @@ final class DiagnosticsPlugin: TetherPlugin {
             "commandsByNamespace": .object(byNamespace.mapValues(JSONValue.number)),
             "pluginsByStatus": .object(byStatus.mapValues(JSONValue.number)),
         ]
+    }
+
+    private func sample(_ args: JSONValue) async throws -> JSONValue {
+        guard let command = args["command"]?.stringValue, !command.isEmpty else {
+            throw PluginError.badRequest("diagnostics.sample needs {\"command\": string}")
+        }
+        guard command != "diagnostics.sample" else { throw PluginError.badRequest("diagnostics.sample cannot sample itself") }
+        let count = args["count"]?.intValue ?? 5
+        let interval = args["intervalMs"]?.intValue ?? 1000
+        guard (1...1000).contains(count), (10...60_000).contains(interval) else {
+            throw PluginError.badRequest("count must be 1–1000 and intervalMs 10–60000")
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var samples: [JSONValue] = []
+        for index in 0..<count {
+            if index > 0 { try await Task.sleep(for: .milliseconds(interval)) }
+            let elapsed = clock.now - start
+            let result = try await host.submit(command, args: args["args"] ?? [:])
+            let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+            samples.append(["atMs": .int(milliseconds), "result": result])
+        }
+        return ["command": .string(command), "samples": .array(samples)]
     }
 }

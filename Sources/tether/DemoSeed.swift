@@ -36,7 +36,7 @@ enum DemoSeed {
             "demo ready: devices may register themselves",
             metadata: [
                 "ciraConfig": "demo", "mpsUsername": "\(username)", "ciraPort": "\(host.ciraPort ?? configuration.ciraPort)",
-                "amtsim": "swift run amtsim --server 127.0.0.1:\(host.ciraPort ?? configuration.ciraPort) --username \(username) --password '\(password)' --amt-password '\(amtPassword)' --insecure",
+                "next": "run amtsim with the demo credentials from README \"Demo\" against port \(host.ciraPort ?? configuration.ciraPort)",
             ])
     }
 

@@ -20,6 +20,56 @@ import TetherJSON
         await host.shutdown()
     }
 
+    @Test func diagnosticsSamplesAHostCommand() async throws {
+        let host = makePluginHost()
+        host.loadAll(from: [.bundled()])
+        let reply = try await host.bus.run("diagnostics.sample", args: ["command": "host.version", "count": 3, "intervalMs": 10])
+        let samples = reply["samples"]?.arrayValue ?? []
+        #expect(samples.count == 3)
+        #expect(samples.allSatisfy { $0["result"]?["version"]?.stringValue == TetherHostVersion.current })
+        let bad = await #expect(throws: CommandError.self) {
+            try await host.bus.run("diagnostics.sample", args: ["command": "host.version", "count": 0])
+        }
+        #expect(bad?.code == .badRequest)
+        await host.shutdown()
+    }
+
+    @Test func destroyDrainsInFlightSwiftPluginRequests() async throws {
+        let host = makePluginHost(timeout: .seconds(3600))
+        host.loadAll(from: [.bundled()])
+        // A request that would run for ~17 minutes: destroy must cancel it and deliver its
+        // callback (cancelled) before returning, instead of waiting or leaking a late callback.
+        let running = Task {
+            try await host.bus.run("diagnostics.sample", args: ["command": "host.version", "count": 1000, "intervalMs": 1000])
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        await host.shutdown()
+        let result = await running.result
+        guard case .failure(let error as CommandError) = result else {
+            Issue.record("expected the in-flight request to end with an error, got \(result)")
+            return
+        }
+        #expect(error.code == .cancelled)
+    }
+
+    @Test func cancellingTheCallerCancelsASwiftPluginRequest() async throws {
+        let host = makePluginHost(timeout: .seconds(3600))
+        host.loadAll(from: [.bundled()])
+        let running = Task {
+            try await host.bus.run("diagnostics.sample", args: ["command": "host.version", "count": 1000, "intervalMs": 1000])
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        running.cancel()
+        guard case .failure(let error as CommandError) = await running.result else {
+            Issue.record("expected a cancellation error")
+            return
+        }
+        #expect(error.code == .cancelled)
+        // The plugin still serves new requests.
+        #expect(try await host.bus.run("diagnostics.summary")["commandCount"] != nil)
+        await host.shutdown()
+    }
+
     @Test func diagnosticsPluginRejectsBadConfiguration() async throws {
         let host = makePluginHost()
         let records = host.loadAll(

@@ -5,11 +5,14 @@ import TetherJSON
 import Glibc
 #endif
 
-/// A blocking client for the host's control socket (one request, one reply line).
-enum ControlClient {
-    struct Unavailable: Error {}
+/// A blocking client for the host's control socket (one request, one reply line). Used by the
+/// CLI; blocks the calling thread, so never call it from the cooperative pool of a server.
+public enum ControlClient {
+    /// No host answers on the socket (not running, or not a Tether control socket).
+    public struct Unavailable: Error {}
 
-    static func send(path: String, request: JSONValue) throws -> JSONValue {
+    /// Sends `{"command","args"}` and returns the reply `{"ok", "result" | "error"}`.
+    public static func send(path: String, request: JSONValue) throws -> JSONValue {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Unavailable() }
         defer { close(fd) }
