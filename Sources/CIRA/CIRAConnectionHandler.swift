@@ -1,6 +1,7 @@
 import APF
 import Logging
 import NIOCore
+import TetherTLS
 
 /// Drives one CIRA connection: decodes APF from the decrypted stream, runs the state machine,
 /// performs its actions (writes, authentication, session registration, timers). Event-loop
@@ -25,6 +26,7 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
     private var admitted = false
     private var firstRead = true
     private var closed = false
+    private var tls: TLSHandshakeCompleted?
 
     init(server: CIRAServerContext) {
         self.server = server
@@ -85,7 +87,10 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
+        if let handshake = event as? TLSHandshakeCompleted {
+            tls = handshake
+            context.fireUserInboundEventTriggered(event)
+        } else if event is IdleStateHandler.IdleStateEvent {
             server.metrics.increment("idle_closes")
             closeConnection(reason: "no traffic for \(server.settings.idleTimeout) (idle timeout)")
         } else {
@@ -253,6 +258,7 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
         }
         let session = CIRADeviceSession(
             guid: guid, username: machine.username ?? "", remoteAddress: remoteAddress,
+            tls: tls.map { "\($0.protocolVersion) \($0.cipher)" } ?? "",
             connection: CIRAConnectionReference(handler: self, eventLoop: context.eventLoop))
         self.session = session
         server.metrics.increment("handshakes_completed")
@@ -262,7 +268,7 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
             server.observer?.sessionDisconnected(previous, reason: "replaced by a new connection")
             previous.disconnect(reason: "replaced by a new connection from \(remoteAddress)")
         }
-        logger.info("device connected", metadata: guidMetadata)
+        logger.info("device connected", metadata: guidMetadata.merging(["tls": "\(session.tls)"]) { a, _ in a })
         server.observer?.sessionConnected(session)
     }
 

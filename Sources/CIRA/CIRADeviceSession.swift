@@ -11,6 +11,8 @@ public final class CIRADeviceSession: Sendable, CustomStringConvertible {
     /// The MPS username the device authenticated with.
     public let username: String
     public let remoteAddress: String
+    /// The negotiated TLS protocol and cipher, e.g. `TLSv1.2 AES128-SHA256`.
+    public let tls: String
     /// Unique per connection: stale close events of a replaced connection are recognisable.
     public let sessionID: String
     public let connectedAt: Date
@@ -18,10 +20,11 @@ public final class CIRADeviceSession: Sendable, CustomStringConvertible {
     private let connection: CIRAConnectionReference
     private let mutable = Mutex<(lastSeen: Date, ports: Set<UInt32>, closed: Bool)>((Date(), [], false))
 
-    init(guid: String, username: String, remoteAddress: String, connection: CIRAConnectionReference) {
+    init(guid: String, username: String, remoteAddress: String, tls: String, connection: CIRAConnectionReference) {
         self.guid = guid
         self.username = username
         self.remoteAddress = remoteAddress
+        self.tls = tls
         self.connection = connection
         self.sessionID = UUID().uuidString.lowercased()
         self.connectedAt = Date()
@@ -51,7 +54,7 @@ public final class CIRADeviceSession: Sendable, CustomStringConvertible {
         return [
             "guid": guid, "remoteAddress": remoteAddress, "connectedAt": formatter.string(from: connectedAt),
             "lastSeen": formatter.string(from: state.lastSeen),
-            "ports": state.ports.sorted().map(String.init).joined(separator: ","),
+            "ports": state.ports.sorted().map(String.init).joined(separator: ","), "tls": tls,
         ]
     }
 

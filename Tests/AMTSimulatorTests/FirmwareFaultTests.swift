@@ -64,7 +64,7 @@ import WSMan
         #expect(FirmwareProfile.amt11.tls.maximumVersion == .tls1_1)
         #expect(FirmwareProfile.amt11.tls.cipherList?.contains("@SECLEVEL=0") == true)
         #expect(FirmwareProfile.amt12.tls.cipherList == "AES128-SHA256")
-        #expect(FirmwareProfile.amt16.tls.maximumVersion == nil)
+        #expect(FirmwareProfile.amt16.tls.maximumVersion == .tls1_2)
         #expect(FirmwareProfile.amt16.majorVersion == 16)
         var options = DeviceTLSOptions()
         FirmwareProfile.amt11.tls.apply(to: &options)

@@ -85,14 +85,14 @@ public struct FirmwareProfile: Sendable, Equatable {
                            partNumber: "CT8G4SFS824A.C8FBD1", serialNumber: "E0B1C371")],
             mediaSizesKB: [500107862]))
 
-    /// AMT 16 (Alder Lake era): TLS 1.2+ with the library defaults; UEFI boot options.
+    /// AMT 16 (Alder Lake era): TLS 1.2 with the library's suites (ECDHE preferred); UEFI boot options.
     public static let amt16: FirmwareProfile = {
         var capabilities = FirmwareBootCapabilities()
         capabilities.uefiBootOptions = true
         capabilities.biosPause = true
         return FirmwareProfile(
             amtVersion: "16.1.25", buildNumber: "2049",
-            tls: FirmwareTLSOffer(minimumVersion: .tls1_2),
+            tls: FirmwareTLSOffer(minimumVersion: .tls1_2, maximumVersion: .tls1_2),  // CIRA from AMT 16 is TLS 1.2
             bootCapabilities: capabilities, uefiBootSettings: true,
             hardware: FirmwareHardwareInfo(
                 chassisManufacturer: "Intel(R) Client Systems", chassisModel: "NUC12WSHi7", chassisSerialNumber: "BTWS2310045K",
