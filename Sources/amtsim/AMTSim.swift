@@ -24,10 +24,13 @@ struct AMTSim: AsyncParsableCommand {
     var devices: Int = 1
 
     @Option(help: "MPS username (the CIRA config's user name).")
-    var username: String
+    var username: String?
 
     @Option(help: "MPS password (the CIRA config's password).")
-    var password: String
+    var password: String?
+
+    @Flag(help: "Print the GUIDs of the --devices N devices of --seed (one per line) and exit.")
+    var printGuids = false
 
     @Option(help: "AMT admin password the simulated firmware accepts (digest auth on 16992).")
     var amtPassword: String = "P@ssw0rd"
@@ -97,6 +100,8 @@ struct AMTSim: AsyncParsableCommand {
 
     func validate() throws {
         guard devices >= 1 else { throw ValidationError("--devices must be at least 1") }
+        if printGuids { return }
+        guard username != nil, password != nil else { throw ValidationError("give --username and --password (the CIRA config's credentials)") }
         guard [11, 12, 16].contains(firmware) else { throw ValidationError("--firmware must be 11, 12 or 16") }
         guard refuseReason == 2 || refuseReason == 4 else { throw ValidationError("--refuse-reason must be 2 or 4") }
         for (name, value) in [
@@ -111,6 +116,10 @@ struct AMTSim: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if printGuids {
+            for index in 0..<devices { print(SimulatedFleet.uuid(seed: seed, index: index).guidString) }
+            return
+        }
         let fleet = try SimulatedFleet(configuration: try makeConfiguration())
         let limit = FileDescriptorLimit.raiseToMaximum()
         if limit < devices + 64 {
@@ -142,7 +151,8 @@ struct AMTSim: AsyncParsableCommand {
             throw ValidationError("--server must be host:port")
         }
         let host = parts.dropLast().joined(separator: ":")
-        var configuration = FleetConfiguration(count: devices, serverHost: host, serverPort: port, username: username, password: password)
+        var configuration = FleetConfiguration(
+            count: devices, serverHost: host, serverPort: port, username: username ?? "", password: password ?? "")
         configuration.seed = seed
         configuration.amtPassword = amtPassword
         configuration.rampPerSecond = ramp

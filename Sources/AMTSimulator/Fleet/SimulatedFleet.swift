@@ -64,6 +64,11 @@ public final class SimulatedFleet: Sendable {
         self.firmwares = firmwares
     }
 
+    /// The UUID device `index` of a fleet seeded with `seed` gets (stable across runs).
+    public static func uuid(seed: UInt64, index: Int) -> AMTUUID {
+        FleetRandom.uuid(seed: seed, index: index)
+    }
+
     /// Starts every device, `rampPerSecond` per second; returns when all were started.
     public func start() async {
         let interval = configuration.rampPerSecond > 0 ? 1.0 / configuration.rampPerSecond : 0
