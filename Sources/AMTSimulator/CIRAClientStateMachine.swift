@@ -28,6 +28,9 @@ struct CIRAClientStateMachine {
         var pending: [UInt8] = []
         var unacknowledged: UInt32 = 0
         var closeSent = false
+        /// The firmware closed its end while output still waited for credits: CHANNEL_CLOSE
+        /// follows the last CHANNEL_DATA (never data after the close).
+        var closeAfterFlush = false
     }
 
     let uuid: AMTUUID
@@ -106,8 +109,9 @@ struct CIRAClientStateMachine {
             let reply: [Action] = channel.closeSent ? [] : [.send(.channelClose(recipientChannel: channel.hostChannel))]
             return reply + [.channelClosed(deviceChannel: id)]
         default:
+            let current = phase
             phase = .closed
-            return [.fail("unexpected \(message.messageType) from the server in phase \(phase)")]
+            return [.fail("unexpected \(message.messageType) from the server in phase \(current)")]
         }
     }
 
@@ -125,7 +129,7 @@ struct CIRAClientStateMachine {
 
     /// Firmware output for the server, sent as the server's window allows.
     mutating func write(_ bytes: [UInt8], on id: UInt32) -> [Action] {
-        guard var channel = channels[id], !channel.closeSent else { return [] }
+        guard var channel = channels[id], !channel.closeSent, !channel.closeAfterFlush else { return [] }
         channel.pending += bytes
         channels[id] = channel
         return flush(id)
@@ -146,20 +150,24 @@ struct CIRAClientStateMachine {
 
     /// The firmware closes its end (e.g. after `Connection: close`).
     mutating func closeChannel(_ id: UInt32) -> [Action] {
-        guard var channel = channels[id], !channel.closeSent else { return [] }
-        channel.closeSent = true
+        guard var channel = channels[id], !channel.closeSent, !channel.closeAfterFlush else { return [] }
+        channel.closeAfterFlush = true
         channels[id] = channel
-        return [.send(.channelClose(recipientChannel: channel.hostChannel))]
+        return flush(id)
     }
 
     private mutating func flush(_ id: UInt32) -> [Action] {
-        guard var channel = channels[id] else { return [] }
+        guard var channel = channels[id], !channel.closeSent else { return [] }
         var actions: [Action] = []
         while channel.credits > 0, !channel.pending.isEmpty {
             let count = min(Int(channel.credits), channel.pending.count)
             actions.append(.send(.channelData(recipientChannel: channel.hostChannel, data: Array(channel.pending.prefix(count)))))
             channel.pending.removeFirst(count)
             channel.credits -= UInt32(count)
+        }
+        if channel.closeAfterFlush && channel.pending.isEmpty {
+            channel.closeSent = true
+            actions.append(.send(.channelClose(recipientChannel: channel.hostChannel)))
         }
         channels[id] = channel
         return actions

@@ -297,7 +297,12 @@ public struct CIRAConnectionStateMachine {
         channels[local] = channel
         // The device must respect our window; a generous margin tolerates firmware rounding.
         if channel.receivedNotConsumed > settings.channelWindow * 2 {
-            return closeChannel(local) + [.channelClosed(localID: local)]
+            // Reported closed now, so forget the channel: the device's answering CHANNEL_CLOSE
+            // (or the transport closing) must not report it a second time.
+            let actions = closeChannel(local) + [.channelClosed(localID: local)]
+            channels[local] = nil
+            flushedTotals[local] = nil
+            return actions
         }
         return [.channelData(localID: local, bytes: bytes)]
     }
