@@ -4,22 +4,19 @@ import TetherPluginKit
 /// Exports the plugin's descriptor (the one symbol this library exports).
 @c(tether_plugin_entry)
 public func tetherPluginEntry(_ hostABI: UInt32) -> UnsafeRawPointer? {
-    PluginExport.entry(hostABI: hostABI, info: ProfileACMPlugin.info, plugin: ProfileACMPlugin.self)
+    ProfileACMPlugin.entry(hostABI: hostABI)
 }
 
 /// The bundled policy for Admin Control Mode profiles (`acmactivate`), rps.md §2.3 and §3:
 /// a MEBx password (static and strong, or random — not both) is required; user consent is
 /// None, KVM or All (default KVM); redirection defaults KVM on, SOL/IDER off.
-final class ProfileACMPlugin: TetherPlugin {
+final class ProfileACMPlugin: ProfilePolicyPlugin {
     static let info = PluginInfo(id: "io.tether.profile-acm", name: "ACM profile policy", version: "1.0.0")
 
+    static let mode = "acmactivate"
+    static let rules: ProfileRules = ACMRules.apply
+
     init(host: PluginHostConnection, config: JSONValue) throws {}
-
-    var extensions: [String: JSONValue] { ProfilePolicyRequest.manifest(modes: ["acmactivate"]) }
-
-    func handle(_ request: JSONValue) async throws -> JSONValue {
-        try ProfilePolicyRequest.handle(request, mode: "acmactivate", rules: ACMRules.apply)
-    }
 }
 
 enum ACMRules {

@@ -4,7 +4,7 @@ import TetherPluginKit
 /// Exports the plugin's descriptor (the one symbol this library exports).
 @c(tether_plugin_entry)
 public func tetherPluginEntry(_ hostABI: UInt32) -> UnsafeRawPointer? {
-    PluginExport.entry(hostABI: hostABI, info: ProfileCCMPlugin.info, plugin: ProfileCCMPlugin.self)
+    ProfileCCMPlugin.entry(hostABI: hostABI)
 }
 
 /// The bundled policy for Client Control Mode profiles (`ccmactivate`), rps.md §2.3 and §3:
@@ -12,16 +12,13 @@ public func tetherPluginEntry(_ hostABI: UInt32) -> UnsafeRawPointer? {
 /// cannot be set remotely in CCM, so a sent one is dropped (never stored) and random MEBx is
 /// turned off, as RPS does on PATCH (rps.md §2.2; §9 quirk 22 recommends the same for POST);
 /// redirection defaults KVM on, SOL/IDER off.
-final class ProfileCCMPlugin: TetherPlugin {
+final class ProfileCCMPlugin: ProfilePolicyPlugin {
     static let info = PluginInfo(id: "io.tether.profile-ccm", name: "CCM profile policy", version: "1.0.0")
 
+    static let mode = "ccmactivate"
+    static let rules: ProfileRules = CCMRules.apply
+
     init(host: PluginHostConnection, config: JSONValue) throws {}
-
-    var extensions: [String: JSONValue] { ProfilePolicyRequest.manifest(modes: ["ccmactivate"]) }
-
-    func handle(_ request: JSONValue) async throws -> JSONValue {
-        try ProfilePolicyRequest.handle(request, mode: "ccmactivate", rules: CCMRules.apply)
-    }
 }
 
 enum CCMRules {

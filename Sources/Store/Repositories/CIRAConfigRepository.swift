@@ -5,6 +5,8 @@ import GRDB
 /// return the stored spelling. All methods are async, thread-safe, and run in one transaction each.
 public struct CIRAConfigRepository: Sendable {
     static let passwordContext = "cira_configs.password"
+    static let table = SQLTable<CIRAConfig>(
+        name: "cira_configs", keyColumn: "config_name", entity: .ciraConfig, decode: decode)
     let database: Database
     let sealer: SecretSealer
 
@@ -36,25 +38,18 @@ public struct CIRAConfigRepository: Sendable {
             } catch where SQLSupport.isUniqueViolation(error) {
                 throw StoreError.duplicate(.ciraConfig, name: config.configName)
             }
-            return try Self.fetch(db, name: config.configName, tenantId: config.tenantId)
+            return try Self.table.fetch(db, key: config.configName, tenantId: config.tenantId)
         }
     }
 
     /// Returns the config. - Throws: `StoreError.notFound`.
     public func get(configName: String, tenantId: String = "") async throws -> CIRAConfig {
-        try await database.read { db in try Self.fetch(db, name: configName, tenantId: tenantId) }
+        try await Self.table.get(database, key: configName, tenantId: tenantId)
     }
 
     /// Lists the tenant's configs ordered by name (case-insensitive).
     public func list(tenantId: String = "", page: PageRequest = PageRequest()) async throws -> Page<CIRAConfig> {
-        let page = try page.validated()
-        return try await database.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cira_configs WHERE tenant_id = ?", arguments: [tenantId]) ?? 0
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM cira_configs WHERE tenant_id = ? ORDER BY config_name LIMIT ? OFFSET ?",
-                arguments: [tenantId, page.top, page.skip])
-            return Page(items: try rows.map(Self.decode), totalCount: total)
-        }
+        try await Self.table.list(database, arguments: [tenantId], page: page)
     }
 
     /// Replaces every field of the config named `config.configName` if `config.version` matches the
@@ -79,12 +74,9 @@ public struct CIRAConfigRepository: Sendable {
         let sql = "UPDATE cira_configs SET \(assignments.joined(separator: ", ")), version = version + 1 "
             + "WHERE tenant_id = ? AND config_name = ? AND version = ?"
         return try await database.write { [arguments] db in
-            try db.execute(sql: sql, arguments: arguments)
-            let current = try Self.fetch(db, name: config.configName, tenantId: config.tenantId)
-            if db.changesCount == 0 || current.version != config.version + 1 {
-                throw StoreError.conflict(.ciraConfig, name: current.configName, currentVersion: current.version)
+            try Self.table.update(db, key: config.configName, tenantId: config.tenantId, version: config.version) {
+                try db.execute(sql: sql, arguments: arguments)
             }
-            return current
         }
     }
 
@@ -92,30 +84,23 @@ public struct CIRAConfigRepository: Sendable {
     /// - Throws: `StoreError.notFound`; `StoreError.inUse` while a profile references it.
     public func delete(configName: String, tenantId: String = "") async throws {
         try await database.write { db in
-            let current = try Self.fetch(db, name: configName, tenantId: tenantId)
+            let current = try Self.table.fetch(db, key: configName, tenantId: tenantId)
             let profile = try String.fetchOne(
                 db, sql: "SELECT profile_name FROM profiles WHERE tenant_id = ? AND cira_config_name = ? LIMIT 1",
                 arguments: [tenantId, configName])
             if let profile {
                 throw StoreError.inUse(.ciraConfig, name: current.configName, referencedBy: "AMT profile \(profile)")
             }
-            try db.execute(
-                sql: "DELETE FROM cira_configs WHERE tenant_id = ? AND config_name = ?",
-                arguments: [tenantId, configName])
+            try Self.table.delete(db, key: configName, tenantId: tenantId)
         }
     }
 
     /// The static MPS password, or nil if none is stored. For the host's internal use only.
     /// - Throws: `StoreError.notFound`; `SecretError.tampered` if the sealed value was modified.
     public func password(configName: String, tenantId: String = "") async throws -> Secret? {
-        let sealed = try await database.read { db -> Data?? in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT password FROM cira_configs WHERE tenant_id = ? AND config_name = ?",
-                arguments: [tenantId, configName])
-            else { return .none }
-            return .some(row["password"] as Data?)
+        let sealed = try await Self.table.select(database, columns: "password", key: configName, tenantId: tenantId) {
+            $0["password"] as Data?
         }
-        guard let sealed else { throw StoreError.notFound(.ciraConfig, name: configName) }
         return try SQLSupport.unsealOptional(sealed, context: Self.passwordContext, sealer: sealer)
     }
 
@@ -136,14 +121,6 @@ public struct CIRAConfigRepository: Sendable {
             result.append((config, password))
         }
         return result
-    }
-
-    static func fetch(_ db: GRDB.Database, name: String, tenantId: String) throws -> CIRAConfig {
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT * FROM cira_configs WHERE tenant_id = ? AND config_name = ?",
-            arguments: [tenantId, name])
-        else { throw StoreError.notFound(.ciraConfig, name: name) }
-        return try decode(row)
     }
 
     static func decode(_ row: Row) throws -> CIRAConfig {

@@ -18,6 +18,7 @@ public struct DeviceRepository: Sendable {
     static let mpsPasswordContext = "devices.mps_password"
     static let amtPasswordContext = "devices.amt_password"
     static let mebxPasswordContext = "devices.mebx_password"
+    static let table = SQLTable<Device>(name: "devices", keyColumn: "guid", entity: .device, decode: decode)
     let database: Database
     let sealer: SecretSealer
 
@@ -52,14 +53,14 @@ public struct DeviceRepository: Sendable {
             } catch where SQLSupport.isUniqueViolation(error) {
                 throw StoreError.duplicate(.device, name: guid)
             }
-            return try Self.fetch(db, guid: guid, tenantId: device.tenantId)
+            return try Self.table.fetch(db, key: guid, tenantId: device.tenantId)
         }
     }
 
     /// Returns the device. - Throws: `StoreError.notFound` (also when it belongs to another tenant).
     public func get(guid: String, tenantId: String = "") async throws -> Device {
         let guid = try Self.normalize(guid)
-        return try await database.read { db in try Self.fetch(db, guid: guid, tenantId: tenantId) }
+        return try await Self.table.get(database, key: guid, tenantId: tenantId)
     }
 
     /// Lists the tenant's devices matching `filter`, ordered by guid. `totalCount` counts the
@@ -68,7 +69,6 @@ public struct DeviceRepository: Sendable {
     public func list(
         tenantId: String = "", filter: DeviceFilter = DeviceFilter(), page: PageRequest = PageRequest()
     ) async throws -> Page<Device> {
-        let page = try page.validated()
         var clauses = ["tenant_id = ?"]
         var arguments: StatementArguments = [tenantId]
         if let hostname = filter.hostname {
@@ -96,15 +96,8 @@ public struct DeviceRepository: Sendable {
                 for tag in filter.tags { arguments += [tag] }
             }
         }
-        let whereSQL = clauses.joined(separator: " AND ")
-        var pageArguments = arguments
-        pageArguments += [page.top, page.skip]
-        return try await database.read { [arguments, pageArguments] db in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM devices WHERE \(whereSQL)", arguments: arguments) ?? 0
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM devices WHERE \(whereSQL) ORDER BY guid LIMIT ? OFFSET ?", arguments: pageArguments)
-            return Page(items: try rows.map(Self.decode), totalCount: total)
-        }
+        return try await Self.table.list(
+            database, where: clauses.joined(separator: " AND "), arguments: arguments, page: page)
     }
 
     /// Distinct tags over the tenant's devices, sorted.
@@ -135,21 +128,18 @@ public struct DeviceRepository: Sendable {
         let tags = try SQLSupport.encodeTags(device.tags)
         let info = try Self.encodeInfo(device.deviceInfo)
         return try await database.write { db in
-            let before = try Self.fetch(db, guid: guid, tenantId: device.tenantId)
-            guard before.version == device.version else {
-                throw StoreError.conflict(.device, name: guid, currentVersion: before.version)
+            try Self.table.update(db, key: guid, tenantId: device.tenantId, version: device.version) {
+                try db.execute(
+                    sql: """
+                        UPDATE devices SET hostname = ?, friendly_name = ?, dns_suffix = ?, tags = ?, mps_username = ?,
+                            device_info = ?, version = version + 1
+                        WHERE guid = ? AND tenant_id = ? AND version = ?
+                        """,
+                    arguments: [
+                        device.hostname, device.friendlyName, device.dnsSuffix, tags, device.mpsUsername, info,
+                        guid, device.tenantId, device.version,
+                    ])
             }
-            try db.execute(
-                sql: """
-                    UPDATE devices SET hostname = ?, friendly_name = ?, dns_suffix = ?, tags = ?, mps_username = ?,
-                        device_info = ?, version = version + 1
-                    WHERE guid = ? AND tenant_id = ? AND version = ?
-                    """,
-                arguments: [
-                    device.hostname, device.friendlyName, device.dnsSuffix, tags, device.mpsUsername, info,
-                    guid, device.tenantId, device.version,
-                ])
-            return try Self.fetch(db, guid: guid, tenantId: device.tenantId)
         }
     }
 
@@ -181,23 +171,16 @@ public struct DeviceRepository: Sendable {
     /// Deletes the device and its credentials. - Throws: `StoreError.notFound`.
     public func delete(guid: String, tenantId: String = "") async throws {
         let guid = try Self.normalize(guid)
-        try await database.write { db in
-            try db.execute(sql: "DELETE FROM devices WHERE guid = ? AND tenant_id = ?", arguments: [guid, tenantId])
-            if db.changesCount == 0 { throw StoreError.notFound(.device, name: guid) }
-        }
+        try await database.write { db in try Self.table.delete(db, key: guid, tenantId: tenantId) }
     }
 
     /// The device's credentials. For the host's internal use only (CIRA auth, WS-Man digest).
     /// - Throws: `StoreError.notFound`; `SecretError.tampered`.
     public func secrets(guid: String, tenantId: String = "") async throws -> DeviceSecrets {
         let guid = try Self.normalize(guid)
-        let sealed = try await database.read { db -> [Data?]? in
-            try Row.fetchOne(
-                db, sql: "SELECT mps_password, amt_password, mebx_password FROM devices WHERE guid = ? AND tenant_id = ?",
-                arguments: [guid, tenantId]
-            ).map { [$0[0], $0[1], $0[2]] }
-        }
-        guard let sealed else { throw StoreError.notFound(.device, name: guid) }
+        let sealed = try await Self.table.select(
+            database, columns: "mps_password, amt_password, mebx_password", key: guid, tenantId: tenantId
+        ) { row -> [Data?] in [row[0], row[1], row[2]] }
         return DeviceSecrets(
             mpsPassword: try SQLSupport.unsealOptional(sealed[0], context: Self.mpsPasswordContext, sealer: sealer),
             amtPassword: try SQLSupport.unsealOptional(sealed[1], context: Self.amtPasswordContext, sealer: sealer),
@@ -282,13 +265,6 @@ public struct DeviceRepository: Sendable {
         encoder.dateEncodingStrategy = .secondsSince1970
         encoder.outputFormatting = .sortedKeys
         return String(decoding: try encoder.encode(info), as: UTF8.self)
-    }
-
-    static func fetch(_ db: GRDB.Database, guid: String, tenantId: String) throws -> Device {
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT * FROM devices WHERE guid = ? AND tenant_id = ?", arguments: [guid, tenantId])
-        else { throw StoreError.notFound(.device, name: guid) }
-        return try decode(row)
     }
 
     static func decode(_ row: Row) throws -> Device {

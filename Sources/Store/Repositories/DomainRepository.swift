@@ -6,6 +6,7 @@ import GRDB
 public struct DomainRepository: Sendable {
     static let certContext = "domains.provisioning_cert"
     static let passwordContext = "domains.provisioning_cert_password"
+    static let table = SQLTable<Domain>(name: "domains", keyColumn: "profile_name", entity: .domain, decode: decode)
     let database: Database
     let sealer: SecretSealer
 
@@ -36,13 +37,13 @@ public struct DomainRepository: Sendable {
             } catch where SQLSupport.isUniqueViolation(error) {
                 throw StoreError.duplicate(.domain, name: domain.profileName)
             }
-            return try Self.fetch(db, name: domain.profileName, tenantId: domain.tenantId)
+            return try Self.table.fetch(db, key: domain.profileName, tenantId: domain.tenantId)
         }
     }
 
     /// Returns the domain. - Throws: `StoreError.notFound`.
     public func get(profileName: String, tenantId: String = "") async throws -> Domain {
-        try await database.read { db in try Self.fetch(db, name: profileName, tenantId: tenantId) }
+        try await Self.table.get(database, key: profileName, tenantId: tenantId)
     }
 
     /// The domain whose suffix equals `domainSuffix` (case-insensitive, exact), as used at ACM activation.
@@ -57,14 +58,7 @@ public struct DomainRepository: Sendable {
 
     /// Lists the tenant's domains ordered by name.
     public func list(tenantId: String = "", page: PageRequest = PageRequest()) async throws -> Page<Domain> {
-        let page = try page.validated()
-        return try await database.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM domains WHERE tenant_id = ?", arguments: [tenantId]) ?? 0
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM domains WHERE tenant_id = ? ORDER BY profile_name LIMIT ? OFFSET ?",
-                arguments: [tenantId, page.top, page.skip])
-            return Page(items: try rows.map(Self.decode), totalCount: total)
-        }
+        try await Self.table.list(database, arguments: [tenantId], page: page)
     }
 
     /// Replaces the domain's fields (and, if given, its certificate) when `domain.version` matches.
@@ -86,48 +80,32 @@ public struct DomainRepository: Sendable {
         let sql = "UPDATE domains SET \(assignments.joined(separator: ", ")), version = version + 1 "
             + "WHERE tenant_id = ? AND profile_name = ? AND version = ?"
         return try await database.write { [arguments] db in
-            let before = try Self.fetch(db, name: domain.profileName, tenantId: domain.tenantId)
-            guard before.version == domain.version else {
-                throw StoreError.conflict(.domain, name: before.profileName, currentVersion: before.version)
+            try Self.table.update(db, key: domain.profileName, tenantId: domain.tenantId, version: domain.version) {
+                do {
+                    try db.execute(sql: sql, arguments: arguments)
+                } catch where SQLSupport.isUniqueViolation(error) {
+                    throw StoreError.duplicate(.domain, name: domain.profileName)
+                }
             }
-            do {
-                try db.execute(sql: sql, arguments: arguments)
-            } catch where SQLSupport.isUniqueViolation(error) {
-                throw StoreError.duplicate(.domain, name: domain.profileName)
-            }
-            return try Self.fetch(db, name: domain.profileName, tenantId: domain.tenantId)
         }
     }
 
     /// Deletes the domain. - Throws: `StoreError.notFound`.
     public func delete(profileName: String, tenantId: String = "") async throws {
-        try await database.write { db in
-            try db.execute(
-                sql: "DELETE FROM domains WHERE tenant_id = ? AND profile_name = ?", arguments: [tenantId, profileName])
-            if db.changesCount == 0 { throw StoreError.notFound(.domain, name: profileName) }
-        }
+        try await database.write { db in try Self.table.delete(db, key: profileName, tenantId: tenantId) }
     }
 
     /// The sealed PFX and password. For the host's internal use only (ACM activation).
     /// - Throws: `StoreError.notFound`; `SecretError.tampered`.
     public func provisioningCertificate(profileName: String, tenantId: String = "") async throws -> ProvisioningCertificateSecret {
-        let sealed = try await database.read { db -> (cert: Data, password: Data)? in
-            try Row.fetchOne(
-                db, sql: "SELECT provisioning_cert, provisioning_cert_password FROM domains WHERE tenant_id = ? AND profile_name = ?",
-                arguments: [tenantId, profileName]
-            ).map { (cert: $0["provisioning_cert"], password: $0["provisioning_cert_password"]) }
+        let sealed = try await Self.table.select(
+            database, columns: "provisioning_cert, provisioning_cert_password", key: profileName, tenantId: tenantId
+        ) { row -> (cert: Data, password: Data) in
+            (cert: row["provisioning_cert"], password: row["provisioning_cert_password"])
         }
-        guard let sealed else { throw StoreError.notFound(.domain, name: profileName) }
         return ProvisioningCertificateSecret(
             pfxBase64: try sealer.unsealSecret(sealed.cert, context: Self.certContext),
             password: try sealer.unsealSecret(sealed.password, context: Self.passwordContext))
-    }
-
-    static func fetch(_ db: GRDB.Database, name: String, tenantId: String) throws -> Domain {
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT * FROM domains WHERE tenant_id = ? AND profile_name = ?", arguments: [tenantId, name])
-        else { throw StoreError.notFound(.domain, name: name) }
-        return try decode(row)
     }
 
     static func decode(_ row: Row) throws -> Domain {

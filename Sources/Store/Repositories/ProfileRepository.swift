@@ -7,6 +7,7 @@ import GRDB
 public struct ProfileRepository: Sendable {
     static let amtPasswordContext = "profiles.amt_password"
     static let mebxPasswordContext = "profiles.mebx_password"
+    static let table = SQLTable<Profile>(name: "profiles", keyColumn: "profile_name", entity: .profile, decode: decode)
     let database: Database
     let sealer: SecretSealer
 
@@ -47,25 +48,18 @@ public struct ProfileRepository: Sendable {
             } catch where SQLSupport.isForeignKeyViolation(error) {
                 throw StoreError.invalidReference(.profile, name: profile.profileName, reference: profile.ciraConfigName ?? "")
             }
-            return try Self.fetch(db, name: profile.profileName, tenantId: profile.tenantId)
+            return try Self.table.fetch(db, key: profile.profileName, tenantId: profile.tenantId)
         }
     }
 
     /// Returns the profile. - Throws: `StoreError.notFound`.
     public func get(profileName: String, tenantId: String = "") async throws -> Profile {
-        try await database.read { db in try Self.fetch(db, name: profileName, tenantId: tenantId) }
+        try await Self.table.get(database, key: profileName, tenantId: tenantId)
     }
 
     /// Lists the tenant's profiles ordered by name (case-insensitive).
     public func list(tenantId: String = "", page: PageRequest = PageRequest()) async throws -> Page<Profile> {
-        let page = try page.validated()
-        return try await database.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM profiles WHERE tenant_id = ?", arguments: [tenantId]) ?? 0
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM profiles WHERE tenant_id = ? ORDER BY profile_name LIMIT ? OFFSET ?",
-                arguments: [tenantId, page.top, page.skip])
-            return Page(items: try rows.map(Self.decode), totalCount: total)
-        }
+        try await Self.table.list(database, arguments: [tenantId], page: page)
     }
 
     /// Replaces every field of the profile if `profile.version` matches; the version then increments.
@@ -97,39 +91,28 @@ public struct ProfileRepository: Sendable {
         let sql = "UPDATE profiles SET \(assignments.joined(separator: ", ")), version = version + 1 "
             + "WHERE tenant_id = ? AND profile_name = ? AND version = ?"
         return try await database.write { [arguments] db in
-            let before = try Self.fetch(db, name: profile.profileName, tenantId: profile.tenantId)
-            guard before.version == profile.version else {
-                throw StoreError.conflict(.profile, name: before.profileName, currentVersion: before.version)
+            try Self.table.update(db, key: profile.profileName, tenantId: profile.tenantId, version: profile.version) {
+                try Self.checkReference(db, profile)
+                do {
+                    try db.execute(sql: sql, arguments: arguments)
+                } catch where SQLSupport.isForeignKeyViolation(error) {
+                    throw StoreError.invalidReference(.profile, name: profile.profileName, reference: profile.ciraConfigName ?? "")
+                }
             }
-            try Self.checkReference(db, profile)
-            do {
-                try db.execute(sql: sql, arguments: arguments)
-            } catch where SQLSupport.isForeignKeyViolation(error) {
-                throw StoreError.invalidReference(.profile, name: profile.profileName, reference: profile.ciraConfigName ?? "")
-            }
-            return try Self.fetch(db, name: profile.profileName, tenantId: profile.tenantId)
         }
     }
 
     /// Deletes the profile. - Throws: `StoreError.notFound`.
     public func delete(profileName: String, tenantId: String = "") async throws {
-        try await database.write { db in
-            try db.execute(
-                sql: "DELETE FROM profiles WHERE tenant_id = ? AND profile_name = ?", arguments: [tenantId, profileName])
-            if db.changesCount == 0 { throw StoreError.notFound(.profile, name: profileName) }
-        }
+        try await database.write { db in try Self.table.delete(db, key: profileName, tenantId: tenantId) }
     }
 
     /// The profile's static passwords (nil where none is stored). For the host's internal use only.
     /// - Throws: `StoreError.notFound`; `SecretError.tampered`.
     public func secrets(profileName: String, tenantId: String = "") async throws -> ProfileSecrets {
-        let sealed = try await database.read { db -> (amt: Data?, mebx: Data?)? in
-            try Row.fetchOne(
-                db, sql: "SELECT amt_password, mebx_password FROM profiles WHERE tenant_id = ? AND profile_name = ?",
-                arguments: [tenantId, profileName]
-            ).map { (amt: $0["amt_password"], mebx: $0["mebx_password"]) }
-        }
-        guard let sealed else { throw StoreError.notFound(.profile, name: profileName) }
+        let sealed = try await Self.table.select(
+            database, columns: "amt_password, mebx_password", key: profileName, tenantId: tenantId
+        ) { row -> (amt: Data?, mebx: Data?) in (amt: row["amt_password"], mebx: row["mebx_password"]) }
         return ProfileSecrets(
             amtPassword: try SQLSupport.unsealOptional(sealed.amt, context: Self.amtPasswordContext, sealer: sealer),
             mebxPassword: try SQLSupport.unsealOptional(sealed.mebx, context: Self.mebxPasswordContext, sealer: sealer))
@@ -141,13 +124,6 @@ public struct ProfileRepository: Sendable {
             db, sql: "SELECT EXISTS (SELECT 1 FROM cira_configs WHERE tenant_id = ? AND config_name = ?)",
             arguments: [profile.tenantId, cira]) ?? false
         if !exists { throw StoreError.invalidReference(.profile, name: profile.profileName, reference: cira) }
-    }
-
-    static func fetch(_ db: GRDB.Database, name: String, tenantId: String) throws -> Profile {
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT * FROM profiles WHERE tenant_id = ? AND profile_name = ?", arguments: [tenantId, name])
-        else { throw StoreError.notFound(.profile, name: name) }
-        return try decode(row)
     }
 
     static func decode(_ row: Row) throws -> Profile {
