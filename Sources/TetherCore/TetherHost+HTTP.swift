@@ -35,9 +35,7 @@ extension TetherHost {
                 throw error
             }
         }
-        HTTPRuntime.table.withLock {
-            $0[ObjectIdentifier(self)] = HTTPRuntime(http: http, https: https, metrics: metrics, mounts: mounts)
-        }
+        running.withLock { $0.http = HTTPRuntime(http: http, https: https, metrics: metrics, mounts: mounts) }
         logger.info(
             "http listening",
             metadata: [
@@ -62,19 +60,22 @@ extension TetherHost {
 
     /// Stops the HTTP(S) listeners.
     func stopHTTP() async {
-        guard let runtime = HTTPRuntime.table.withLock({ $0.removeValue(forKey: ObjectIdentifier(self)) }) else { return }
+        guard let runtime = running.withLock({ state -> HTTPRuntime? in
+            defer { state.http = nil }
+            return state.http
+        }) else { return }
         await runtime.http.stop()
         await runtime.https?.stop()
     }
 
     /// The bound HTTP port, once started (useful when configured as 0).
-    public var httpPort: Int? { HTTPRuntime.table.withLock { $0[ObjectIdentifier(self)]?.http.port } }
+    public var httpPort: Int? { running.withLock { $0.http?.http.port } }
     /// The bound HTTPS port, when HTTPS is on.
-    public var httpsPort: Int? { HTTPRuntime.table.withLock { $0[ObjectIdentifier(self)]?.https?.port } }
+    public var httpsPort: Int? { running.withLock { $0.http?.https?.port } }
     /// The HTTP listener's counters, once started.
-    public var httpMetrics: HTTPMetrics? { HTTPRuntime.table.withLock { $0[ObjectIdentifier(self)]?.metrics } }
+    public var httpMetrics: HTTPMetrics? { running.withLock { $0.http?.metrics } }
     /// The front ends being served, longest mount first.
-    public var frontendMounts: [FrontendMount] { HTTPRuntime.table.withLock { $0[ObjectIdentifier(self)]?.mounts ?? [] } }
+    public var frontendMounts: [FrontendMount] { running.withLock { $0.http?.mounts ?? [] } }
 
     /// `auth.login {username, password, expiresInMinutes?}` → `{token, expiresAt}` and
     /// `auth.verify {token}` → the token's claims; both fail with `unauthorized`.

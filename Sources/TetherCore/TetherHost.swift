@@ -40,6 +40,7 @@ public final class TetherHost: Sendable {
         var ciraPort: Int?
         var recorder: ConnectionEventRecorder?
         var control: ControlSocket?
+        var http: HTTPRuntime?
     }
 
     let running = Mutex(Running())

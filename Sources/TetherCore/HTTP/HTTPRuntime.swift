@@ -1,12 +1,7 @@
-import Synchronization
-
-/// What `startHTTP` brings up, kept per host (TetherHost's `Running` belongs to the lifecycle
-/// code; this side table keeps the HTTP facet self-contained).
+/// What `startHTTP` brings up; kept in the host's `Running` state until `stopHTTP`.
 struct HTTPRuntime: Sendable {
     var http: HTTPListener
     var https: HTTPListener?
     var metrics: HTTPMetrics
     var mounts: [FrontendMount]
-
-    static let table = Mutex<[ObjectIdentifier: HTTPRuntime]>([:])
 }
