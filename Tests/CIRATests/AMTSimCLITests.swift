@@ -1,0 +1,85 @@
+import AMTSimulator
+import CIRA
+import Foundation
+import Testing
+import TetherTLS
+
+/// The `amtsim` executable itself, run as a user would.
+@Suite(.serialized) struct AMTSimCLITests {
+    static var amtsim: String {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return (exe as NSString).deletingLastPathComponent + "/amtsim"
+    }
+
+    private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.amtsim)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func printGuidsMatchesTheFleetSeed() throws {
+        let result = try run(["--print-guids", "--devices", "3", "--seed", "7"])
+        #expect(result.status == 0)
+        let expected = (0..<3).map { SimulatedFleet.uuid(seed: 7, index: $0).guidString }
+        #expect(result.stdout.split(separator: "\n").map(String.init) == expected)
+    }
+
+    @Test func fleetRunConnectsAndPrintsASummary() async throws {
+        let tls = try TLSContext(
+            configuration: .server(
+                profile: .legacy, certificateChainPEM: testAuthority.serverCertificateChainPEM,
+                privateKeyPEM: testAuthority.serverPrivateKeyPEM))
+        let server = CIRAServer(
+            tls: tls, authenticator: SharedCredentialsAuthenticator(username: "clitest", password: "cli-password"),
+            logger: quietLogger())
+        let port = try await server.start(host: "127.0.0.1", port: 0)
+        let rootFile = FileManager.default.temporaryDirectory.appendingPathComponent("amtsim-root-\(UUID().uuidString).pem")
+        try testAuthority.rootCertificatePEM.write(to: rootFile, atomically: true, encoding: .utf8)
+        let result = try run([
+            "--server", "127.0.0.1:\(port)", "--devices", "3", "--username", "clitest", "--password", "cli-password",
+            "--root-cert", rootFile.path, "--common-name", "127.0.0.1", "--ramp", "0", "--duration", "3",
+        ])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let summary = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(summary?["connected"] as? Int == 3)
+        #expect(summary?["handshakes"] as? Int == 3)
+        #expect(summary?["stoppedBy"] as? String == "duration")
+        await server.stop()
+    }
+
+    @Test func wrongCommonNameFailsWithAClearReason() async throws {
+        let tls = try TLSContext(
+            configuration: .server(
+                profile: .legacy, certificateChainPEM: testAuthority.serverCertificateChainPEM,
+                privateKeyPEM: testAuthority.serverPrivateKeyPEM))
+        let server = CIRAServer(
+            tls: tls, authenticator: SharedCredentialsAuthenticator(username: "clitest", password: "cli-password"),
+            logger: quietLogger())
+        let port = try await server.start(host: "127.0.0.1", port: 0)
+        let rootFile = FileManager.default.temporaryDirectory.appendingPathComponent("amtsim-root-\(UUID().uuidString).pem")
+        try testAuthority.rootCertificatePEM.write(to: rootFile, atomically: true, encoding: .utf8)
+        let result = try run([
+            "--server", "127.0.0.1:\(port)", "--username", "clitest", "--password", "cli-password",
+            "--root-cert", rootFile.path, "--common-name", "mps.example.com", "--no-reconnect", "--duration", "2",
+        ])
+        // The summary names what did not match: the expected and the presented name.
+        #expect(result.stdout.contains("mps.example.com"), "summary: \(result.stdout)")
+        #expect(result.stdout.contains("127.0.0.1"))
+        #expect(server.sessions.count == 0)
+        await server.stop()
+    }
+
+    @Test func missingCredentialsAreAUsageError() throws {
+        let result = try run(["--devices", "1"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--username and --password"))
+    }
+}
