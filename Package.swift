@@ -110,7 +110,7 @@ let package = Package(
         ]),
         // Benchmarks (run with -c release); see README "Benchmarks".
         .executableTarget(name: "tether-bench", dependencies: [
-            "CIRA", "TetherTLS",
+            "CIRA", "TetherTLS", "AMT",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
