@@ -40,20 +40,22 @@ public struct WSManInvocation: Sendable {
             guard let method = json["method"]?.stringValue, !method.isEmpty else {
                 throw .invalidArgument("action Invoke needs 'method' (e.g. RequestPowerStateChange)")
             }
-            operation = .invoke(method: method)
+            operation = .invoke(method: try Self.checkedName(method, what: "method"))
         default:
             guard action.hasPrefix(resource.uri + "/") else {
                 throw .invalidArgument("unknown action '\(action)' for \(resource.className)")
             }
-            operation = .invoke(method: String(action.dropFirst(resource.uri.count + 1)))
+            operation = .invoke(method: try Self.checkedName(String(action.dropFirst(resource.uri.count + 1)), what: "method"))
         }
         if let selectors = json["selectors"], !selectors.isNull {
             guard let members = selectors.objectValue else { throw .invalidArgument("'selectors' must be an object") }
+            for name in members.keys { _ = try Self.checkedName(name, what: "selector") }
             self.selectors = members.keys.sorted().map { WSManSelector(name: $0, value: Self.text(members[$0]!)) }
         } else {
             self.selectors = []
         }
         body = json["body"]
+        for name in Self.memberNames(of: body) { _ = try Self.checkedName(name, what: "body member") }
         if operation == .put, body?.objectValue == nil {
             throw .invalidArgument("action Put needs 'body': an object of the instance's properties")
         }
@@ -108,12 +110,32 @@ public struct WSManInvocation: Sendable {
         return EndpointReference(resourceURI: uri, selectors: selectors).innerXML
     }
 
+    /// Names become XML element names and URI parts: only XML name characters are accepted, so
+    /// a caller cannot inject markup (values, by contrast, are escaped).
+    static func checkedName(_ name: String, what: String) throws(AMTError) -> String {
+        let bytes = Array(name.utf8)
+        let valid = !bytes.isEmpty && bytes.count <= 128 && bytes.enumerated().allSatisfy { index, byte in
+            let letter = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F
+            let other = (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x2E
+            return letter || (index > 0 && other)
+        }
+        guard valid else { throw .invalidArgument("\(what) name '\(name)' is not a valid XML name") }
+        return name
+    }
+
+    /// The member names of `body` (an object, or an array of objects), nested endpoint
+    /// references excepted (their selectors are checked where they are written).
+    private static func memberNames(of body: JSONValue?) -> [String] {
+        guard let body else { return [] }
+        return (body.arrayValue ?? [body]).flatMap { $0.objectValue.map { Array($0.keys) } ?? [] }
+    }
+
     static func text(_ value: JSONValue) -> String {
         switch value {
         case .string(let s): s
         case .bool(let b): b ? "true" : "false"
         case .int(let i): String(i)
-        case .double(let d): d == d.rounded() ? String(Int64(d)) : String(d)
+        case .double(let d): d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
         case .null: ""
         default: value.jsonString
         }

@@ -65,6 +65,7 @@ public final class SimulatedDevice: Sendable {
     public func stop() async {
         events.stop()
         if let channel = events.channel { try? await channel.close() }
+        events.task?.cancel()  // ends a reconnect backoff sleep at once
         await events.task?.value
     }
 
@@ -139,6 +140,8 @@ public final class SimulatedDevice: Sendable {
         do {
             let channel = try await bootstrap.connect(host: config.serverHost, port: config.serverPort).get()
             events.setChannel(channel)
+            // stop() may have run while connecting, before the channel was known: close it now.
+            if events.isStopped { try? await channel.close() }
             try? await channel.closeFuture.get()
             events.setChannel(nil)
         } catch {

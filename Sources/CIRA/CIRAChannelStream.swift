@@ -14,7 +14,8 @@ public final class CIRAChannelStream: Sendable {
     private struct State {
         var chunks: [[UInt8]] = []
         var closed = false
-        var waiter: CheckedContinuation<[UInt8]?, Never>?
+        /// Readers waiting for data, first come first served.
+        var waiters: [CheckedContinuation<[UInt8]?, Never>] = []
     }
 
     private let state = Mutex(State())
@@ -25,7 +26,8 @@ public final class CIRAChannelStream: Sendable {
         self.connection = connection
     }
 
-    /// The next chunk of data, or nil once the channel is closed and drained.
+    /// The next chunk of data, or nil once the channel is closed and drained. Concurrent readers
+    /// are served in arrival order (each gets whole chunks; the byte stream is split between them).
     public func read() async -> [UInt8]? {
         let immediate: [UInt8]?? = state.withLock { state in
             if !state.chunks.isEmpty { return .some(state.chunks.removeFirst()) }
@@ -40,7 +42,7 @@ public final class CIRAChannelStream: Sendable {
                 let ready: [UInt8]?? = state.withLock { state in
                     if !state.chunks.isEmpty { return .some(state.chunks.removeFirst()) }
                     if state.closed { return .some(nil) }
-                    state.waiter = continuation
+                    state.waiters.append(continuation)
                     return .none
                 }
                 if let ready { continuation.resume(returning: ready) }
@@ -70,10 +72,7 @@ public final class CIRAChannelStream: Sendable {
     func deliver(_ bytes: [UInt8]) {
         let waiter = state.withLock { state -> CheckedContinuation<[UInt8]?, Never>? in
             guard !state.closed else { return nil }
-            if let waiter = state.waiter {
-                state.waiter = nil
-                return waiter
-            }
+            if !state.waiters.isEmpty { return state.waiters.removeFirst() }
             state.chunks.append(bytes)
             return nil
         }
@@ -81,11 +80,11 @@ public final class CIRAChannelStream: Sendable {
     }
 
     func finish() {
-        let waiter = state.withLock { state -> CheckedContinuation<[UInt8]?, Never>? in
+        let waiters = state.withLock { state -> [CheckedContinuation<[UInt8]?, Never>] in
             state.closed = true
-            defer { state.waiter = nil }
-            return state.waiter
+            defer { state.waiters = [] }
+            return state.waiters
         }
-        waiter?.resume(returning: nil)
+        for waiter in waiters { waiter.resume(returning: nil) }
     }
 }

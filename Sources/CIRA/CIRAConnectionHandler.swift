@@ -18,7 +18,7 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
     private var remoteAddress = "unknown"
     private var session: CIRADeviceSession?
     private var streams: [UInt32: CIRAChannelStream] = [:]
-    private var pendingOpens: [UInt32: (promise: EventLoopPromise<CIRAChannelStream>, timer: Scheduled<Void>)] = [:]
+    private var pendingOpens: [UInt32: (promise: EventLoopPromise<CIRAChannelStream>, timer: Scheduled<Void>, port: UInt32)] = [:]
     private var pendingWrites: [UInt32: [(target: UInt64, promise: EventLoopPromise<Void>)]] = [:]
     private var writtenTotals: [UInt32: UInt64] = [:]
     private var handshakeTimer: Scheduled<Void>?
@@ -148,9 +148,11 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
             authenticate(guid: guid, username: username, password: password)
         case .sessionEstablished(let guid):
             establishSession(guid: guid)
-        case .portForwarded, .portCancelled:
+        case .portForwarded:
             session?.notePorts(machine.forwardedPorts)
-            keepAliveOptionsTimer?.cancel()
+            keepAliveOptionsTimer?.cancel()  // rescheduled by the next action unless just sent
+        case .portCancelled:
+            session?.notePorts(machine.forwardedPorts)
         case .scheduleKeepAliveOptions:
             keepAliveOptionsTimer?.cancel()
             keepAliveOptionsTimer = context?.eventLoop.scheduleTask(in: timeAmount(server.settings.keepAliveOptionsQuietPeriod)) {
@@ -167,7 +169,7 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
             guard let pending = pendingOpens.removeValue(forKey: localID), let context else { return }
             pending.timer.cancel()
             let stream = CIRAChannelStream(
-                port: 0, localID: localID, connection: CIRAConnectionReference(handler: self, eventLoop: context.eventLoop))
+                port: pending.port, localID: localID, connection: CIRAConnectionReference(handler: self, eventLoop: context.eventLoop))
             streams[localID] = stream
             server.metrics.increment("channels_opened")
             pending.promise.succeed(stream)
@@ -297,7 +299,7 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
                 context.flush()
                 pending.promise.fail(CIRAChannelError.openTimedOut)
             }
-            pendingOpens[localID] = (promise, timer)
+            pendingOpens[localID] = (promise, timer, port)
             perform(opened.actions)
             context.flush()
         }

@@ -147,6 +147,9 @@ public struct CIRAConnectionStateMachine {
     private mutating func globalRequest(_ request: APFGlobalRequest, wantReply: Bool) -> [Action] {
         switch request {
         case .tcpipForward(_, let port):
+            guard forwardedPorts.contains(port) || forwardedPorts.count < settings.maxForwardedPorts else {
+                return wantReply ? [.send(.requestFailure)] : []
+            }
             forwardedPorts.insert(port)
             var actions: [Action] = wantReply ? [.send(.requestSuccess(port: port))] : []
             actions.append(.portForwarded(port))
@@ -213,6 +216,12 @@ public struct CIRAConnectionStateMachine {
     public mutating func openChannel(port: UInt32) -> Result<(localID: UInt32, actions: [Action]), ChannelRefusal> {
         guard phase == .forwarding else { return .failure(.notReady) }
         guard forwardedPorts.contains(port) else { return .failure(.portNotForwarded(port)) }
+        if channels.count >= settings.maxChannelsPerConnection {
+            // Channels whose close (or open) the device never answered would otherwise fill
+            // the table for good; forget them (a late answer then names an unknown channel and
+            // is ignored).
+            channels = channels.filter { $0.value.phase == .opening || $0.value.phase == .open }
+        }
         guard channels.count < settings.maxChannelsPerConnection else {
             return .failure(.tooManyChannels(settings.maxChannelsPerConnection))
         }

@@ -18,6 +18,8 @@ public struct CIRASettings: Sendable {
     public var channelOpenTimeout: Duration = .seconds(10)
     /// Most channels one connection may have open at once.
     public var maxChannelsPerConnection = 32
+    /// Most distinct ports a device may forward (AMT forwards 7); more are refused.
+    public var maxForwardedPorts = 64
     /// Failed authentications allowed per remote address or GUID within `authFailureWindow`.
     public var maxAuthFailures = 5
     public var authFailureWindow: Duration = .seconds(60)

@@ -356,6 +356,38 @@ import Testing
         #expect(try machine.openChannel(port: 16992).get().localID == 6)
     }
 
+    @Test func unansweredClosesDoNotFillTheChannelTable() throws {
+        var settings = CIRASettings()
+        settings.maxChannelsPerConnection = 2
+        var machine = Self.forwarding(settings: settings)
+        // Two channels closed before the device ever confirmed them: zombies.
+        let first = try machine.openChannel(port: 16992).get().localID
+        let second = try machine.openChannel(port: 16992).get().localID
+        #expect(machine.closeChannel(first).isEmpty)
+        #expect(machine.closeChannel(second).isEmpty)
+        // The table is full of zombies only: a new open forgets them instead of failing.
+        let third = try machine.openChannel(port: 16992).get().localID
+        #expect(machine.openChannelCount == 1)
+        // A late confirmation of a forgotten channel is ignored (no action, no close).
+        #expect(machine.receive(.channelOpenConfirmation(recipientChannel: first, senderChannel: 9, initialWindowSize: 4096)).isEmpty)
+        #expect(machine.phase == .forwarding)
+        // Live channels still count against the limit.
+        _ = try machine.openChannel(port: 16992).get()
+        #expect(throws: Machine.ChannelRefusal.tooManyChannels(2)) { _ = try machine.openChannel(port: 16992).get() }
+        _ = third
+    }
+
+    @Test func forwardedPortsAreCapped() {
+        var settings = CIRASettings()
+        settings.maxForwardedPorts = 3
+        var machine = Self.forwarding(ports: [1, 2, 3], settings: settings)
+        #expect(machine.receive(Self.forward(4)) == [.send(.requestFailure)])
+        #expect(machine.forwardedPorts == [1, 2, 3])
+        // Re-forwarding a known port is fine.
+        #expect(machine.receive(Self.forward(2)) == [.send(.requestSuccess(port: 2)), .portForwarded(2)])
+        #expect(machine.phase == .forwarding)
+    }
+
     @Test func openFailure() throws {
         var machine = Self.forwarding()
         let local = try machine.openChannel(port: 16992).get().localID

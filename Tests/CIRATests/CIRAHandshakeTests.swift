@@ -31,6 +31,23 @@ import TetherTLS
         await bed.server.stop()
     }
 
+    @Test func channelStreamReportsItsPort() async throws {
+        let uuid = testUUID(11)
+        let bed = try await CIRATestBed.start(accounts: [uuid.guidString: ("admin01", "P@ssw0rd-device")])
+        let device = try bed.device(uuid: uuid)
+        device.start()
+        #expect(await device.waitUntilConnected() == .connected)
+        let session = try #require(bed.server.session(for: uuid.guidString))
+        let wsman = try await session.openChannel(port: 16992)
+        let redirection = try await session.openChannel(port: 16994)
+        #expect(wsman.port == 16992)
+        #expect(redirection.port == 16994)
+        wsman.close()
+        redirection.close()
+        await device.stop()
+        await bed.server.stop()
+    }
+
     @Test func largeTransferRespectsWindowsBothWays() async throws {
         let uuid = testUUID(2)
         let bed = try await CIRATestBed.start(accounts: [uuid.guidString: ("admin01", "P@ssw0rd-device")])
@@ -182,5 +199,24 @@ import TetherTLS
         #expect(await device.waitUntilDisconnected())
         #expect(await eventually { bed.server.sessions.count == 0 })
         await bed.server.stop()
+    }
+}
+
+@Suite struct SimulatedDeviceLifecycleTests {
+    /// stop() during a reconnect backoff returns at once instead of sleeping the backoff out.
+    @Test func stopInterruptsTheReconnectBackoff() async throws {
+        var configuration = SimulatedDeviceConfiguration(
+            uuid: testUUID(900), serverHost: "127.0.0.1", serverPort: 1, username: "u", password: "p")
+        configuration.tls.insecure = true
+        configuration.initialBackoff = .seconds(120)
+        let device = try SimulatedDevice(configuration: configuration, firmware: EchoFirmware())
+        device.start()
+        #expect(await eventually { if case .reconnecting = device.status { return true } else { return false } })
+        let clock = ContinuousClock()
+        let began = clock.now
+        await device.stop()
+        // Far below the 120 s backoff: the sleep was cancelled, not waited out.
+        #expect(clock.now - began < .seconds(60))
+        #expect(device.status == .stopped)
     }
 }
