@@ -119,23 +119,25 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Test helpers shared by the test targets (child processes without blocking the pool).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "APFTests", dependencies: ["APF"]),
         .testTarget(name: "TetherTLSTests", dependencies: ["TetherTLS", .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "WSManTests", dependencies: ["WSMan"]),
         .testTarget(name: "AMTTests", dependencies: [
-            "AMT", "TetherCore", "CIRA", "AMTSimulator", "WSMan", "TetherTLS", "PluginHost", "Store",
+            "AMT", "TetherCore", "CIRA", "AMTSimulator", "WSMan", "TetherTLS", "PluginHost", "Store", "TestSupport",
         ]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "AdminTests", dependencies: ["TetherCore", "PluginHost", "Store", "TetherTLS", "CIRA", "AMTSimulator"]),
-        .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "TetherCore", "CTetherABI"]),
-        .testTarget(name: "TetherCoreTests", dependencies: ["TetherCore", "PluginHost", "Store"]),
+        .testTarget(name: "AdminTests", dependencies: ["TetherCore", "PluginHost", "Store", "TetherTLS", "CIRA", "AMTSimulator", "TestSupport"]),
+        .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "TetherCore", "CTetherABI", "TestSupport"]),
+        .testTarget(name: "TetherCoreTests", dependencies: ["TetherCore", "PluginHost", "Store", "TestSupport"]),
         .testTarget(name: "FrontendTests", dependencies: [
-            "TetherCore", "PluginHost", "AMTSimulator", "TetherTLS", "APF",
+            "TetherCore", "PluginHost", "AMTSimulator", "TetherTLS", "APF", "TestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "CIRATests", dependencies: [
-            "CIRA", "AMTSimulator", "APF", "TetherTLS",
+            "CIRA", "AMTSimulator", "APF", "TetherTLS", "TestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

@@ -107,16 +107,14 @@ extension TetherHost {
     }
 
     /// The token-signing key: 32 random bytes in `http-token.key` (mode 0600), created once.
-    private static func tokenSecret(in dataDirectory: URL) throws(ConfigurationError) -> [UInt8] {
+    static func tokenSecret(in dataDirectory: URL) throws(ConfigurationError) -> [UInt8] {
         let file = dataDirectory.appendingPathComponent("http-token.key")
         if let data = FileManager.default.contents(atPath: file.path) {
             guard data.count == 32 else { throw ConfigurationError("\(file.path) must hold 32 bytes; delete it to regenerate") }
             return Array(data)
         }
         let secret = try SHA256Digest.randomBytes(32)
-        guard FileManager.default.createFile(atPath: file.path, contents: Data(secret), attributes: [.posixPermissions: 0o600]) else {
-            throw ConfigurationError("cannot write \(file.path)")
-        }
+        try PrivateFile.create(atPath: file.path, contents: secret)
         return secret
     }
 }

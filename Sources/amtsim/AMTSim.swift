@@ -71,6 +71,9 @@ struct AMTSim: AsyncParsableCommand {
     @Option(help: "Stop after this many seconds (default: run until SIGINT/SIGTERM).")
     var duration: Double?
 
+    @Flag(help: "Stop as soon as every device is connected (with --duration as the limit): for scripts that need a fleet up.")
+    var untilConnected = false
+
     @Option(help: "Serve device state and call logs as JSON on 127.0.0.1:PORT (GET /devices, /devices/{guid}).")
     var controlPort: Int?
 
@@ -133,7 +136,12 @@ struct AMTSim: AsyncParsableCommand {
         let progress = ProgressPrinter(fleet: fleet)
         progress.start()
         await fleet.start()
-        let reason = await StopSignal.wait(duration: duration)
+        let target = devices
+        var allConnected: (@Sendable () -> Bool)?
+        if untilConnected {
+            allConnected = { fleet.progress.connected >= target }
+        }
+        let reason = await StopSignal.wait(duration: duration, until: allConnected)
         progress.stop()
         let summary = fleet.summary()
         await fleet.stop()

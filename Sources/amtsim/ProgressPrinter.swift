@@ -39,7 +39,8 @@ final class ProgressPrinter: @unchecked Sendable {
 
 /// Waits for SIGINT/SIGTERM or the optional duration.
 enum StopSignal {
-    static func wait(duration: Double?) async -> String {
+    /// Returns the reason: `SIGINT`, `SIGTERM`, `duration`, or `connected` once `until` holds.
+    static func wait(duration: Double?, until: (@Sendable () -> Bool)? = nil) async -> String {
         await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
             let once = Once(continuation)
             let queue = DispatchQueue(label: "amtsim.signals")
@@ -52,6 +53,12 @@ enum StopSignal {
             }
             if let duration {
                 queue.asyncAfter(deadline: .now() + duration) { once.resume("duration") }
+            }
+            if let until {
+                @Sendable func poll() {
+                    if until() { once.resume("connected") } else { queue.asyncAfter(deadline: .now() + 0.1, execute: poll) }
+                }
+                queue.async(execute: poll)
             }
         }
     }

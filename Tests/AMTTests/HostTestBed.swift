@@ -1,6 +1,7 @@
 import AMTSimulator
 import APF
 import Foundation
+import TestSupport
 import Logging
 import PluginHost
 import Store
@@ -22,7 +23,7 @@ struct HostTestBed: Sendable {
         let pluginDirectory = base.appendingPathComponent("plugins")
         try FileManager.default.createDirectory(at: pluginDirectory, withIntermediateDirectories: true)
         let example = repositoryRoot.appendingPathComponent("examples/signage-display-restart").path
-        try run("/usr/bin/make", ["-s", "-B", "-C", example, "libsignage_display_restart.so"])
+        try await run("/usr/bin/make", ["-s", "-B", "-C", example, "libsignage_display_restart.so"])
         try FileManager.default.moveItem(
             atPath: example + "/libsignage_display_restart.so",
             toPath: pluginDirectory.appendingPathComponent("libsignage_display_restart.so").path)
@@ -69,18 +70,7 @@ struct HostTestBed: Sendable {
         throw TestSetupError("device \(guid) did not connect to the host")
     }
 
-    static func run(_ executable: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestSetupError("\(executable) failed: \(String(decoding: output, as: UTF8.self))")
-        }
+    static func run(_ executable: String, _ arguments: [String]) async throws {
+        try await ChildProcess.checked(executable, arguments)
     }
 }

@@ -111,7 +111,7 @@ import WSMan
             try await bed.host.bus.run("power.action", args: ["guid": "abcdef00-0000-4000-8000-00000000fffe", "action": 8])
         }
         #expect(error?.code == .notFound)
-        #expect(ContinuousClock.now - started < .seconds(1))
+        #expect(ContinuousClock.now - started < .seconds(5))  // far below the 10 s call deadline
         let state = await #expect(throws: CommandError.self) {
             try await bed.host.bus.run("amt.power.state", args: ["guid": "abcdef00-0000-4000-8000-00000000fffe"])
         }

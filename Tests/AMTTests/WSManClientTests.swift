@@ -74,7 +74,9 @@ import WSMan
         let started = ContinuousClock.now
         let error = await #expect(throws: AMTError.self) { try await client.powerState() }
         #expect(error == .deviceNotConnected(guid: amtTestUUID(3).guidString.lowercased()))
-        #expect(ContinuousClock.now - started < .milliseconds(500))
+        // Well below the 10 s call deadline: it failed at once instead of waiting (generous
+        // bound: wall-clock asserts must not flake on a loaded CI machine).
+        #expect(ContinuousClock.now - started < .seconds(5))
         await bed.server.stop()
     }
 
@@ -189,7 +191,8 @@ import WSMan
             return
         }
         let elapsed = ContinuousClock.now - started
-        #expect(elapsed >= .milliseconds(400) && elapsed < .seconds(2))
+        // The deadline ended it (not earlier), and it did not hang (generous upper bound).
+        #expect(elapsed >= .milliseconds(400) && elapsed < .seconds(30))
         await device.stop()
         await bed.server.stop()
     }

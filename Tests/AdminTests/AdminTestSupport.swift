@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Logging
 import PluginHost
 import Store
@@ -102,26 +103,10 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
 /// Runs a tool, throwing with its output when it fails.
 @discardableResult
-func runTool(_ executable: String, _ arguments: [String], directory: String? = nil) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let text = String(decoding: output, as: UTF8.self)
-    guard process.terminationStatus == 0 else { throw ToolFailure(output: "\(executable) \(arguments): \(text)") }
-    return text
+func runTool(_ executable: String, _ arguments: [String], directory: String? = nil) async throws -> String {
+    try await ChildProcess.checked(executable, arguments, directory: directory)
 }
 
-struct ToolFailure: Error, CustomStringConvertible {
-    var output: String
-    var description: String { output }
-}
 
 /// A CIRA config body like RPS's Postman "Create CIRA Config" (with a real root certificate).
 func ciraBody(_ name: String, _ changes: [String: JSONValue] = [:]) -> JSONValue {

@@ -8,8 +8,8 @@ import TetherJSON
     @Test func domainsValidateThePFX() async throws {
         let bed = try await AdminTestHost.start()
         defer { Task { await bed.stop() } }
-        let pfx = try PKCS12Fixture.make(commonName: "prov.vprodemo.com", password: "P@ssw0rd")
-        let expired = try PKCS12Fixture.make(commonName: "prov.vprodemo.com", password: "P@ssw0rd", expired: true)
+        let pfx = try await PKCS12Fixture.make(commonName: "prov.vprodemo.com", password: "P@ssw0rd")
+        let expired = try await PKCS12Fixture.make(commonName: "prov.vprodemo.com", password: "P@ssw0rd", expired: true)
         func body(_ changes: [String: JSONValue]) -> JSONValue {
             var base: [String: JSONValue] = [
                 "profileName": "vprodemo", "domainSuffix": "vprodemo.com", "provisioningCert": .string(pfx),

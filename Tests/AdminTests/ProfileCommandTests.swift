@@ -174,7 +174,7 @@ import TetherJSON
     @Test func signagePolicyReplacesTheBundledACMPolicy() async throws {
         let example = repositoryRoot.appendingPathComponent("examples/signage-policy").path
         let directory = try temporaryDirectory()
-        try runTool(
+        try await runTool(
             "/usr/bin/cc",
             ["-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC", "-fvisibility=hidden",
              "-I", repositoryRoot.appendingPathComponent("Sources/CTetherABI/include").path,

@@ -2,6 +2,7 @@ import AMTSimulator
 import CIRA
 import Foundation
 import Testing
+import TestSupport
 import TetherTLS
 
 /// The `amtsim` executable itself, run as a user would.
@@ -11,22 +12,13 @@ import TetherTLS
         return (exe as NSString).deletingLastPathComponent + "/amtsim"
     }
 
-    private func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.amtsim)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    private func run(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let result = try await ChildProcess.run(Self.amtsim, arguments)
+        return (result.status, result.stdout, result.stderr)
     }
 
-    @Test func printGuidsMatchesTheFleetSeed() throws {
-        let result = try run(["--print-guids", "--devices", "3", "--seed", "7"])
+    @Test func printGuidsMatchesTheFleetSeed() async throws {
+        let result = try await run(["--print-guids", "--devices", "3", "--seed", "7"])
         #expect(result.status == 0)
         let expected = (0..<3).map { SimulatedFleet.uuid(seed: 7, index: $0).guidString }
         #expect(result.stdout.split(separator: "\n").map(String.init) == expected)
@@ -43,15 +35,15 @@ import TetherTLS
         let port = try await server.start(host: "127.0.0.1", port: 0)
         let rootFile = FileManager.default.temporaryDirectory.appendingPathComponent("amtsim-root-\(UUID().uuidString).pem")
         try testAuthority.rootCertificatePEM.write(to: rootFile, atomically: true, encoding: .utf8)
-        let result = try run([
+        let result = try await run([
             "--server", "127.0.0.1:\(port)", "--devices", "3", "--username", "clitest", "--password", "cli-password",
-            "--root-cert", rootFile.path, "--common-name", "127.0.0.1", "--ramp", "0", "--duration", "3",
+            "--root-cert", rootFile.path, "--common-name", "127.0.0.1", "--ramp", "0", "--duration", "60", "--until-connected",
         ])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let summary = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         #expect(summary?["connected"] as? Int == 3)
         #expect(summary?["handshakes"] as? Int == 3)
-        #expect(summary?["stoppedBy"] as? String == "duration")
+        #expect(summary?["stoppedBy"] as? String == "connected")
         await server.stop()
     }
 
@@ -66,7 +58,7 @@ import TetherTLS
         let port = try await server.start(host: "127.0.0.1", port: 0)
         let rootFile = FileManager.default.temporaryDirectory.appendingPathComponent("amtsim-root-\(UUID().uuidString).pem")
         try testAuthority.rootCertificatePEM.write(to: rootFile, atomically: true, encoding: .utf8)
-        let result = try run([
+        let result = try await run([
             "--server", "127.0.0.1:\(port)", "--username", "clitest", "--password", "cli-password",
             "--root-cert", rootFile.path, "--common-name", "mps.example.com", "--no-reconnect", "--duration", "2",
         ])
@@ -77,8 +69,8 @@ import TetherTLS
         await server.stop()
     }
 
-    @Test func missingCredentialsAreAUsageError() throws {
-        let result = try run(["--devices", "1"])
+    @Test func missingCredentialsAreAUsageError() async throws {
+        let result = try await run(["--devices", "1"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("--username and --password"))
     }

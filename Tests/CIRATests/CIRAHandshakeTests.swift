@@ -211,7 +211,7 @@ import TetherTLS
         configuration.initialBackoff = .seconds(120)
         let device = try SimulatedDevice(configuration: configuration, firmware: EchoFirmware())
         device.start()
-        #expect(await eventually { if case .reconnecting = device.status { return true } else { return false } })
+        #expect(await eventually(timeout: .seconds(30)) { if case .reconnecting = device.status { return true } else { return false } })
         let clock = ContinuousClock()
         let began = clock.now
         await device.stop()

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import TetherJSON
 @testable import TetherCore
@@ -81,5 +84,27 @@ import TetherJSON
             dataDirectory: directory, logger: logger)
         #expect(env.matches(username: "ops", password: "pw-from-env"))
         #expect(!env.matches(username: "admin", password: logged))
+    }
+
+    /// The admin credentials file and the token key must be born 0600: written, then chmodded
+    /// (FileManager.createFile(attributes:)), they are readable per the umask for a moment.
+    @Test func secretFilesAreNeverCreatedWithLooseModes() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tether-mode-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let watch = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        try #require(watch >= 0)
+        defer { close(watch) }
+        try #require(inotify_add_watch(watch, directory.path, UInt32(IN_ATTRIB | IN_MOVED_TO)) >= 0)
+        _ = try AdminCredentials.resolve(environment: [:], pluginConfig: nil, dataDirectory: directory, logger: LogRecorder().logger())
+        _ = try TetherHost.tokenSecret(in: directory)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = read(watch, &buffer, buffer.count)
+        // No event: each file was created in place with its final mode (no rename, no chmod).
+        #expect(count < 0, "the secret files were renamed into place or had their mode changed after being written")
+        for name in [AdminCredentials.fileName, "http-token.key"] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(name).path)
+            #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        }
     }
 }

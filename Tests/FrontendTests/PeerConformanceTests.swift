@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs Open AMT's own RPS API test collection (../shared/peer-tests, when present, with node)
 /// against a real host and fails on any failing case that is not one of the documented,
@@ -31,20 +32,15 @@ import Testing
     func openAMTCollectionPassesExceptDocumentedDifferences() async throws {
         let host = try await RESTTestHost.start()
         let token = try await host.token()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.node))
-        process.arguments = [
-            Self.peerTests.appendingPathComponent("run-postman.js").path,
-            Self.peerTests.appendingPathComponent("rps.postman_collection.json").path,
-            "--base", host.base.absoluteString, "--token", token,
-            "--folder", "CIRA", "--folder", "Profiles", "--folder", "Domains",
-        ]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let result = try await ChildProcess.run(
+            try #require(Self.node),
+            [
+                Self.peerTests.appendingPathComponent("run-postman.js").path,
+                Self.peerTests.appendingPathComponent("rps.postman_collection.json").path,
+                "--base", host.base.absoluteString, "--token", token,
+                "--folder", "CIRA", "--folder", "Profiles", "--folder", "Domains",
+            ], timeout: .seconds(300))
+        let output = result.stdout + result.stderr
         await host.stop()
 
         let lines = output.split(separator: "\n").map(String.init)

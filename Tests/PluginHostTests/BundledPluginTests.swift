@@ -82,7 +82,7 @@ import TetherJSON
     @Test func cExamplePluginBuildsWithMakeAndComputesTextStats() async throws {
         let example = CPluginBuilder.repositoryRoot.appendingPathComponent("examples/c-text-stats").path
         let out = try CPluginBuilder.temporaryDirectory()
-        try CPluginBuilder.run("/usr/bin/make", ["-s", "-B", "-C", example, "libtext_stats.so"])
+        try await CPluginBuilder.run("/usr/bin/make", ["-s", "-B", "-C", example, "libtext_stats.so"])
         try FileManager.default.copyItem(atPath: example + "/libtext_stats.so", toPath: out + "/libtext_stats.so")
         let host = makePluginHost()
         let record = host.load(path: out + "/libtext_stats.so")

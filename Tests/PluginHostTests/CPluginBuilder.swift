@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Compiles C plugins with the system `cc` at test time (real `.so` files for real `dlopen`).
 enum CPluginBuilder {
@@ -18,9 +19,9 @@ enum CPluginBuilder {
 
     /// Builds `test_plugin.c` with `defines` into `directory/name`.
     @discardableResult
-    static func buildTestPlugin(into directory: String, name: String, defines: [String] = []) throws -> String {
+    static func buildTestPlugin(into directory: String, name: String, defines: [String] = []) async throws -> String {
         let output = (directory as NSString).appendingPathComponent(name)
-        try run(
+        try await run(
             "/usr/bin/cc",
             ["-std=c11", "-D_GNU_SOURCE", "-Wall", "-Werror", "-shared", "-fPIC", "-fvisibility=hidden",
              "-I", frozenHeaderDirectory] + defines.map { "-D" + $0 } + [testPluginSource, "-o", output, "-lpthread"])
@@ -28,24 +29,7 @@ enum CPluginBuilder {
     }
 
     /// Runs a command, throwing with its output when it fails.
-    static func run(_ executable: String, _ arguments: [String], directory: String? = nil) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw BuildFailure(output: String(decoding: output, as: UTF8.self))
-        }
-    }
-
-    struct BuildFailure: Error, CustomStringConvertible {
-        var output: String
-        var description: String { "build failed: \(output)" }
+    static func run(_ executable: String, _ arguments: [String], directory: String? = nil) async throws {
+        try await ChildProcess.checked(executable, arguments, directory: directory)
     }
 }

@@ -5,9 +5,9 @@ import TetherJSON
 
 /// Request routing: deadlines, cancellation, malformed replies, errors and host submits.
 @Suite struct PluginCallTests {
-    private func hostWithTestPlugin(timeout: Duration = .seconds(5)) throws -> PluginHost {
+    private func hostWithTestPlugin(timeout: Duration = .seconds(5)) async throws -> PluginHost {
         let dir = try CPluginBuilder.temporaryDirectory()
-        try CPluginBuilder.buildTestPlugin(into: dir, name: "p.so")
+        try await CPluginBuilder.buildTestPlugin(into: dir, name: "p.so")
         let host = makePluginHost(timeout: timeout)
         let record = host.load(path: dir + "/p.so")
         guard record.status == .loaded else { throw CommandError(.internal, "test plugin failed: \(record.reason ?? "")") }
@@ -15,7 +15,7 @@ import TetherJSON
     }
 
     @Test func pluginThatNeverCallsBackHitsTheDeadline() async throws {
-        let host = try hostWithTestPlugin(timeout: .milliseconds(200))
+        let host = try await hostWithTestPlugin(timeout: .milliseconds(200))
         let started = ContinuousClock.now
         let error = await #expect(throws: CommandError.self) { try await host.bus.run("test.never") }
         #expect(error?.code == .timeout)
@@ -27,7 +27,7 @@ import TetherJSON
     }
 
     @Test func garbageJSONFromAPluginIsAClearError() async throws {
-        let host = try hostWithTestPlugin()
+        let host = try await hostWithTestPlugin()
         let error = await #expect(throws: CommandError.self) { try await host.bus.run("test.garbage") }
         #expect(error?.code == .pluginFailure)
         #expect(error?.message.contains("malformed JSON") == true)
@@ -35,7 +35,7 @@ import TetherJSON
     }
 
     @Test func pluginErrorBodyIsPassedThrough() async throws {
-        let host = try hostWithTestPlugin()
+        let host = try await hostWithTestPlugin()
         let error = await #expect(throws: CommandError.self) { try await host.bus.run("test.fail") }
         #expect(error?.code == .notFound)
         #expect(error?.message == "no such widget")
@@ -43,7 +43,7 @@ import TetherJSON
     }
 
     @Test func cancellingTheCallerCancelsThePluginRequest() async throws {
-        let host = try hostWithTestPlugin(timeout: .seconds(30))
+        let host = try await hostWithTestPlugin(timeout: .seconds(30))
         let task = Task { try await host.bus.run("test.cancelable") }
         try await Task.sleep(for: .milliseconds(100))
         task.cancel()
@@ -57,7 +57,7 @@ import TetherJSON
     }
 
     @Test func pluginCanSubmitHostCommands() async throws {
-        let host = try hostWithTestPlugin()
+        let host = try await hostWithTestPlugin()
         let reply = try await host.bus.run("test.version")
         #expect(reply["version"]?.stringValue == TetherHostVersion.current)
         #expect(reply["abi"]?.stringValue == TetherHostVersion.abiText)
@@ -71,7 +71,7 @@ import TetherJSON
     }
 
     @Test func manyConcurrentCallsAllComplete() async throws {
-        let host = try hostWithTestPlugin()
+        let host = try await hostWithTestPlugin()
         let count = 500
         let sum = try await withThrowingTaskGroup(of: Int.self) { group in
             for i in 0..<count {
@@ -84,7 +84,7 @@ import TetherJSON
     }
 
     @Test func callsAfterShutdownAreRefused() async throws {
-        let host = try hostWithTestPlugin()
+        let host = try await hostWithTestPlugin()
         await host.shutdown()
         let error = await #expect(throws: CommandError.self) { try await host.call(pluginID: "test.c.plugin", request: ["op": "command"]) }
         #expect(error?.code == .unavailable)

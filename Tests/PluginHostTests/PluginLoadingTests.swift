@@ -7,14 +7,14 @@ import TetherJSON
 @Suite struct PluginLoadingTests {
     @Test func badPluginsAreRefusedWithReasonsAndGoodOnesStillWork() async throws {
         let dir = try CPluginBuilder.temporaryDirectory()
-        try CPluginBuilder.buildTestPlugin(into: dir, name: "a_good.so")
-        try CPluginBuilder.buildTestPlugin(into: dir, name: "b_null_entry.so", defines: ["MODE_NULL_ENTRY", "PLUGIN_ID=\"t.null\""])
-        try CPluginBuilder.buildTestPlugin(into: dir, name: "c_abi2.so", defines: ["MODE_ABI2", "PLUGIN_ID=\"t.abi2\""])
-        try CPluginBuilder.buildTestPlugin(into: dir, name: "d_small.so", defines: ["MODE_SMALL", "PLUGIN_ID=\"t.small\""])
-        try CPluginBuilder.buildTestPlugin(into: dir, name: "e_create_fail.so", defines: ["MODE_CREATE_FAIL", "PLUGIN_ID=\"t.fail\""])
-        try CPluginBuilder.buildTestPlugin(into: dir, name: "f_no_entry.so", defines: ["MODE_NO_ENTRY"])
-        try CPluginBuilder.buildTestPlugin(into: dir, name: "g_duplicate.so")  // same id as a_good
-        try CPluginBuilder.buildTestPlugin(into: dir, name: "h_bad_manifest.so", defines: ["MODE_BAD_MANIFEST", "PLUGIN_ID=\"t.manifest\""])
+        try await CPluginBuilder.buildTestPlugin(into: dir, name: "a_good.so")
+        try await CPluginBuilder.buildTestPlugin(into: dir, name: "b_null_entry.so", defines: ["MODE_NULL_ENTRY", "PLUGIN_ID=\"t.null\""])
+        try await CPluginBuilder.buildTestPlugin(into: dir, name: "c_abi2.so", defines: ["MODE_ABI2", "PLUGIN_ID=\"t.abi2\""])
+        try await CPluginBuilder.buildTestPlugin(into: dir, name: "d_small.so", defines: ["MODE_SMALL", "PLUGIN_ID=\"t.small\""])
+        try await CPluginBuilder.buildTestPlugin(into: dir, name: "e_create_fail.so", defines: ["MODE_CREATE_FAIL", "PLUGIN_ID=\"t.fail\""])
+        try await CPluginBuilder.buildTestPlugin(into: dir, name: "f_no_entry.so", defines: ["MODE_NO_ENTRY"])
+        try await CPluginBuilder.buildTestPlugin(into: dir, name: "g_duplicate.so")  // same id as a_good
+        try await CPluginBuilder.buildTestPlugin(into: dir, name: "h_bad_manifest.so", defines: ["MODE_BAD_MANIFEST", "PLUGIN_ID=\"t.manifest\""])
         try Data("this is not an ELF file".utf8).write(to: URL(fileURLWithPath: dir + "/i_junk.so"))
 
         let host = makePluginHost()
@@ -47,7 +47,7 @@ import TetherJSON
 
     @Test func futureMinorPluginWithLargerDescriptorLoads() async throws {
         let dir = try CPluginBuilder.temporaryDirectory()
-        try CPluginBuilder.buildTestPlugin(into: dir, name: "future.so", defines: ["MODE_FUTURE", "PLUGIN_ID=\"t.future\""])
+        try await CPluginBuilder.buildTestPlugin(into: dir, name: "future.so", defines: ["MODE_FUTURE", "PLUGIN_ID=\"t.future\""])
         let host = makePluginHost()
         let record = host.load(path: dir + "/future.so")
         #expect(record.status == .loaded)
@@ -60,7 +60,7 @@ import TetherJSON
 
     @Test func disabledPluginIsListedButNotCreated() async throws {
         let dir = try CPluginBuilder.temporaryDirectory()
-        try CPluginBuilder.buildTestPlugin(into: dir, name: "p.so")
+        try await CPluginBuilder.buildTestPlugin(into: dir, name: "p.so")
         let host = makePluginHost()
         let record = host.load(path: dir + "/p.so", settings: PluginSettings(disabled: ["test.c.plugin"]))
         #expect(record.status == .disabled)
@@ -71,7 +71,7 @@ import TetherJSON
 
     @Test func pluginCommandsAppearInTheCatalogue() async throws {
         let dir = try CPluginBuilder.temporaryDirectory()
-        try CPluginBuilder.buildTestPlugin(into: dir, name: "p.so")
+        try await CPluginBuilder.buildTestPlugin(into: dir, name: "p.so")
         let host = makePluginHost()
         host.load(path: dir + "/p.so")
         let catalogue = try await host.bus.run("host.commands")

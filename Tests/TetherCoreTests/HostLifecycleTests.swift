@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PluginHost
 import Testing
+import TestSupport
 import TetherCore
 import TetherJSON
 
@@ -74,15 +75,9 @@ import TetherJSON
         let dir = try temporaryDirectory()
         let host = TetherHost(configuration: configuration(dir), logger: quietLogger())
         try await host.start(.all)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: PluginSearchPath.executableDirectory + "/tether")
-        process.arguments = ["command", "cira.stats", "--data-dir", dir]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let result = try await ChildProcess.run(
+            PluginSearchPath.executableDirectory + "/tether", ["command", "cira.stats", "--data-dir", dir])
+        let data = Data(result.stdout.utf8)
         let stats = try JSONValue(parsing: Array(data))
         // Only the running host has a CIRA server; a local fallback instance would say false.
         #expect(stats["running"] == true)

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import TetherJSON
 
@@ -68,13 +71,39 @@ struct AdminCredentials: Sendable {
             "hash": .string(Data(credentials.hash).base64EncodedString()), "iterations": .number(credentials.iterations),
             "algorithm": "PBKDF2-HMAC-SHA256",
         ]
-        guard FileManager.default.createFile(
-            atPath: file.path, contents: Data(record.encodedBytes()), attributes: [.posixPermissions: 0o600])
-        else { throw ConfigurationError("cannot write \(file.path)") }
+        try PrivateFile.create(atPath: file.path, contents: record.encodedBytes())
         // Shown once, by design: only the salted hash is kept.
         logger.notice(
             "generated the REST API administrator password (shown only now; set TETHER_ADMIN_PASSWORD to choose one)",
             metadata: ["user": "admin", "password": "\(password)", "hashFile": "\(file.path)"])
         return credentials
+    }
+}
+
+/// Secret files the host writes (admin credentials, token key): created with `O_CREAT|O_EXCL` and
+/// mode 0600, so they never exist, even briefly, with the umask's (group/world-readable) mode —
+/// `FileManager.createFile(attributes:)` writes a 0666&~umask file, renames it into place and
+/// only then chmods it.
+enum PrivateFile {
+    static func create(atPath path: String, contents: [UInt8]) throws(ConfigurationError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw ConfigurationError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var written = 0
+        while written < contents.count {
+            let n = contents.withUnsafeBytes { raw in write(fd, raw.baseAddress! + written, contents.count - written) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else {
+                let reason = String(cString: strerror(errno))
+                unlink(path)
+                throw ConfigurationError("cannot write \(path): \(reason)")
+            }
+            written += n
+        }
+        guard fsync(fd) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(path)
+            throw ConfigurationError("cannot write \(path): fsync: \(reason)")
+        }
     }
 }
