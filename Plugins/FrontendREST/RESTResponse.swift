@@ -84,7 +84,19 @@ struct FieldProblem: Sendable {
         var object: [String: JSONValue] = [
             "type": "field", "msg": .string(msg), "path": .string(path), "location": .string(location),
         ]
-        if let value { object["value"] = value }
+        // express-validator echoes the submitted value; Tether never echoes a secret.
+        if let value, !Self.isSecret(path) { object["value"] = value }
         return .object(object)
+    }
+
+    /// Field names that carry secrets (passwords, keys, provisioning certificates). Flags such as
+    /// `generateRandomPassword` are not secrets and keep the peer's echo.
+    static let secretFields: Set<String> = [
+        "password", "amtpassword", "mebxpassword", "mpspassword", "provisioningcert", "provisioningcertpassword",
+        "psk", "pskvalue", "pskpassphrase", "privatekey", "sharedsecret",
+    ]
+
+    static func isSecret(_ path: String) -> Bool {
+        secretFields.contains(path.lowercased())
     }
 }

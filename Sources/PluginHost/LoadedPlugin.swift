@@ -1,11 +1,17 @@
 import CTetherABI
+import Synchronization
 import TetherJSON
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A plugin whose instance was created and is serving requests.
 ///
 /// `@unchecked Sendable`: the descriptor is static, immutable plugin memory; the instance pointer
 /// is only handed to the descriptor's `[thread-safe]` functions (`handle`, `cancel`,
-/// `get_extension`) and, once, to `destroy` (host-serialized, guarded by `destroyed`).
+/// `get_extension`) and, once, to `destroy` (host-serialized). `gate` makes sure no `handle` or
+/// `cancel` call is running, or starts, once `destroy` has begun.
 public final class LoadedPlugin: @unchecked Sendable {
     public let id: String
     public let name: String
@@ -21,7 +27,7 @@ public final class LoadedPlugin: @unchecked Sendable {
     let handleFunction: HandleFunction
     let cancelFunction: CancelFunction
     let destroyFunction: DestroyFunction
-    let destroyed = AtomicFlag()
+    private let gate = Mutex<(active: Int, destroying: Bool)>((0, false))
 
     typealias HandleFunction = @convention(c) (
         UnsafeMutableRawPointer?, UInt64, UnsafePointer<UInt8>?, Int, tether_complete_fn?, UnsafeMutableRawPointer?
@@ -49,4 +55,31 @@ public final class LoadedPlugin: @unchecked Sendable {
 
     /// "1.0"-style text of `abiVersion`.
     public var abiText: String { "\(abiVersion >> 16).\(abiVersion & 0xFFFF)" }
+
+    /// Runs `body` with the instance unless the plugin is being destroyed (then nil).
+    func withInstance<T>(_ body: (UnsafeMutableRawPointer?) -> T) -> T? {
+        let entered = gate.withLock { gate -> Bool in
+            guard !gate.destroying else { return false }
+            gate.active += 1
+            return true
+        }
+        guard entered else { return nil }
+        defer { gate.withLock { $0.active -= 1 } }
+        return body(instance)
+    }
+
+    var isDestroyed: Bool { gate.withLock { $0.destroying } }
+
+    /// Marks the plugin as being destroyed (false when it already was) and waits — on the
+    /// calling thread, never the cooperative pool — until running `handle`/`cancel` calls
+    /// (which must not block) have returned. Then `destroy` may run.
+    func beginDestroy() -> Bool {
+        let first = gate.withLock { gate -> Bool in
+            defer { gate.destroying = true }
+            return !gate.destroying
+        }
+        guard first else { return false }
+        while gate.withLock({ $0.active > 0 }) { usleep(100) }
+        return true
+    }
 }

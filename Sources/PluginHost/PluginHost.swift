@@ -198,18 +198,20 @@ public final class PluginHost: Sendable {
     }
 
     func call(_ plugin: LoadedPlugin, request: JSONValue, timeout: Duration) async throws(CommandError) -> JSONValue {
-        if plugin.destroyed.isSet { throw CommandError(.unavailable, "plugin '\(plugin.id)' has been shut down") }
+        if plugin.isDestroyed { throw CommandError(.unavailable, "plugin '\(plugin.id)' has been shut down") }
         let pending = PendingCalls.shared
         let id = pending.nextID()
         let bytes = request.encodedBytes()
         let reply = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<PluginReply, Never>) in
                 pending.insert(id, continuation)
-                let status = bytes.withUnsafeBufferPointer { buffer in
-                    plugin.handleFunction(
-                        plugin.instance, id, buffer.baseAddress, buffer.count, pluginCompletion,
-                        UnsafeMutableRawPointer(bitPattern: UInt(id)))
-                }
+                let status = plugin.withInstance { instance in
+                    bytes.withUnsafeBufferPointer { buffer in
+                        plugin.handleFunction(
+                            instance, id, buffer.baseAddress, buffer.count, pluginCompletion,
+                            UnsafeMutableRawPointer(bitPattern: UInt(id)))
+                    }
+                } ?? TETHER_ERR_SHUTDOWN
                 if status != TETHER_OK {
                     pending.finish(id, with: .refused(status: status))
                     return
@@ -218,13 +220,13 @@ public final class PluginHost: Sendable {
                     try? await Task.sleep(for: timeout)
                     guard !Task.isCancelled else { return }
                     if pending.finish(id, with: .timedOut) {
-                        plugin.cancelFunction(plugin.instance, id)
+                        _ = plugin.withInstance { plugin.cancelFunction($0, id) }
                     }
                 }
                 pending.attachTimer(id, timer)
             }
         } onCancel: {
-            plugin.cancelFunction(plugin.instance, id)
+            _ = plugin.withInstance { plugin.cancelFunction($0, id) }
         }
         return try decode(reply, from: plugin, timeout: timeout)
     }
@@ -260,8 +262,10 @@ public final class PluginHost: Sendable {
         }
         for plugin in plugins {
             bus.unregister(provider: plugin.id)
-            guard plugin.destroyed.setIfClear() else { continue }
-            await runOnDedicatedThread { plugin.destroyFunction(plugin.instance) }
+            await runOnDedicatedThread {
+                guard plugin.beginDestroy() else { return }
+                plugin.destroyFunction(plugin.instance)
+            }
             logger.info("plugin stopped", metadata: ["plugin": "\(plugin.id)"])
         }
     }

@@ -19,6 +19,10 @@ final class ControlSocket: Sendable {
     }
 
     static func start(path: String, bus: CommandBus, logger: Logger) async throws -> ControlSocket {
+        // The socket must never exist with looser permissions than 0600, even for a moment:
+        // bind under a restrictive umask (only ever stricter for anything created meanwhile).
+        let previousMask = umask(0o077)
+        defer { umask(previousMask) }
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -29,7 +33,10 @@ final class ControlSocket: Sendable {
                 }
             }
             .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
-        chmod(path, 0o600)
+        guard chmod(path, 0o600) == 0 else {
+            try? await channel.close()
+            throw ControlSocketError.permissions
+        }
         return ControlSocket(channel: channel, path: path)
     }
 
@@ -56,7 +63,7 @@ struct LineDecoder: ByteToMessageDecoder {
     }
 }
 
-enum ControlSocketError: Error { case lineTooLong }
+enum ControlSocketError: Error { case lineTooLong, permissions }
 
 private final class ControlRequestHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = ByteBuffer

@@ -15,7 +15,7 @@ struct StoreAuthenticator: CIRADeviceAuthenticator {
     func authenticate(_ request: CIRAAuthRequest) async -> CIRAAuthDecision {
         let device: Device
         do {
-            device = try await store.devices.get(guid: request.guid)
+            device = try await store.devices.find(guid: request.guid)
         } catch StoreError.notFound {
             if await selfRegistration(request) { return .accept }
             return .reject(reason: "device \(request.guid) is not registered")

@@ -69,6 +69,37 @@ import TetherJSON
         #expect(bed.log.text.contains("device registered itself"))
     }
 
+    /// A device of another tenant registers itself once and then keeps reconnecting as itself
+    /// (the CIRA server finds devices by GUID across tenants), and the host can manage it.
+    @Test func tenantDeviceSelfRegistersReconnectsAndIsManaged() async throws {
+        let bed = try await AdminTestHost.start()
+        try await bed.run("ciraconfigs.create", [
+            "configName": "acme-cira", "mpsServerAddress": "127.0.0.1", "mpsPort": 4433, "username": "standalone",
+            "password": "G@ppm0ym", "commonName": "127.0.0.1", "serverAddressFormat": 3, "authMethod": 2,
+            "allowSelfRegistration": true, "tenantId": "acme",
+        ])
+        try await bed.run("profiles.create", [
+            "profileName": "acme-ccm", "activation": "ccmactivate", "generateRandomPassword": false,
+            "amtPassword": "P@ssw0rd", "dhcpEnabled": true, "ciraConfigName": "acme-cira", "tenantId": "acme",
+        ])
+        let port = try #require(bed.host.ciraPort)
+        let uuid = try #require(AMTUUID(guidString: "12345678-0000-4000-8000-0000000ac3e0"))
+        let guid = uuid.guidString.lowercased()
+        for round in 1...2 {
+            let device = try makeDevice(uuid: uuid, port: port, password: "G@ppm0ym", root: bed)
+            device.start()
+            #expect(await device.waitUntilConnected() == .connected, "round \(round)")
+            // Managed through the AMT password inherited from the tenant's profile.
+            let state = try await bed.run("amt.power.state", ["guid": .string(guid)])
+            #expect(state["powerstate"] == 2, "round \(round)")
+            await device.stop()
+            #expect(await device.waitUntilDisconnected())
+        }
+        let record = try await bed.run("devices.get", ["guid": .string(guid), "tenantId": "acme"])
+        #expect(record["tenantId"] == "acme")
+        await bed.stop()
+    }
+
     private func makeDevice(uuid: AMTUUID, port: Int, password: String, root bed: AdminTestHost) throws -> SimulatedDevice {
         var configuration = SimulatedDeviceConfiguration(
             uuid: uuid, serverHost: "127.0.0.1", serverPort: port, username: "standalone", password: password)

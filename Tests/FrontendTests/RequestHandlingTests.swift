@@ -14,6 +14,29 @@ import TetherJSON
         }
     }
 
+    /// express-validator echoes a rejected field's value; Tether never echoes a secret.
+    @Test func validationErrorsNeverEchoPasswords() async throws {
+        let bed = try await sharedHost.value
+        let token = try await bed.token()
+        let weak = "weakpass"
+        let reply = try await bed.request(
+            "POST", "/api/v1/admin/profiles",
+            json: [
+                "profileName": "echo-test", "activation": "ccmactivate", "generateRandomPassword": false,
+                "amtPassword": .string(weak), "dhcpEnabled": true,
+            ], token: token)
+        #expect(reply.status == 400)
+        let errors = reply.json?["errors"]?.arrayValue ?? []
+        #expect(errors.contains { $0["path"] == "amtPassword" }, "\(reply.text)")
+        #expect(!reply.text.contains(weak), "the password was echoed: \(reply.text)")
+        // Non-secret fields keep the peer's shape (their value is echoed).
+        let bad = try await bed.request(
+            "POST", "/api/v1/admin/profiles",
+            json: ["profileName": "echo test", "activation": "ccmactivate", "generateRandomPassword": true, "dhcpEnabled": true],
+            token: token)
+        #expect(bad.json?["errors"]?.arrayValue?.contains { $0["path"] == "profileName" && $0["value"] == "echo test" } == true, "\(bad.text)")
+    }
+
     @Test func unknownPowerActionListsTheValidOnes() async throws {
         let bed = try await sharedHost.value
         let token = try await bed.token()

@@ -63,6 +63,18 @@ public struct DeviceRepository: Sendable {
         return try await Self.table.get(database, key: guid, tenantId: tenantId)
     }
 
+    /// The device with `guid` in whichever tenant holds it (GUIDs are unique across tenants):
+    /// for the CIRA server and device operations, which know only the GUID.
+    /// - Throws: `StoreError.notFound`.
+    public func find(guid: String) async throws -> Device {
+        let guid = try Self.normalize(guid)
+        let tenant = try await database.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT tenant_id FROM devices WHERE guid = ?", arguments: [guid])
+        }
+        guard let tenant else { throw StoreError.notFound(.device, name: guid) }
+        return try await get(guid: guid, tenantId: tenant)
+    }
+
     /// Lists the tenant's devices matching `filter`, ordered by guid. `totalCount` counts the
     /// devices matching the filter. (MPS returns the tenant's total regardless of filters and filters
     /// `status` after paging; both look accidental, so the filter applies before paging here.)

@@ -53,7 +53,8 @@ enum AMTCommandSupport {
     static func password(store: TetherStore?, guid: String) async throws(AMTError) -> String {
         guard let store else { throw .noPassword(guid: guid) }
         do {
-            let secrets = try await store.devices.secrets(guid: guid)
+            let device = try await store.devices.find(guid: guid)
+            let secrets = try await store.devices.secrets(guid: guid, tenantId: device.tenantId)
             guard let password = secrets.amtPassword else { throw AMTError.noPassword(guid: guid) }
             return password.reveal()
         } catch let error as AMTError {
