@@ -17,6 +17,13 @@ import TetherTLS
         return (result.status, result.stdout, result.stderr)
     }
 
+    /// The test CA's root certificate in a PEM file, for `--root-cert`.
+    static func rootCertificateFile() throws -> URL {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("amtsim-root-\(UUID().uuidString).pem")
+        try testAuthority.rootCertificatePEM.write(to: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
     @Test func printGuidsMatchesTheFleetSeed() async throws {
         let result = try await run(["--print-guids", "--devices", "3", "--seed", "7"])
         #expect(result.status == 0)
@@ -25,16 +32,8 @@ import TetherTLS
     }
 
     @Test func fleetRunConnectsAndPrintsASummary() async throws {
-        let tls = try TLSContext(
-            configuration: .server(
-                profile: .legacy, certificateChainPEM: testAuthority.serverCertificateChainPEM,
-                privateKeyPEM: testAuthority.serverPrivateKeyPEM))
-        let server = CIRAServer(
-            tls: tls, authenticator: SharedCredentialsAuthenticator(username: "clitest", password: "cli-password"),
-            logger: quietLogger())
-        let port = try await server.start(host: "127.0.0.1", port: 0)
-        let rootFile = FileManager.default.temporaryDirectory.appendingPathComponent("amtsim-root-\(UUID().uuidString).pem")
-        try testAuthority.rootCertificatePEM.write(to: rootFile, atomically: true, encoding: .utf8)
+        let (server, port) = try await sharedCredentialsServer(username: "clitest", password: "cli-password")
+        let rootFile = try Self.rootCertificateFile()
         let result = try await run([
             "--server", "127.0.0.1:\(port)", "--devices", "3", "--username", "clitest", "--password", "cli-password",
             "--root-cert", rootFile.path, "--common-name", "127.0.0.1", "--ramp", "0", "--duration", "60", "--until-connected",
@@ -48,16 +47,8 @@ import TetherTLS
     }
 
     @Test func wrongCommonNameFailsWithAClearReason() async throws {
-        let tls = try TLSContext(
-            configuration: .server(
-                profile: .legacy, certificateChainPEM: testAuthority.serverCertificateChainPEM,
-                privateKeyPEM: testAuthority.serverPrivateKeyPEM))
-        let server = CIRAServer(
-            tls: tls, authenticator: SharedCredentialsAuthenticator(username: "clitest", password: "cli-password"),
-            logger: quietLogger())
-        let port = try await server.start(host: "127.0.0.1", port: 0)
-        let rootFile = FileManager.default.temporaryDirectory.appendingPathComponent("amtsim-root-\(UUID().uuidString).pem")
-        try testAuthority.rootCertificatePEM.write(to: rootFile, atomically: true, encoding: .utf8)
+        let (server, port) = try await sharedCredentialsServer(username: "clitest", password: "cli-password")
+        let rootFile = try Self.rootCertificateFile()
         let result = try await run([
             "--server", "127.0.0.1:\(port)", "--username", "clitest", "--password", "cli-password",
             "--root-cert", rootFile.path, "--common-name", "mps.example.com", "--no-reconnect", "--duration", "2",

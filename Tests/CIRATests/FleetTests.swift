@@ -14,17 +14,21 @@ struct SharedCredentialsAuthenticator: CIRADeviceAuthenticator {
     }
 }
 
+/// A CIRA server on a free loopback port that accepts every device with these credentials.
+func sharedCredentialsServer(username: String, password: String) async throws -> (server: CIRAServer, port: Int) {
+    let tls = try TLSContext(
+        configuration: .server(
+            profile: .legacy, certificateChainPEM: testAuthority.serverCertificateChainPEM,
+            privateKeyPEM: testAuthority.serverPrivateKeyPEM))
+    let server = CIRAServer(
+        tls: tls, authenticator: SharedCredentialsAuthenticator(username: username, password: password), logger: quietLogger())
+    return (server, try await server.start(host: "127.0.0.1", port: 0))
+}
+
 @Suite(.serialized) struct FleetTests {
     @Test func thousandDevicesConnectOverLoopback() async throws {
         FileDescriptorLimit.raiseToMaximum()
-        let tls = try TLSContext(
-            configuration: .server(
-                profile: .legacy, certificateChainPEM: testAuthority.serverCertificateChainPEM,
-                privateKeyPEM: testAuthority.serverPrivateKeyPEM))
-        let server = CIRAServer(
-            tls: tls, authenticator: SharedCredentialsAuthenticator(username: "fleet", password: "fleet-password"),
-            logger: quietLogger())
-        let port = try await server.start(host: "127.0.0.1", port: 0)
+        let (server, port) = try await sharedCredentialsServer(username: "fleet", password: "fleet-password")
         var configuration = FleetConfiguration(
             count: 1000, serverHost: "127.0.0.1", serverPort: port, username: "fleet", password: "fleet-password")
         configuration.rampPerSecond = 0
