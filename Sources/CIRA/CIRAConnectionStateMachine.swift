@@ -58,6 +58,11 @@ public struct CIRAConnectionStateMachine {
     private var nextChannelID: UInt32 = 4
     private var originatorCounter: UInt32 = 0
     private var noneProbeSeen = false
+    /// Messages a device pipelined behind its USERAUTH_REQUEST (e.g. the pfwd service request):
+    /// held, not served, until the credentials are checked; replayed on success, dropped on
+    /// failure. Bounded.
+    private var heldDuringAuthentication: [APFMessage] = []
+    static let maxHeldMessages = 64
     let settings: CIRASettings
 
     public init(settings: CIRASettings = CIRASettings()) {
@@ -81,6 +86,13 @@ public struct CIRAConnectionStateMachine {
             return closeAll(reason: "device sent DISCONNECT (\(reason))", disconnect: nil)
         default:
             break
+        }
+        if phase == .authenticating {
+            guard heldDuringAuthentication.count < Self.maxHeldMessages else {
+                return closeAll(reason: "too many messages before authentication completed", disconnect: .protocolError)
+            }
+            heldDuringAuthentication.append(message)
+            return []
         }
         switch (phase, message) {
         case (.awaitingProtocolVersion, .protocolVersion(let version)):
@@ -151,7 +163,10 @@ public struct CIRAConnectionStateMachine {
                 return wantReply ? [.send(.requestFailure)] : []
             }
             forwardedPorts.insert(port)
-            var actions: [Action] = wantReply ? [.send(.requestSuccess(port: port))] : []
+            // Replied whatever the want-reply byte says, like the MPS: device implementations
+            // disagree on that byte (apf.md §5.5: 1 in one simulator, 0 in another) and wait
+            // for REQUEST_SUCCESS either way.
+            var actions: [Action] = [.send(.requestSuccess(port: port))]
             actions.append(.portForwarded(port))
             if !keepAliveOptionsSent {
                 actions += port == 5900 ? keepAliveOptionsDue() : [.scheduleKeepAliveOptions]
@@ -159,7 +174,7 @@ public struct CIRAConnectionStateMachine {
             return actions
         case .cancelTCPIPForward(_, let port):
             forwardedPorts.remove(port)
-            return (wantReply ? [.send(.requestSuccess(port: nil))] : []) + [.portCancelled(port)]
+            return [.send(.requestSuccess(port: nil)), .portCancelled(port)]
         case .udpSendTo:
             return wantReply ? [.send(.requestFailure)] : []
         case .other(let name):
@@ -174,11 +189,18 @@ public struct CIRAConnectionStateMachine {
     public mutating func authenticationSucceeded() -> [Action] {
         guard phase == .authenticating else { return [] }
         phase = .awaitingPortForwardService
-        return [.send(.userAuthSuccess), .sessionEstablished(guid: guid ?? "")]
+        var actions: [Action] = [.send(.userAuthSuccess), .sessionEstablished(guid: guid ?? "")]
+        let held = heldDuringAuthentication
+        heldDuringAuthentication = []
+        for message in held where phase != .closed {
+            actions += receive(message)
+        }
+        return actions
     }
 
     public mutating func authenticationFailed(_ reason: String) -> [Action] {
         guard phase == .authenticating else { return [] }
+        heldDuringAuthentication = []
         return [.send(.userAuthFailure(methods: "password", partialSuccess: false))]
             + closeAll(reason: "authentication failed: \(reason)", disconnect: nil)
     }

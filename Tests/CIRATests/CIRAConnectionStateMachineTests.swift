@@ -101,7 +101,10 @@ import Testing
         #expect(machine.receive(Self.forward(16993)) == [
             .send(.requestSuccess(port: 16993)), .portForwarded(16993), .scheduleKeepAliveOptions,
         ])
-        #expect(machine.receive(Self.forward(623, wantReply: false)) == [.portForwarded(623), .scheduleKeepAliveOptions])
+        // want-reply 0 (some device implementations) is answered too, like the MPS does.
+        #expect(machine.receive(Self.forward(623, wantReply: false)) == [
+            .send(.requestSuccess(port: 623)), .portForwarded(623), .scheduleKeepAliveOptions,
+        ])
         #expect(machine.receive(Self.forward(5900)) == [
             .send(.requestSuccess(port: 5900)), .portForwarded(5900),
             .send(.keepAliveOptionsRequest(interval: 30, timeout: 0)),
@@ -154,7 +157,7 @@ import Testing
         #expect(machine.receive(.globalRequest(.cancelTCPIPForward(address: "", port: 16993), wantReply: true))
             == [.send(.requestSuccess(port: nil)), .portCancelled(16993)])
         #expect(machine.receive(.globalRequest(.cancelTCPIPForward(address: "", port: 16992), wantReply: false))
-            == [.portCancelled(16992)])
+            == [.send(.requestSuccess(port: nil)), .portCancelled(16992)])
         #expect(machine.forwardedPorts.isEmpty)
         #expect(throws: Machine.ChannelRefusal.portNotForwarded(16992)) { _ = try machine.openChannel(port: 16992).get() }
     }
@@ -278,7 +281,6 @@ import Testing
             ]),
             (.awaitingUserAuth, [version(), auth, pfwd, forward(16992), data, .windowAdjust(recipientChannel: 4, bytesToAdd: 1),
                 channelOpenMessage(id: 1, port: 16992, originatorPort: 1)]),
-            (.authenticating, [passwordAuth(), version(), auth, pfwd, forward(16992), data, .channelClose(recipientChannel: 4)]),
             (.awaitingPortForwardService, [
                 forward(16992), auth, passwordAuth(), version(), data, confirm, .keepAliveOptionsReply(interval: 1, timeout: 0),
             ]),
@@ -301,6 +303,41 @@ import Testing
         #expect(machine.receive(.keepAliveRequest(cookie: 1)) == [])
         #expect(machine.closeRequested("idle") == [])
         #expect(machine.transportClosed() == [])
+    }
+
+    /// A device that pipelines messages behind its USERAUTH_REQUEST gets nothing served until
+    /// the credentials are checked; on success the held messages run in order.
+    @Test func messagesPipelinedDuringAuthenticationAreHeldThenReplayed() {
+        var machine = Self.machine(at: .authenticating)
+        #expect(machine.receive(.serviceRequest(service: APFServiceName.portForwarding)) == [])
+        #expect(machine.receive(Self.forward(16992)) == [])
+        #expect(machine.forwardedPorts.isEmpty)
+        let actions = machine.authenticationSucceeded()
+        #expect(actions == [
+            .send(.userAuthSuccess), .sessionEstablished(guid: Self.guid),
+            .send(.serviceAccept(service: APFServiceName.portForwarding)),
+            .send(.requestSuccess(port: 16992)), .portForwarded(16992), .scheduleKeepAliveOptions,
+        ])
+        #expect(machine.phase == .forwarding)
+    }
+
+    @Test func heldMessagesAreDroppedOnFailureAndJudgedAfterSuccess() {
+        var failing = Self.machine(at: .authenticating)
+        #expect(failing.receive(Self.forward(16992)) == [])
+        #expect(failing.authenticationFailed("wrong password") == [
+            .send(.userAuthFailure(methods: "password", partialSuccess: false)),
+            .close(reason: "authentication failed: wrong password", disconnect: nil),
+        ])
+        // A held message that is out of order after authentication is a protocol error then.
+        var machine = Self.machine(at: .authenticating)
+        #expect(machine.receive(Self.version()) == [])
+        let actions = machine.authenticationSucceeded()
+        #expect(actions.last == .close(reason: "unexpected protocolVersion in phase awaitingPortForwardService", disconnect: .protocolError))
+        #expect(machine.phase == .closed)
+        // The number of held messages is bounded.
+        var flooding = Self.machine(at: .authenticating)
+        for _ in 0..<64 { #expect(flooding.receive(Self.forward(16992)) == []) }
+        #expect(flooding.receive(Self.forward(16992)).last == .close(reason: "too many messages before authentication completed", disconnect: .protocolError))
     }
 
     @Test func outOfOrderCloseEndsOpenChannelsFirst() throws {
