@@ -37,9 +37,18 @@ struct CommandRunner {
         var configuration = try options.resolve()
         if options.logLevel == nil { configuration.logLevel = "warning" }
         let socket = configuration.dataDirectory + "/tether.sock"
-        if FileManager.default.fileExists(atPath: socket), let reply = try? ControlClient.send(path: socket, request: ["command": .string(name), "args": args]) {
-            if reply["ok"]?.boolValue == true { return reply["result"] ?? .null }
-            throw CLIError(reply["error"]?["error"]?.stringValue ?? "command failed")
+        if FileManager.default.fileExists(atPath: socket) {
+            do {
+                let timeout = ProcessInfo.processInfo.environment["TETHER_CONTROL_TIMEOUT"].flatMap(Int.init) ?? 300
+                let reply = try ControlClient.send(
+                    path: socket, request: ["command": .string(name), "args": args], timeoutSeconds: max(1, timeout))
+                if reply["ok"]?.boolValue == true { return reply["result"] ?? .null }
+                throw CLIError(reply["error"]?["error"]?.stringValue ?? "command failed")
+            } catch is ControlClient.Unavailable {
+                // No host behind the socket file: run locally below.
+            } catch let error as ControlClient.NoAnswer {
+                throw CLIError(error.description)  // it may have run: never repeat it locally
+            }
         }
         let host = TetherHost(configuration: configuration, logger: options.makeLogger(configuration))
         do {

@@ -69,4 +69,29 @@ import TetherJSON
         #expect(server.output.contains("host stopped"))
         #expect(FileManager.default.fileExists(atPath: dir + "/data"))
     }
+
+    /// A host that takes a request but never answers: the CLI reports it (and does not run the
+    /// command a second time locally) instead of hanging. A stale socket file with no host behind
+    /// it falls back to a local run.
+    @Test func controlSocketWithoutAnswerIsAnErrorAndAStaleSocketFallsBack() async throws {
+        let dir = try temporaryDirectory()
+        let socket = dir + "/tether.sock"
+        let silent = try BackgroundProcess(
+            "/usr/bin/env",
+            ["python3", "-c", "import socket,sys,time; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(); print('listening', flush=True); c,_=s.accept(); time.sleep(60)", socket])
+        #expect(await silent.waitForOutput(containing: "listening"))
+        let result = try await ChildProcess.run(
+            Self.tetherPath, ["command", "host.version", "--data-dir", dir],
+            environment: ProcessInfo.processInfo.environment.merging(["TETHER_CONTROL_TIMEOUT": "1"]) { _, new in new })
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("did not answer within 1 s"), "stderr: \(result.stderr)")
+        silent.signal(SIGKILL)
+        _ = await silent.waitForExit()
+
+        // The socket file is left behind with nobody listening: the command runs locally.
+        #expect(FileManager.default.fileExists(atPath: socket))
+        let local = try await run(["command", "host.version", "--data-dir", dir])
+        #expect(local.status == 0, "stderr: \(local.stderr)")
+        #expect(local.stdout.contains(TetherHostVersion.current))
+    }
 }
