@@ -110,7 +110,7 @@ let package = Package(
         ]),
         // Benchmarks (run with -c release); see README "Benchmarks".
         .executableTarget(name: "tether-bench", dependencies: [
-            "CIRA", "TetherTLS", "AMT",
+            "CIRA", "TetherTLS", "AMT", "AMTSimulator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

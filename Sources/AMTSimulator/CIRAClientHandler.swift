@@ -77,7 +77,7 @@ final class CIRAClientHandler: ChannelInboundHandler {
         case .established:
             events.established()
             if let after = faults.dropConnectionAfter {
-                context.eventLoop.scheduleTask(in: Self.amount(after)) { context.close(promise: nil) }
+                context.eventLoop.scheduleTask(in: TimeAmount(after)) { context.close(promise: nil) }
             }
             if faults.sendMalformedAPF {
                 context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: [0xEE, 0xFF, 0x00, 0x13, 0x37])), promise: nil)
@@ -146,10 +146,5 @@ final class CIRAClientHandler: ChannelInboundHandler {
         var bytes: [UInt8] = []
         message.encode(into: &bytes)
         context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
-    }
-
-    static func amount(_ duration: Duration) -> TimeAmount {
-        let (seconds, atto) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + atto / 1_000_000_000)
     }
 }

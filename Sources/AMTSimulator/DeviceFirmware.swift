@@ -42,7 +42,6 @@ public struct FirmwareOutput: Sendable {
 
     /// Runs `work` on the device's event loop after `delay` (slow firmware).
     public func after(_ delay: Duration, _ work: @escaping @Sendable () -> Void) {
-        let (seconds, atto) = delay.components
-        eventLoop.scheduleTask(in: .nanoseconds(seconds * 1_000_000_000 + atto / 1_000_000_000)) { work() }
+        eventLoop.scheduleTask(in: TimeAmount(delay)) { work() }
     }
 }

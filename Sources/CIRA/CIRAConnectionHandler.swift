@@ -52,7 +52,7 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
             return
         }
         admitted = true
-        handshakeTimer = context.eventLoop.scheduleTask(in: timeAmount(server.settings.handshakeTimeout)) { [self] in
+        handshakeTimer = context.eventLoop.scheduleTask(in: TimeAmount(server.settings.handshakeTimeout)) { [self] in
             if session == nil { closeConnection(reason: "handshake not completed within \(server.settings.handshakeTimeout)") }
         }
         context.fireChannelActive()
@@ -155,7 +155,7 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
             session?.notePorts(machine.forwardedPorts)
         case .scheduleKeepAliveOptions:
             keepAliveOptionsTimer?.cancel()
-            keepAliveOptionsTimer = context?.eventLoop.scheduleTask(in: timeAmount(server.settings.keepAliveOptionsQuietPeriod)) {
+            keepAliveOptionsTimer = context?.eventLoop.scheduleTask(in: TimeAmount(server.settings.keepAliveOptionsQuietPeriod)) {
                 [self] in
                 perform(machine.keepAliveOptionsDue())
                 context?.flush()
@@ -293,7 +293,7 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
             promise.fail(Self.channelError(refusal))
         case .success(let opened):
             let localID = opened.localID
-            let timer = context.eventLoop.scheduleTask(in: timeAmount(server.settings.channelOpenTimeout)) { [self] in
+            let timer = context.eventLoop.scheduleTask(in: TimeAmount(server.settings.channelOpenTimeout)) { [self] in
                 guard let pending = pendingOpens.removeValue(forKey: localID) else { return }
                 perform(machine.closeChannel(localID))
                 context.flush()
@@ -349,10 +349,4 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
         case .unknownChannel: .closed
         }
     }
-}
-
-/// NIO's `TimeAmount` for a Swift `Duration`.
-func timeAmount(_ duration: Duration) -> TimeAmount {
-    let (seconds, attoseconds) = duration.components
-    return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
 }

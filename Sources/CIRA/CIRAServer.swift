@@ -42,7 +42,7 @@ public final class CIRAServer: Sendable {
     public func start(host: String = "0.0.0.0", port: Int = 4433) async throws -> Int {
         let context = self.context
         let tls = self.tls
-        let idle = timeAmount(settings.idleTimeout)
+        let idle = TimeAmount(settings.idleTimeout)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

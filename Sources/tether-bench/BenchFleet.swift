@@ -1,3 +1,4 @@
+import AMTSimulator
 import CIRA
 import Foundation
 import Logging
@@ -22,7 +23,7 @@ final class BenchFleet {
     private(set) var connectTime: Duration = .zero
 
     init(devices: Int) async throws {
-        FileDescriptorLimitRaiser.raise()
+        FileDescriptorLimit.raiseToMaximum()
         let authority = try CertificateAuthority.generate(commonName: "127.0.0.1")
         let tls = try TLSContext(
             configuration: .server(
