@@ -41,8 +41,11 @@ struct StoreAuthenticator: CIRADeviceAuthenticator {
 /// Comparisons whose time does not depend on where the inputs differ.
 enum ConstantTime {
     static func equal(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        var difference = UInt8(truncatingIfNeeded: x.count ^ y.count)
+        equal(Array(a.utf8), Array(b.utf8))
+    }
+
+    static func equal(_ x: [UInt8], _ y: [UInt8]) -> Bool {
+        var difference: UInt8 = x.count == y.count ? 0 : 1
         for index in 0..<max(x.count, y.count) {
             difference |= (index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0)
         }

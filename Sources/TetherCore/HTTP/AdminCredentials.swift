@@ -40,7 +40,7 @@ struct AdminCredentials: Sendable {
     /// True when `username` (case-insensitive, as MPS) and `password` match.
     func matches(username: String, password: String) -> Bool {
         let candidate = SHA256Digest.pbkdf2(password: Array(password.utf8), salt: salt, iterations: iterations)
-        let passwordOK = SHA256Digest.constantTimeEqual(candidate, hash)
+        let passwordOK = ConstantTime.equal(candidate, hash)
         return passwordOK && username.lowercased() == self.username.lowercased()
     }
 

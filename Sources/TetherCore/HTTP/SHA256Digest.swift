@@ -44,12 +44,4 @@ enum SHA256Digest {
         guard RAND_bytes(&bytes, Int32(count)) == 1 else { throw ConfigurationError("OpenSSL RAND_bytes failed") }
         return bytes
     }
-
-    /// Compares in time independent of where the inputs differ.
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
-    }
 }

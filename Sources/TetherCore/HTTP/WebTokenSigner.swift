@@ -32,7 +32,7 @@ struct WebTokenSigner: Sendable {
             throw CommandError(.unauthorized, "unsupported token algorithm")
         }
         let expected = SHA256Digest.hmac(key: secret, message: Array((parts[0] + "." + parts[1]).utf8))
-        guard SHA256Digest.constantTimeEqual(signature, expected) else {
+        guard ConstantTime.equal(signature, expected) else {
             throw CommandError(.unauthorized, "invalid token signature")
         }
         guard let claims = try? JSONValue(parsing: claimBytes), let expiry = claims["exp"]?.doubleValue else {
