@@ -109,9 +109,10 @@ import Testing
         let (bed, device) = try await bedWithHealthyDevice(settings: settings)
         var clients: [RawClient] = []
         for _ in 0..<20 { clients.append(try await RawClient.connect(port: bed.port, tls: false)) }
-        // Connections beyond the cap are closed right away; the first five wait in the handshake.
+        // Connections beyond the cap are closed right away; five (whichever the server's event
+        // loops admitted first, not necessarily the first five dialled) wait in the handshake.
         #expect(await eventually { clients.filter(\.isClosed).count >= 15 })
-        #expect(clients.prefix(5).allSatisfy { !$0.isClosed })
+        #expect(clients.filter { !$0.isClosed }.count == 5)
         try await expectHealthy(bed)
         for client in clients { try? await client.channel.close() }
         await device.stop()
