@@ -122,12 +122,12 @@ let package = Package(
         // Test helpers shared by the test targets (child processes without blocking the pool).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "APFTests", dependencies: ["APF"]),
-        .testTarget(name: "TetherTLSTests", dependencies: ["TetherTLS", .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "TetherTLSTests", dependencies: ["TetherTLS", "TestSupport", .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "WSManTests", dependencies: ["WSMan"]),
         .testTarget(name: "AMTTests", dependencies: [
             "AMT", "TetherCore", "CIRA", "AMTSimulator", "WSMan", "TetherTLS", "PluginHost", "Store", "TestSupport",
         ]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "AdminTests", dependencies: ["TetherCore", "PluginHost", "Store", "TetherTLS", "CIRA", "AMTSimulator", "TestSupport"]),
         .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "TetherCore", "CTetherABI", "TestSupport"]),
         .testTarget(name: "TetherCoreTests", dependencies: ["TetherCore", "PluginHost", "Store", "TestSupport"]),

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 @testable import Store
 
@@ -33,7 +34,7 @@ func openssl(_ arguments: [String], in directory: URL) throws -> String {
     let err = Pipe()
     process.standardOutput = out
     process.standardError = err
-    try process.run()
+    try ProcessLauncher.launch(process)
     let output = out.fileHandleForReading.readDataToEndOfFile()
     let errors = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()

@@ -30,7 +30,7 @@ public enum ChildProcess {
         process.standardOutput = stdout
         process.standardError = stderr
         process.standardInput = input == nil ? FileHandle.nullDevice : stdin
-        try process.run()
+        try ProcessLauncher.launch(process)
         let (seconds, attoseconds) = timeout.components
         let limit = Double(seconds) + Double(attoseconds) / 1e18
         return await withCheckedContinuation { (continuation: CheckedContinuation<Output, Never>) in
@@ -100,7 +100,7 @@ public final class BackgroundProcess: @unchecked Sendable {
         process.standardOutput = pipe
         process.standardError = pipe
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try ProcessLauncher.launch(process)
         Thread { [self] in
             while true {
                 let chunk = pipe.fileHandleForReading.availableData

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Testing
 @testable import TetherTLS
@@ -130,7 +131,7 @@ func runOpenSSL(_ arguments: [String], input: String) throws -> String {
     process.standardInput = stdin
     process.standardOutput = stdout
     process.standardError = FileHandle.nullDevice
-    try process.run()
+    try ProcessLauncher.launch(process)
     stdin.fileHandleForWriting.write(Data(input.utf8))
     try stdin.fileHandleForWriting.close()
     let data = stdout.fileHandleForReading.readDataToEndOfFile()

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import NIOCore
 import Testing
@@ -110,7 +111,7 @@ func runSClient(_ arguments: [String], input: String, timeout: Double = 10) asyn
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
         process.terminationHandler = { _ in continuation.resume() }
         do {
-            try process.run()
+            try ProcessLauncher.launch(process)
         } catch {
             process.terminationHandler = nil
             continuation.resume(throwing: error)
