@@ -1,9 +1,20 @@
 import Foundation
+import Testing
 
-/// Real AMT replies shared by the project (not copied into the repo). Tests that need them
-/// are skipped when the folder is absent.
+/// Real AMT replies shared by the project (not copied into the repo): `../shared/fixtures/amt-responses`
+/// beside the checkout, found from this file's own path so that any clone laid out like CI's
+/// (the repository with `shared/` next to it) runs them. Tests that need them are skipped, with
+/// the folder named in the reason, only when it is absent.
 enum Fixtures {
-    static let root = "/work/shared/fixtures/amt-responses"
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent()  // WSManTests
+        .deletingLastPathComponent()  // Tests
+        .deletingLastPathComponent()  // the repository
+        .deletingLastPathComponent()  // its parent, which holds shared/
+        .appendingPathComponent("shared/fixtures/amt-responses").standardizedFileURL.path
+
+    /// Why the fixture tests are skipped, when they are.
+    static let absence = Comment(rawValue: "the fixtures folder \(root) is absent")
 
     static var available: Bool {
         var isDir: ObjCBool = false

@@ -1,7 +1,7 @@
 import Testing
 @testable import WSMan
 
-@Suite(.enabled(if: Fixtures.available, "fixtures folder absent"))
+@Suite(.enabled(if: Fixtures.available, Fixtures.absence))
 struct FixtureResponseTests {
     @Test func everyFixtureParses() throws {
         let files = Fixtures.allXMLFiles()
