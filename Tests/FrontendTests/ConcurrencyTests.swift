@@ -27,7 +27,7 @@ import TetherJSON
                         case 0: ("GET", "/api/v1/devices/stats")
                         case 1: ("GET", "/api/v1/amt/power/state/\(device.guid)")
                         case 2: ("GET", "/api/v1/devices/\(device.guid)")
-                        default: index == 503 ? ("DELETE", "/api/v1/devices/disconnect/\(device.guid)") : ("GET", "/api/v1/version")
+                        default: ("GET", "/api/v1/version")
                         }
                     do {
                         let reply = try await bed.request(method, path, token: token)
@@ -44,14 +44,16 @@ import TetherJSON
         let statuses = replies.map(\.0)
         #expect(statuses.count == 1000)
         #expect(!statuses.contains(-1), "transport failures: \(statuses.filter { $0 == -1 }.count)")
-        // Answers are the route's own (device reads may fail once the device is gone), never a
-        // gateway failure of the front end.
-        let allowed: Set<Int> = [200, 404, 500, 503, 504]
-        let unexpected = replies.filter { !allowed.contains($0.0) }
-        #expect(unexpected.isEmpty, "unexpected: \(unexpected.count), e.g. \(unexpected.prefix(3))")
-        #expect(statuses.filter { $0 == 200 }.count >= 500)
-        // Concurrent calls sharing one digest challenge are never taken for a wrong password.
-        let authFailures = replies.filter { $0.1.contains("rejected the AMT credentials") }
-        #expect(authFailures.isEmpty, "digest failures: \(authFailures.count), e.g. \(authFailures.prefix(1))")
+        // Every request succeeds: the device stays connected throughout, so a device read that
+        // fails (queueing, a digest challenge shared by concurrent calls) is a bug, not load.
+        let failed = replies.filter { $0.0 != 200 }
+        #expect(failed.isEmpty, "\(failed.count) of 1000 failed, e.g. \(failed.prefix(3))")
+        #expect(replies.filter { $0.1.contains("/amt/power/state/") }.count == 250)
+
+        // Disconnecting afterwards is clean: the next device read is the route's own error.
+        let disconnected = try await bed.request("DELETE", "/api/v1/devices/disconnect/\(device.guid)", token: token)
+        #expect(disconnected.status == 200, "\(disconnected.status) \(disconnected.text)")
+        let after = try await bed.request("GET", "/api/v1/amt/power/state/\(device.guid)", token: token)
+        #expect([404, 503].contains(after.status), "\(after.status) \(after.text)")
     }
 }
