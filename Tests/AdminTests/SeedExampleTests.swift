@@ -34,8 +34,19 @@ import TetherJSON
         let intruderUUID = try #require(AMTUUID(guidString: "12345678-0000-4000-8000-00000000beef"))
         let intruder = try makeDevice(uuid: intruderUUID, port: port, password: "wrong-pass", root: bed)
         intruder.start()
-        try await Task.sleep(for: .milliseconds(500))
+        // Wait for the server's refusal itself (the device backs off to retry), not a fixed time:
+        // only then does "not registered" mean something.
+        let refusalDeadline = ContinuousClock.now + .seconds(15)
+        var refusal: String?
+        while refusal == nil, ContinuousClock.now < refusalDeadline {
+            switch intruder.status {
+            case .reconnecting(let reason), .failed(let reason): refusal = reason
+            default: try await Task.sleep(for: .milliseconds(20))
+            }
+        }
         await intruder.stop()
+        #expect(intruder.connectCount == 0)
+        #expect(refusal?.contains("rejected the MPS username or password") == true, "\(String(describing: refusal))")
         #expect(await bed.failure("devices.get", ["guid": .string(intruderUUID.guidString)])?.code == .notFound)
 
         let uuid = try #require(AMTUUID(guidString: "12345678-0000-4000-8000-00000000c1a0"))
