@@ -151,7 +151,8 @@ extension TetherConfiguration {
             else { throw bad("one of trace, debug, info, notice, warning, error, critical") }
             logLevel = level
         case "ciraPort":
-            guard let port = value.intValue, (1...65535).contains(port) else { throw bad("a port number 1–65535") }
+            // 0 = any free port (tests, side-by-side hosts), as on the command line.
+            guard let port = value.intValue, (0...65535).contains(port) else { throw bad("a port number 0–65535") }
             ciraPort = port
         case "ciraBind":
             guard let text = value.stringValue, !text.isEmpty else { throw bad("an address to bind") }

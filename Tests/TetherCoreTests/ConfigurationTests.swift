@@ -46,6 +46,20 @@ import TetherJSON
         #expect(error?.description.contains(expected) == true, "got: \(error?.description ?? "nil")")
     }
 
+    /// Every source accepts what the command line accepts: port 0 is "any free port".
+    @Test func portZeroMeansAnyFreePortInEverySource() throws {
+        var configuration = TetherConfiguration()
+        try configuration.apply(file: try writeConfig(#"{"ciraPort": 0, "httpPort": 0}"#))
+        #expect(configuration.ciraPort == 0 && configuration.httpPort == 0)
+        configuration.ciraPort = 4433
+        try configuration.apply(environment: ["TETHER_CIRA_PORT": "0"])
+        #expect(configuration.ciraPort == 0)
+        let error = #expect(throws: ConfigurationError.self) {
+            try configuration.apply(environment: ["TETHER_CIRA_PORT": "-1"])
+        }
+        #expect(error?.description.contains("'ciraPort' must be a port number 0–65535") == true)
+    }
+
     @Test func badEnvironmentValueIsRefused() {
         var configuration = TetherConfiguration()
         let error = #expect(throws: ConfigurationError.self) {
