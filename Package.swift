@@ -110,7 +110,11 @@ let package = Package(
         ]),
         // Benchmarks (run with -c release); see README "Benchmarks".
         .executableTarget(name: "tether-bench", dependencies: [
-            "CIRA", "TetherTLS", "AMT", "AMTSimulator",
+            "CIRA", "TetherTLS", "AMT", "AMTSimulator", "TetherJSON",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

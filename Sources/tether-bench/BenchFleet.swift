@@ -19,7 +19,7 @@ final class BenchFleet {
     let port: Int
     let devices: Int
     private let rootFile: URL
-    private var children: [Process] = []
+    private let simulators: AMTSimProcesses
     private(set) var connectTime: Duration = .zero
 
     init(devices: Int) async throws {
@@ -38,6 +38,10 @@ final class BenchFleet {
         self.devices = devices
         rootFile = FileManager.default.temporaryDirectory.appendingPathComponent("bench-root-\(getpid()).pem")
         try authority.rootCertificatePEM.write(to: rootFile, atomically: true, encoding: .utf8)
+        simulators = AMTSimProcesses(
+            port: port,
+            credentials: .init(
+                username: Self.username, password: Self.password, amtPassword: Self.amtPassword, rootFile: rootFile))
         note("CIRA server on port \(port)")
     }
 
@@ -45,32 +49,11 @@ final class BenchFleet {
     /// until all are connected or no progress was made for 60 s. Devices that fail (e.g. a
     /// handshake timeout under load) retry with backoff, like AMT.
     func connect(perProcess: Int, ramp: Double) async throws -> Int {
-        let amtsim = (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/amtsim"
         let started = ContinuousClock.now
-        var remaining = devices, seed: UInt64 = 1000, sourceBlock = 1
-        while remaining > 0 {
-            let count = min(perProcess, remaining)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: amtsim)
-            process.arguments = [
-                "--server", "127.0.0.1:\(port)", "--devices", "\(count)", "--username", Self.username,
-                "--password", Self.password, "--amt-password", Self.amtPassword, "--root-cert", rootFile.path,
-                "--common-name", "127.0.0.1", "--seed", "\(seed)", "--ramp", "\(ramp)",
-                "--source-ips", "127.0.\(sourceBlock).1-127.0.\(sourceBlock).200",
-            ]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            children.append(process)
-            remaining -= count
-            seed += 1
-            sourceBlock += 1
-        }
+        try simulators.spawn(devices: devices, perProcess: perProcess, ramp: ramp)
         var best = 0
         var lastProgress = ContinuousClock.now
-        while server.sessions.count < devices && ContinuousClock.now - lastProgress < .seconds(60)
-            && children.contains(where: \.isRunning)
-        {
+        while server.sessions.count < devices && ContinuousClock.now - lastProgress < .seconds(60) && simulators.anyRunning {
             try await Task.sleep(for: .milliseconds(200))
             let count = server.sessions.count
             if count > best {
@@ -84,8 +67,7 @@ final class BenchFleet {
     }
 
     func stop() async {
-        for child in children { child.terminate() }
-        for child in children { child.waitUntilExit() }
+        simulators.stop()
         await server.stop()
         try? FileManager.default.removeItem(at: rootFile)
     }

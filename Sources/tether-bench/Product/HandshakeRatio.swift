@@ -1,0 +1,71 @@
+import Foundation
+
+/// TLS handshakes per second on a port, measured with `openssl s_time -new` (a fresh full
+/// handshake per connection, one at a time), against the host's CIRA port and against
+/// `openssl s_server` with a certificate of the same kind (RSA 2048), same client and cipher.
+enum HandshakeRatio {
+    struct Measurement: Codable {
+        var cipher: String
+        var host: Double
+        var opensslServer: Double
+        var ratio: Double { opensslServer > 0 ? host / opensslServer : 0 }
+    }
+
+    static func measure(hostPort: Int, cipher: String, seconds: Int) throws -> Measurement {
+        let host = try sTime(port: hostPort, cipher: cipher, seconds: seconds)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-sserver-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cert = directory.appendingPathComponent("cert.pem").path, key = directory.appendingPathComponent("key.pem").path
+        _ = try run("/usr/bin/openssl", [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
+        ])
+        let port = try FreePort.find()
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        server.arguments = ["s_server", "-accept", "\(port)", "-cert", cert, "-key", key, "-cipher", cipher, "-quiet"]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        server.standardInput = Pipe()
+        try server.run()
+        defer {
+            // s_server does not always exit on SIGTERM while a client is mid-handshake.
+            kill(server.processIdentifier, SIGKILL)
+            server.waitUntilExit()
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        let reference = try sTime(port: port, cipher: cipher, seconds: seconds)
+        return Measurement(cipher: cipher, host: host, opensslServer: reference)
+    }
+
+    /// Handshakes per real second that `openssl s_time -new` reached against `port`.
+    private static func sTime(port: Int, cipher: String, seconds: Int) throws -> Double {
+        let output = try run("/usr/bin/openssl", [
+            "s_time", "-connect", "127.0.0.1:\(port)", "-new", "-time", "\(seconds)", "-cipher", cipher, "-tls1_2",
+        ])
+        // "1234 connections in 5 real seconds, 104 bytes read per connection"
+        for line in output.split(separator: "\n") where line.contains("connections in") && line.contains("real seconds") {
+            let words = line.split(separator: " ")
+            if let count = Double(words[0]), let index = words.firstIndex(of: "in"), index + 1 < words.count,
+                let elapsed = Double(words[index + 1]), elapsed > 0
+            {
+                return count / elapsed
+            }
+        }
+        throw BenchError("openssl s_time gave no result: \(output)")
+    }
+
+    private static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}

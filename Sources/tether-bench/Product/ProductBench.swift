@@ -1,0 +1,195 @@
+import AMTSimulator
+import ArgumentParser
+import Foundation
+import NIOPosix
+
+/// `tether-bench product`: the real product (`tether serve`, release, SQLite, bundled plugins,
+/// REST front end) as a child process, driven from outside: TLS handshake rate against
+/// `openssl s_server`, REST power actions and power-state reads at fixed (open-loop) rates with
+/// host CPU per request, capacity (tunnels, memory per tunnel, idle CPU) and a reconnect storm.
+struct ProductBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "product", abstract: "Benchmarks of `tether serve` itself (capacity, REST at fixed rates, handshakes).")
+
+    @Option(help: "Idle tunnels to ramp up to (self-registered devices).")
+    var devices = 1000
+
+    @Option(help: "Devices per amtsim process (the fd limit is per process).")
+    var perProcess = 6500
+
+    @Option(help: "Connections per second per amtsim process while ramping (0 = as fast as possible).")
+    var ramp: Double = 700
+
+    @Option(help: "Seconds to let the tunnels settle before measuring memory and idle CPU.")
+    var settle: Double = 10
+
+    @Option(help: "Devices the REST load is spread over (connected first, before the capacity ramp).")
+    var restDevices = 20
+
+    @Option(help: "Fixed request rates (per second) for the REST load, comma-separated.")
+    var rates = "100,1000"
+
+    @Flag(help: "Also search for the highest rate whose p99 stays within --p99-target.")
+    var search = false
+
+    @Option(help: "p99 latency target of the rate search, milliseconds.")
+    var p99Target: Double = 10
+
+    @Option(help: "Seconds per REST load step.")
+    var stepSeconds: Double = 5
+
+    @Option(help: "Keep-alive connections the REST load is pipelined over.")
+    var connections = 32
+
+    @Option(help: "Seconds per openssl s_time run (0 = skip the handshake comparison).")
+    var handshakeSeconds = 5
+
+    @Flag(help: "Skip the reconnect storm.")
+    var noStorm = false
+
+    @Option(help: "Write the report as PATH.md and PATH.json.")
+    var report: String?
+
+    func run() async throws {
+        _ = FileDescriptorLimit.raiseToMaximum()
+        var results = ProductReport(command: "swift run -c release tether-bench product " + CommandLine.arguments.dropFirst(2).joined(separator: " "))
+        let host = try await ProductHost()
+        let simulators = AMTSimProcesses(
+            port: host.ciraPort,
+            credentials: .init(
+                username: ProductHost.ciraUser, password: ProductHost.ciraPassword, amtPassword: ProductHost.amtPassword,
+                rootFile: nil))
+        defer {
+            simulators.kill()
+            host.stop()
+        }
+        try await host.prepareSelfRegistration()
+
+        if handshakeSeconds > 0 {
+            for cipher in ["ECDHE-RSA-AES128-GCM-SHA256", "AES128-SHA256"] {
+                note("handshakes with \(cipher)")
+                results.handshakes.append(try HandshakeRatio.measure(hostPort: host.ciraPort, cipher: cipher, seconds: handshakeSeconds))
+            }
+        }
+
+        // REST load on a few devices, before the capacity ramp.
+        try simulators.spawn(devices: restDevices, perProcess: restDevices, ramp: 0)
+        _ = try await waitConnected(host, restDevices, simulators)
+        let guids = try await host.connectedGUIDs(limit: restDevices)
+        guard !guids.isEmpty else { throw BenchError("no device connected for the REST load") }
+        let group = MultiThreadedEventLoopGroup.singleton
+        for kind in RESTLoadKind.allCases {
+            var rateList = rates.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            var index = 0
+            var best: Double?
+            while index < rateList.count {
+                let rate = rateList[index]
+                let step = try await restStep(kind, rate: rate, host: host, guids: guids, group: group)
+                results.rest.append(step)
+                note("\(kind.rawValue) at \(Int(rate))/s: p50 \(step.p50Ms) ms, p99 \(step.p99Ms) ms, errors \(step.errors), CPU \(step.cpuMicrosPerRequest) µs/request")
+                let within = step.p99Ms <= p99Target && step.errors * 100 <= step.scheduled
+                if within { best = max(best ?? 0, rate) }
+                if search && index == rateList.count - 1 && within && rateList.count < 16 {
+                    rateList.append((rate * 1.5).rounded())
+                }
+                index += 1
+            }
+            if search { results.highestRateWithinTarget[kind.rawValue] = best ?? 0 }
+        }
+
+        // Capacity: ramp up to --devices tunnels; memory per tunnel counts the ones added here.
+        try await Task.sleep(for: .seconds(2))
+        results.baselineRSS = ResidentMemory.bytes(pid: host.pid)
+        results.baselineTunnels = try await host.connectedCount()
+        let started = ContinuousClock.now
+        if devices > restDevices {
+            try simulators.spawn(devices: devices - restDevices, perProcess: perProcess, ramp: ramp)
+        }
+        let connected = try await waitConnected(host, devices, simulators)
+        results.tunnels = connected
+        results.connectSeconds = seconds(ContinuousClock.now - started)
+        results.hostOpenFiles = ResidentMemory.openFiles(pid: host.pid)
+        results.limit =
+            connected >= devices
+            ? "none: every device connected"
+            : results.hostOpenFiles > 19_000
+                ? "the host's file descriptors (\(results.hostOpenFiles) open of 20,000)"
+                : "no progress for 60 s (handshake failures or timeouts; see the host's log)"
+        try await Task.sleep(for: .milliseconds(Int64(settle * 1000)))
+        results.loadedRSS = ResidentMemory.bytes(pid: host.pid)
+        let cpuBefore = ResidentMemory.cpuTime(pid: host.pid)
+        try await Task.sleep(for: .seconds(10))
+        results.idleCPUPercent = seconds(ResidentMemory.cpuTime(pid: host.pid) - cpuBefore) * 10
+
+        if !noStorm {
+            note("reconnect storm: dropping every tunnel")
+            simulators.kill()
+            let dropDeadline = ContinuousClock.now + .seconds(180)
+            while try await host.connectedCount() > 0, ContinuousClock.now < dropDeadline {
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            let stormStart = ContinuousClock.now
+            try simulators.respawn()
+            let back = try await waitConnected(host, connected, simulators)
+            results.stormReconnected = back
+            results.stormSeconds = seconds(ContinuousClock.now - stormStart)
+        }
+
+        let text = results.markdown(machine: BenchFleet.machine, p99Target: p99Target)
+        print(text)
+        if let report {
+            try text.write(toFile: report + ".md", atomically: true, encoding: .utf8)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(results).write(to: URL(fileURLWithPath: report + ".json"))
+        }
+    }
+
+    /// One open-loop step of `kind` at `rate` requests/s, with the host's CPU time per request.
+    private func restStep(
+        _ kind: RESTLoadKind, rate: Double, host: ProductHost, guids: [String], group: MultiThreadedEventLoopGroup
+    ) async throws -> ProductReport.RESTStep {
+        let cpuBefore = ResidentMemory.cpuTime(pid: host.pid)
+        let result = try await OpenLoopLoad.run(
+            port: host.httpPort, token: host.token, rate: rate, duration: .milliseconds(Int64(stepSeconds * 1000)),
+            connections: connections, group: group
+        ) { index in kind.request(guid: guids[index % guids.count]) }
+        let cpu = ResidentMemory.cpuTime(pid: host.pid) - cpuBefore
+        func ms(_ duration: Duration) -> Double { (seconds(duration) * 10_000).rounded() / 10 }
+        return .init(
+            kind: kind.rawValue, rate: rate, scheduled: result.scheduled, completed: result.completed, errors: result.errors,
+            statuses: Dictionary(uniqueKeysWithValues: result.statuses.map { (String($0.key), $0.value) }),
+            p50Ms: ms(result.percentile(0.5)), p99Ms: ms(result.percentile(0.99)), maxMs: ms(result.latencies.last ?? .zero),
+            cpuMicrosPerRequest: result.completed > 0 ? Int(seconds(cpu) * 1e6 / Double(result.completed)) : 0)
+    }
+
+    /// Waits until `target` devices are connected or no progress was made for 60 s.
+    private func waitConnected(_ host: ProductHost, _ target: Int, _ simulators: AMTSimProcesses) async throws -> Int {
+        var best = 0
+        var lastProgress = ContinuousClock.now
+        while ContinuousClock.now - lastProgress < .seconds(60) && simulators.anyRunning {
+            let count = try await host.connectedCount()
+            if count >= target { return count }
+            if count > best {
+                best = count
+                lastProgress = ContinuousClock.now
+                note("\(count) of \(target) tunnels up")
+            }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        return best
+    }
+}
+
+/// What the REST load sends.
+enum RESTLoadKind: String, CaseIterable {
+    case powerState = "power-state read"
+    case powerAction = "power action (reset, code 10)"
+
+    func request(guid: String) -> OpenLoopLoad.Request {
+        switch self {
+        case .powerState: .init(method: .GET, path: "/api/v1/amt/power/state/\(guid)")
+        case .powerAction: .init(method: .POST, path: "/api/v1/amt/power/action/\(guid)", body: Array(#"{"action":10}"#.utf8))
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// The results of `tether-bench product`, written as Markdown and JSON.
+struct ProductReport: Codable {
+    struct RESTStep: Codable {
+        var kind: String
+        var rate: Double
+        var scheduled: Int
+        var completed: Int
+        var errors: Int
+        var statuses: [String: Int]
+        var p50Ms: Double
+        var p99Ms: Double
+        var maxMs: Double
+        var cpuMicrosPerRequest: Int
+    }
+
+    var command: String
+    var date = ISO8601DateFormatter().string(from: Date())
+    var build = ProductReport.buildConfiguration
+    var baselineRSS = 0
+    /// Tunnels already up when `baselineRSS` was read (the REST load's devices).
+    var baselineTunnels = 0
+    var loadedRSS = 0
+    var tunnels = 0
+    var connectSeconds = 0.0
+    var hostOpenFiles = 0
+    var limit = ""
+    var idleCPUPercent = 0.0
+    var stormReconnected: Int?
+    var stormSeconds: Double?
+    var handshakes: [HandshakeRatio.Measurement] = []
+    var rest: [RESTStep] = []
+    var highestRateWithinTarget: [String: Double] = [:]
+
+    var kibPerTunnel: Double {
+        tunnels > baselineTunnels ? Double(loadedRSS - baselineRSS) / Double(tunnels - baselineTunnels) / 1024 : 0
+    }
+
+    #if DEBUG
+    static let buildConfiguration = "debug (numbers are not comparable: build with -c release)"
+    #else
+    static let buildConfiguration = "release"
+    #endif
+
+    func markdown(machine: String, p99Target: Double) -> String {
+        var lines = [
+            "# Tether product benchmark (`tether serve`)", "",
+            "- command: `\(command)`", "- date: \(date)", "- machine: \(machine); host, `amtsim` and the load generator share it",
+            "- host: `tether serve` (\(build)), SQLite in a temporary data directory, bundled plugins, devices self-registered through a CIRA config",
+            "",
+            "## Capacity", "",
+            "| measurement | result |", "|---|---|",
+            "| idle tunnels held | \(tunnels) (ramp stopped by: \(limit)) |",
+            "| time to establish | \(String(format: "%.1f", connectSeconds)) s |",
+            "| host RSS before the ramp (\(baselineTunnels) tunnels) / after | \(baselineRSS / 1024) KiB / \(loadedRSS / 1024) KiB |",
+            "| **host RSS per idle tunnel** | **\(String(format: "%.1f", kibPerTunnel)) KiB** |",
+            "| host CPU while idle (keep-alives) | \(String(format: "%.1f", idleCPUPercent)) % of one core |",
+            "| host open files | \(hostOpenFiles) |",
+        ]
+        if let back = stormReconnected, let time = stormSeconds {
+            lines.append("| reconnect storm: all dropped, back | \(back) of \(tunnels) in \(String(format: "%.1f", time)) s |")
+        }
+        lines += ["", "## REST at fixed rates (open loop; latency from the scheduled send time)", "",
+            "| load | rate/s | answered | errors | p50 ms | p99 ms | max ms | host CPU µs/request |", "|---|---|---|---|---|---|---|---|"]
+        for step in rest {
+            lines.append("| \(step.kind) | \(Int(step.rate)) | \(step.completed)/\(step.scheduled) | \(step.errors) | \(step.p50Ms) | \(step.p99Ms) | \(step.maxMs) | \(step.cpuMicrosPerRequest) |")
+        }
+        for (kind, rate) in highestRateWithinTarget.sorted(by: { $0.key < $1.key }) {
+            lines += ["", "Highest rate with p99 ≤ \(p99Target) ms and < 1% errors, \(kind): **\(Int(rate))/s**"]
+        }
+        if !handshakes.isEmpty {
+            lines += ["", "## TLS handshakes (`openssl s_time -new -tls1_2`, same client and cipher)", "",
+                "| cipher | CIRA port /s | `openssl s_server` /s | ratio |", "|---|---|---|---|"]
+            for entry in handshakes {
+                lines.append("| \(entry.cipher) | \(Int(entry.host)) | \(Int(entry.opensslServer)) | \(String(format: "%.2f", entry.ratio)) |")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
