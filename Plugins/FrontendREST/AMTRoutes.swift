@@ -12,8 +12,14 @@ enum AMTRoutes {
     static let all: [Route] = [
         Route("POST", "/amt/power/action/{guid}") { plugin, request throws(RESTResponse) in
             let body = try request.exchange.jsonObject()
-            let action = try validAction(body["action"], among: powerActions)
+            // MPS's codes as in MPS, plus every code a plugin contributes (a Tether extension).
+            let contributed = try await catalogue(plugin).compactMap { $0["code"]?.intValue }
+            let allowed = Array(Set(powerActions).union(contributed)).sorted()
+            let action = try validAction(body["action"], among: allowed)
             return try await power(plugin, request, action: action, useSOL: nil, what: "Power Action")
+        },
+        Route("GET", "/power/actions") { plugin, _ throws(RESTResponse) in
+            RESTResponse(status: 200, json: .array(try await catalogue(plugin)))
         },
         Route("POST", "/amt/power/bootOptions/{guid}") { plugin, request throws(RESTResponse) in
             let body = try request.exchange.jsonObject()
@@ -29,6 +35,12 @@ enum AMTRoutes {
         read("/amt/generalSettings/{guid}", command: "amt.generalSettings", what: "General Settings"),
         read("/amt/hardwareInfo/{guid}", command: "amt.hardwareInfo", what: "AMT Hardware Information"),
     ]
+
+    /// The power actions plugins contribute: `[{code, name, description, plugin}]`.
+    static func catalogue(_ plugin: FrontendRESTPlugin) async throws(RESTResponse) -> [JSONValue] {
+        let result = try await plugin.run("power.actions", [:]) { error in .mpsError(503, error.message) }
+        return result["actions"]?.arrayValue ?? []
+    }
 
     /// A numeric (or numeric-string) action from `allowed`; 400 naming the valid ones otherwise.
     static func validAction(_ value: JSONValue?, among allowed: [Int]) throws(RESTResponse) -> Int {

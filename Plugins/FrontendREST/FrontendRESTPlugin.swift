@@ -84,18 +84,26 @@ final class FrontendRESTPlugin: TetherPlugin {
         }
     }
 
-    /// Runs a host command; failures are mapped by `failure`.
+    /// Runs a host command; failures are mapped by `failure`. The command ends a little before
+    /// the HTTP request's deadline, so that a timeout is answered in Open AMT's shape by this
+    /// plugin rather than by the host's gateway.
     func run(
         _ command: String, _ args: JSONValue, failure: (HostCommandError) -> RESTResponse
     ) async throws(RESTResponse) -> JSONValue {
         do {
-            return try await host.submit(command, args: args)
+            return try await host.submit(command, args: args, timeout: Self.commandBudget())
         } catch {
             if error.code == "cancelled" { throw RESTResponse.mpsError(503, "the request was cancelled") }
             let response = failure(error)
             if response.status >= 500 { host.log(.warning, "\(command) failed: \(error.code): \(error.message)") }
             throw response
         }
+    }
+
+    /// What is left of the HTTP request's budget, less a margin for the answer (nil: no deadline known).
+    static func commandBudget() -> Duration? {
+        guard let remaining = PluginRequest.remaining else { return nil }
+        return remaining - min(.milliseconds(500), remaining / 4)
     }
 
     /// Every route, in match order (literal segments before parameters).

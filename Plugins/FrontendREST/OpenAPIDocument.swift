@@ -87,8 +87,21 @@ enum OpenAPIDocument {
             ],
             "/amt/power/action/{guid}": [
                 "post": operation(
-                    "Power action (2 up, 5 cycle, 8 down, 10 reset, …)", path: ["guid"], body: schemaRef("PowerAction"),
-                    responses: ["200": ref("PowerActionResult"), "400": ref("ValidationErrors"), "404": ref("Error"), "500": ref("Error")])
+                    "Power action: MPS's codes (2 up, 5 cycle, 8 down, 10 reset, …) or any code a plugin contributes (GET /power/actions)",
+                    path: ["guid"], body: schemaRef("PowerAction"),
+                    responses: [
+                        "200": ref("PowerActionResult"), "400": ref("ValidationErrors"), "404": ref("Error"), "500": ref("Error"),
+                        "504": ref("Error"),
+                    ])
+            ],
+            "/power/actions": [
+                "get": operation(
+                    "Every power action in the catalogue (a Tether extension): code, name, description and the plugin that runs it",
+                    responses: [
+                        "200": json(.object([
+                            "type": "array", "items": object(["code": integer, "name": string, "description": string, "plugin": string]),
+                        ]))
+                    ])
             ],
             "/amt/power/bootOptions/{guid}": [
                 "post": operation(

@@ -38,17 +38,33 @@ struct PowerSequence {
         return ["Header": power["Header"] ?? .object([:]), "Body": body]
     }
 
-    /// Runs a host command for `guid`; a failure names the step.
+    /// Runs a host command for `guid`; a failure names the step and says whether the power
+    /// change may have reached the device (`sent`: false = nothing changed; true = sent, outcome
+    /// unknown). Each step ends a little before the request's deadline, so that this plugin, not
+    /// the host's timer, gets to give that answer.
     private func step(_ name: String, _ command: String, _ args: [String: JSONValue]) async throws -> JSONValue {
         var arguments = args
         arguments["guid"] = .string(guid)
         do {
-            return try await host.submit(command, args: .object(arguments))
+            return try await host.submit(command, args: .object(arguments), timeout: Self.stepBudget())
         } catch {
-            var detail: [String: JSONValue] = ["step": .string(name), "code": .string(error.code)]
+            let sent = name == "RequestPowerStateChange" && !Self.neverReachedDevice.contains(error.code)
+            var detail: [String: JSONValue] = ["step": .string(name), "code": .string(error.code), "sent": .bool(sent)]
             if let inner = error.detail { detail["detail"] = inner }
-            throw PluginError(status: error.status, code: error.code, message: "step \(name) failed: \(error.message)", detail: .object(detail))
+            let outcome = sent ? "sent, outcome unknown" : "not sent"
+            throw PluginError(
+                status: error.status, code: error.code, message: "step \(name) failed (\(outcome)): \(error.message)",
+                detail: .object(detail))
         }
+    }
+
+    /// Failures that prove the power change was not carried out.
+    static let neverReachedDevice: Set<String> = ["not_connected", "not_found", "bad_request", "unauthorized", "unavailable"]
+
+    /// The time a step may take: what is left of the request, less a margin for the answer.
+    static func stepBudget() -> Duration? {
+        guard let remaining = PluginRequest.remaining else { return nil }
+        return remaining - min(.milliseconds(250), remaining / 4)
     }
 
     /// Fails unless `{ReturnValue, ReturnValueStr}` says 0.
@@ -58,11 +74,13 @@ struct PowerSequence {
             let text = result["ReturnValueStr"]?.stringValue ?? "?"
             throw PluginError.failure(
                 "step \(name) failed: the device returned \(value) (\(text))", code: "device_failure",
-                detail: ["step": .string(name), "Body": ["ReturnValue": .number(value), "ReturnValueStr": .string(text)]])
+                detail: ["step": .string(name), "sent": .bool(name == "RequestPowerStateChange"), "Body": ["ReturnValue": .number(value), "ReturnValueStr": .string(text)]])
         }
     }
 
     private func failure(_ name: String, _ message: String) -> PluginError {
-        PluginError.failure("step \(name) failed: \(message)", code: "device_failure", detail: ["step": .string(name)])
+        PluginError.failure(
+            "step \(name) failed: \(message)", code: "device_failure",
+            detail: ["step": .string(name), "sent": .bool(name == "RequestPowerStateChange")])
     }
 }

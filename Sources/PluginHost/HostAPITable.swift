@@ -12,11 +12,13 @@ final class PluginContext: Sendable {
     let pluginID: String
     let logger: Logger
     let bus: CommandBus
+    let scopes: RequestScopes
 
-    init(pluginID: String, logger: Logger, bus: CommandBus) {
+    init(pluginID: String, logger: Logger, bus: CommandBus, scopes: RequestScopes) {
         self.pluginID = pluginID
         self.logger = logger
         self.bus = bus
+        self.scopes = scopes
     }
 }
 
@@ -39,26 +41,37 @@ enum HostAPITable {
         return UnsafePointer(copy)
     }()
 
+    /// The size of the v1.0 table (a host of that version hands out no more).
+    static let version10Size = MemoryLayout<tether_host_api>.offset(of: \tether_host_api.release)!
+        + MemoryLayout<UnsafeRawPointer>.size
+
     /// Allocates a table for one plugin. Never freed: it must outlive every plugin call.
-    static func make(for context: PluginContext) -> UnsafeMutablePointer<tether_host_api> {
+    /// `structSize` below the full size imitates an older host (tests of the kit's negotiation):
+    /// the fields beyond it are left out of the stamp.
+    static func make(for context: PluginContext, structSize: Int = MemoryLayout<tether_host_api>.size) -> UnsafeMutablePointer<tether_host_api> {
         let table = UnsafeMutablePointer<tether_host_api>.allocate(capacity: 1)
+        let old = structSize < MemoryLayout<tether_host_api>.size
         table.initialize(
             to: tether_host_api(
-                struct_size: UInt32(MemoryLayout<tether_host_api>.size),
-                abi_version: TETHER_ABI_VERSION,
+                struct_size: UInt32(structSize),
+                abi_version: old ? 0x0001_0000 : TETHER_ABI_VERSION,
                 host_ctx: Unmanaged.passRetained(context).toOpaque(),
                 host_version: hostVersion,
                 log: hostLog,
                 submit: hostSubmit,
                 get_extension: hostGetExtension,
                 alloc: hostAlloc,
-                release: hostRelease
+                release: hostRelease,
+                now_ns: old ? nil : hostNow,
+                submit_within: old ? nil : hostSubmitWithin,
+                cancel_submit: old ? nil : hostCancelSubmit,
+                request_deadline_ns: old ? nil : hostRequestDeadline
             ))
         return table
     }
 }
 
-private func context(_ raw: UnsafeMutableRawPointer?) -> PluginContext? {
+func context(_ raw: UnsafeMutableRawPointer?) -> PluginContext? {
     guard let raw else { return nil }
     return Unmanaged<PluginContext>.fromOpaque(raw).takeUnretainedValue()
 }
@@ -83,25 +96,36 @@ private let hostSubmit:
     @convention(c) (
         UnsafeMutableRawPointer?, UnsafePointer<UInt8>?, Int, tether_complete_fn?, UnsafeMutableRawPointer?
     ) -> Int32 = { ctx, json, length, callback, callbackContext in
-        guard let plugin = context(ctx), let callback, let json else { return TETHER_ERR_BAD_REQUEST }
-        guard let request = try? JSONValue(parsing: UnsafeBufferPointer(start: json, count: length)),
-            request["command"]?.stringValue != nil
-        else {
-            plugin.logger.warning(
-                "plugin submitted a request that is not {\"command\":…,\"args\":…} JSON",
-                metadata: ["plugin": "\(plugin.pluginID)"])
-            return TETHER_ERR_BAD_REQUEST
-        }
-        let target = CompletionTarget(function: callback, context: callbackContext)
-        let bus = plugin.bus
-        Task {
-            switch await bus.result(request: request) {
-            case .success(let result): target.complete(status: TETHER_OK, body: result.encodedBytes())
-            case .failure(let error): target.complete(status: error.abiStatus, body: error.json.encodedBytes())
-            }
-        }
-        return TETHER_OK
+        guard let plugin = context(ctx) else { return TETHER_ERR_BAD_REQUEST }
+        return HostSubmission.start(
+            plugin, parent: 0, deadline: 0, json: json, length: length, callback: callback, context: callbackContext, out: nil)
     }
+
+private let hostSubmitWithin:
+    @convention(c) (
+        UnsafeMutableRawPointer?, UInt64, UInt64, UnsafePointer<UInt8>?, Int, tether_complete_fn?,
+        UnsafeMutableRawPointer?, UnsafeMutablePointer<UInt64>?
+    ) -> Int32 = { ctx, parent, deadline, json, length, callback, callbackContext, out in
+        guard let plugin = context(ctx) else { return TETHER_ERR_BAD_REQUEST }
+        return HostSubmission.start(
+            plugin, parent: parent, deadline: deadline, json: json, length: length, callback: callback,
+            context: callbackContext, out: out)
+    }
+
+private let hostCancelSubmit: @convention(c) (UnsafeMutableRawPointer?, UInt64) -> Void = { ctx, id in
+    context(ctx)?.scopes.cancelSubmission(id)
+}
+
+private let hostNow: @convention(c) (UnsafeMutableRawPointer?) -> UInt64 = { _ in
+    CommandDeadline.monotonicNanoseconds()
+}
+
+private let hostRequestDeadline: @convention(c) (UnsafeMutableRawPointer?, UInt64) -> UInt64 = { ctx, id in
+    guard let plugin = context(ctx), let deadline = plugin.scopes.deadline(of: id, pluginID: plugin.pluginID) else {
+        return 0
+    }
+    return CommandDeadline.monotonicNanoseconds(of: deadline)
+}
 
 private let hostGetExtension: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?) -> UnsafeRawPointer? = {
     _, _ in nil  // ABI v1.0 defines no host extensions yet.

@@ -46,10 +46,21 @@ public final class PluginHost: Sendable {
     let logger: Logger
     /// The deadline applied to a plugin request when the caller gives none.
     public let defaultTimeout: Duration
+    /// Requests in flight to plugins and the commands submitted for them.
+    let scopes = RequestScopes()
 
     private let state = Mutex<(plugins: [String: LoadedPlugin], records: [PluginRecord])>(([:], []))
 
-    public init(bus: CommandBus, logger: Logger, defaultTimeout: Duration = .seconds(10)) {
+    /// The `struct_size` of the host tables handed out (smaller only in compatibility tests).
+    let hostTableSize: Int
+
+    public convenience init(bus: CommandBus, logger: Logger, defaultTimeout: Duration = .seconds(10)) {
+        self.init(bus: bus, logger: logger, defaultTimeout: defaultTimeout, hostTableSize: MemoryLayout<tether_host_api>.size)
+    }
+
+    /// `hostTableSize` below the full size imitates an older host (tests of plugins' negotiation).
+    init(bus: CommandBus, logger: Logger, defaultTimeout: Duration, hostTableSize: Int) {
+        self.hostTableSize = hostTableSize
         self.bus = bus
         self.logger = logger
         self.defaultTimeout = defaultTimeout
@@ -61,6 +72,10 @@ public final class PluginHost: Sendable {
             ["version": .string(TetherHostVersion.current), "abi": .string(TetherHostVersion.abiText)]
         }
     }
+
+    /// Plugin requests and plugin-submitted commands in flight (both zero when all the work
+    /// requests started has ended).
+    public var activity: (requests: Int, submissions: Int) { scopes.counts }
 
     /// Every plugin file seen so far, in load order.
     public func records() -> [PluginRecord] { state.withLock { $0.records } }
@@ -121,8 +136,8 @@ public final class PluginHost: Sendable {
         guard let create = d.create, let handle = d.handle, let cancel = d.cancel, let destroy = d.destroy else {
             throw PluginLoadError(path: path, reason: "descriptor lacks a required function", id: image.id)
         }
-        let context = PluginContext(pluginID: image.id, logger: logger, bus: bus)
-        let table = HostAPITable.make(for: context)
+        let context = PluginContext(pluginID: image.id, logger: logger, bus: bus, scopes: scopes)
+        let table = HostAPITable.make(for: context, structSize: hostTableSize)
         let config = (settings.configs[image.id] ?? .object([:])).encodedBytes()
         var instance: UnsafeMutableRawPointer?
         let status = config.withUnsafeBufferPointer { buffer in
@@ -197,11 +212,30 @@ public final class PluginHost: Sendable {
         return try await call(plugin, request: request, timeout: timeout ?? defaultTimeout)
     }
 
+    /// The request is sent with its absolute deadline (`deadline_ms`, CLOCK_MONOTONIC
+    /// milliseconds) and the budget left (`timeout_ms`): the earlier of `timeout` and the
+    /// deadline the calling task inherited (``CommandDeadline``). Missing it, or cancelling the
+    /// calling task, forwards `cancel` to the plugin and cancels the commands it submitted for it.
     func call(_ plugin: LoadedPlugin, request: JSONValue, timeout: Duration) async throws(CommandError) -> JSONValue {
         if plugin.isDestroyed { throw CommandError(.unavailable, "plugin '\(plugin.id)' has been shut down") }
+        if Task.isCancelled { throw CommandError(.cancelled, "the request to plugin '\(plugin.id)' was cancelled before it was sent") }
+        let deadline = CommandDeadline.effective(timeout)
+        let budget = ContinuousClock.now.duration(to: deadline)
+        guard budget > .zero else {
+            throw CommandError(.timeout, "no time was left to ask plugin '\(plugin.id)' (the caller's deadline had passed)")
+        }
         let pending = PendingCalls.shared
+        let scopes = self.scopes
         let id = pending.nextID()
-        let bytes = request.encodedBytes()
+        var message = request
+        if case .object(var members) = request {
+            members["deadline_ms"] = .int(Int64(CommandDeadline.monotonicNanoseconds(of: deadline) / 1_000_000))
+            members["timeout_ms"] = .int(Int64(budget.components.seconds * 1000 + budget.components.attoseconds / 1_000_000_000_000_000))
+            message = .object(members)
+        }
+        let bytes = message.encodedBytes()
+        scopes.open(id, pluginID: plugin.id, deadline: deadline)
+        defer { scopes.close(id) }
         let reply = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<PluginReply, Never>) in
                 pending.insert(id, continuation)
@@ -217,18 +251,20 @@ public final class PluginHost: Sendable {
                     return
                 }
                 let timer = Task {
-                    try? await Task.sleep(for: timeout)
+                    try? await Task.sleep(until: deadline, clock: .continuous)
                     guard !Task.isCancelled else { return }
                     if pending.finish(id, with: .timedOut) {
+                        scopes.cancel(id)
                         _ = plugin.withInstance { plugin.cancelFunction($0, id) }
                     }
                 }
                 pending.attachTimer(id, timer)
             }
         } onCancel: {
+            scopes.cancel(id)
             _ = plugin.withInstance { plugin.cancelFunction($0, id) }
         }
-        return try decode(reply, from: plugin, timeout: timeout)
+        return try decode(reply, from: plugin, timeout: budget)
     }
 
     private func decode(_ reply: PluginReply, from plugin: LoadedPlugin, timeout: Duration) throws(CommandError) -> JSONValue {

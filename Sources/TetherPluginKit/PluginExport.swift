@@ -57,8 +57,9 @@ private let createThunk:
     @convention(c) (UnsafePointer<tether_host_api>?, UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UnsafeMutableRawPointer?>?)
         -> Int32 = { api, config, length, out in
             guard let api, let out, let type = PluginExport.pluginType else { return TETHER_ERR_BAD_REQUEST }
-            guard Int(api.pointee.struct_size) >= MemoryLayout<tether_host_api>.size else { return TETHER_ERR_ABI }
-            let host = PluginHostConnection(api: api)
+            // Negotiated by struct_size: any table with every v1.0 field will do (newer fields
+            // are used only where the host provides them).
+            guard let host = PluginHostConnection(api: api) else { return TETHER_ERR_ABI }
             let configValue: JSONValue
             if let config, length > 0 {
                 guard let parsed = try? JSONValue(parsing: UnsafeBufferPointer(start: config, count: length)) else {
@@ -71,7 +72,7 @@ private let createThunk:
             }
             do {
                 let plugin = try type.init(host: host, config: configValue)
-                out.pointee = Unmanaged.passRetained(PluginInstance(plugin: plugin)).toOpaque()
+                out.pointee = Unmanaged.passRetained(PluginInstance(plugin: plugin, host: host)).toOpaque()
                 return TETHER_OK
             } catch {
                 host.log(.error, "create failed: \(error)")

@@ -9,12 +9,14 @@ import Glibc
 /// its in-flight requests (so `destroy` can cancel and drain them).
 final class PluginInstance: Sendable {
     let plugin: any TetherPlugin
+    let host: PluginHostConnection
     /// Extension id → table; allocated once, never freed (the host may keep the pointer).
     private let extensionTables: [String: ExtensionTable]
     private let inflight = Mutex<(tasks: [UInt64: Task<Void, Never>], closing: Bool)>(([:], false))
 
-    init(plugin: any TetherPlugin) {
+    init(plugin: any TetherPlugin, host: PluginHostConnection) {
         self.plugin = plugin
+        self.host = host
         self.extensionTables = plugin.extensions.mapValues(ExtensionTable.init)
     }
 
@@ -27,8 +29,9 @@ final class PluginInstance: Sendable {
         inflight.withLock { state in
             guard !state.closing else { return false }
             // The task removes itself under the same lock, so it cannot run ahead of the insert.
+            let context = PluginRequest(id: id, deadlineNanoseconds: host.deadline(ofRequest: id))
             state.tasks[id] = Task {
-                let (status, body) = await self.run(request)
+                let (status, body) = await PluginRequest.$current.withValue(context) { await self.run(request) }
                 completion.complete(status: status, body: body.encodedBytes())
                 _ = self.inflight.withLock { $0.tasks.removeValue(forKey: id) }
             }

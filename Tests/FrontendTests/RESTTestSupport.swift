@@ -18,7 +18,9 @@ struct RESTTestHost: Sendable {
     let base: URL
     let dataDirectory: String
 
-    static func start(maxBodyBytes: Int? = nil) async throws -> RESTTestHost {
+    static func start(
+        maxBodyBytes: Int? = nil, configure: (inout TetherConfiguration) -> Void = { _ in }
+    ) async throws -> RESTTestHost {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tether-rest-\(UUID().uuidString)").path
         var configuration = TetherConfiguration(
             dataDirectory: directory,
@@ -29,6 +31,7 @@ struct RESTTestHost: Sendable {
         configuration.commonName = "127.0.0.1"
         configuration.instanceName = "rest-test"
         if let maxBodyBytes { configuration.httpMaxBodyBytes = maxBodyBytes }
+        configure(&configuration)
         var logger = Logger(label: "rest-test")
         logger.logLevel = .critical
         let host = TetherHost(configuration: configuration, logger: logger)

@@ -8,6 +8,9 @@ enum CPluginBuilder {
 
     /// The frozen copy of the v1.0 header: test plugins are built against it, never the live one.
     static let frozenHeaderDirectory = repositoryRoot.appendingPathComponent("Tests/Fixtures/abi-v1.0").path
+    /// The frozen copy of the v1.1 header (deadlines and cancellation).
+    static let frozenV11HeaderDirectory = repositoryRoot.appendingPathComponent("Tests/Fixtures/abi-v1.1").path
+    static let deadlinePluginSource = repositoryRoot.appendingPathComponent("Tests/Fixtures/c-plugins/deadline_plugin.c").path
     static let testPluginSource = repositoryRoot.appendingPathComponent("Tests/Fixtures/c-plugins/test_plugin.c").path
 
     /// A fresh temporary directory.
@@ -25,6 +28,17 @@ enum CPluginBuilder {
             "/usr/bin/cc",
             ["-std=c11", "-D_GNU_SOURCE", "-Wall", "-Werror", "-shared", "-fPIC", "-fvisibility=hidden",
              "-I", frozenHeaderDirectory] + defines.map { "-D" + $0 } + [testPluginSource, "-o", output, "-lpthread"])
+        return output
+    }
+
+    /// Builds `deadline_plugin.c` (ABI 1.1) into `directory/name`.
+    @discardableResult
+    static func buildDeadlinePlugin(into directory: String, name: String = "deadlines.so") async throws -> String {
+        let output = (directory as NSString).appendingPathComponent(name)
+        try await run(
+            "/usr/bin/cc",
+            ["-std=c11", "-D_GNU_SOURCE", "-Wall", "-Werror", "-shared", "-fPIC", "-fvisibility=hidden",
+             "-I", frozenV11HeaderDirectory, deadlinePluginSource, "-o", output, "-lpthread"])
         return output
     }
 

@@ -1,5 +1,5 @@
 /*
- * tether_plugin.h — the Tether plugin ABI, version 1.
+ * tether_plugin.h — the Tether plugin ABI, version 1.1.
  *
  * This is the only header a plugin author needs. It is plain C11 (no C++ or Swift types) and
  * describes everything that crosses between the Tether host and a plugin loaded with dlopen().
@@ -79,8 +79,8 @@ extern "C" {
 
 /* Version constants are plain literals: Swift does not import macro expressions. */
 #define TETHER_ABI_VERSION_MAJOR 1u
-#define TETHER_ABI_VERSION_MINOR 0u
-#define TETHER_ABI_VERSION 0x00010000u /* (MAJOR << 16) | MINOR */
+#define TETHER_ABI_VERSION_MINOR 1u
+#define TETHER_ABI_VERSION 0x00010001u /* (MAJOR << 16) | MINOR */
 
 /* The one exported function: a function rather than data, so dlsym() is well defined. */
 #define TETHER_ENTRY_SYMBOL "tether_plugin_entry"
@@ -139,6 +139,28 @@ typedef struct tether_host_api {
     void *(*alloc)(void *host_ctx, size_t size);
     void (*release)(void *host_ctx, void *ptr);
     /* ---- v1.0 ends here; append new fields below ---- */
+
+    /* ---- v1.1: deadlines and cancellation (check TETHER_HAS_FIELD before use) ---- */
+    /* [thread-safe] The clock every deadline is measured on: CLOCK_MONOTONIC, nanoseconds. */
+    uint64_t (*now_ns)(void *host_ctx);
+    /* [thread-safe] submit() on behalf of the request `parent_request_id` (the id handle()
+     * received; 0 = on the plugin's own account). The command's deadline is the parent's
+     * deadline, or `deadline_ns` (absolute, now_ns() clock) when that is earlier; 0 inherits.
+     * A plugin may shorten its budget, never extend it. Cancelling or timing out the parent
+     * cancels the command. On TETHER_OK, *out_submit_id (if not NULL) receives an id for
+     * cancel_submit() and cb fires exactly once. Refused (cb never called) with
+     * TETHER_ERR_CANCELLED when the parent already finished, was cancelled or timed out,
+     * TETHER_ERR_TIMEOUT when the deadline has already passed. */
+    int32_t (*submit_within)(void *host_ctx, uint64_t parent_request_id, uint64_t deadline_ns,
+                             const uint8_t *json, size_t json_len, tether_complete_fn cb, void *cb_ctx,
+                             uint64_t *out_submit_id);
+    /* [thread-safe] Best effort: cb still fires exactly once (TETHER_ERR_CANCELLED or the
+     * command's result). Unknown or finished ids are ignored. */
+    void (*cancel_submit)(void *host_ctx, uint64_t submit_id);
+    /* [thread-safe] The absolute deadline (now_ns() clock) of a request this plugin is handling;
+     * 0 when the id is unknown or finished. Also sent in the request as "deadline_ms". */
+    uint64_t (*request_deadline_ns)(void *host_ctx, uint64_t request_id);
+    /* ---- v1.1 ends here; append new fields below ---- */
 } tether_host_api;
 
 /* What a plugin's entry function returns. Static for the life of the process. */

@@ -1,0 +1,50 @@
+import CTetherABI
+import TetherJSON
+
+/// Runs the host commands plugins submit (`submit`, `submit_within`): linked to the request
+/// they were submitted for, under its deadline (or an earlier one the plugin asked for), and
+/// cancellable with `cancel_submit`. The callback fires exactly once.
+enum HostSubmission {
+    static func start(
+        _ plugin: PluginContext, parent: UInt64, deadline: UInt64, json: UnsafePointer<UInt8>?, length: Int,
+        callback: tether_complete_fn?, context: UnsafeMutableRawPointer?, out: UnsafeMutablePointer<UInt64>?
+    ) -> Int32 {
+        guard let callback, let json else { return TETHER_ERR_BAD_REQUEST }
+        guard let request = try? JSONValue(parsing: UnsafeBufferPointer(start: json, count: length)),
+            let name = request["command"]?.stringValue
+        else {
+            plugin.logger.warning(
+                "plugin submitted a request that is not {\"command\":…,\"args\":…} JSON",
+                metadata: ["plugin": "\(plugin.pluginID)"])
+            return TETHER_ERR_BAD_REQUEST
+        }
+        let own = deadline == 0 ? nil : CommandDeadline.instant(ofMonotonic: deadline)
+        let scopes = plugin.scopes
+        let id: UInt64
+        let effective: ContinuousClock.Instant?
+        switch scopes.beginSubmission(parent: parent, pluginID: plugin.pluginID, deadline: own) {
+        case .success(let begun): (id, effective) = begun
+        case .failure(.parentGone):
+            plugin.logger.debug(
+                "refused a submit for a request that is no longer in flight",
+                metadata: ["plugin": "\(plugin.pluginID)", "request": "\(parent)", "command": "\(name)"])
+            return TETHER_ERR_CANCELLED
+        case .failure(.expired): return TETHER_ERR_TIMEOUT
+        }
+        out?.pointee = id
+        let target = CompletionTarget(function: callback, context: context)
+        let bus = plugin.bus
+        let task = Task {
+            let result = await DeadlineRace.run(deadline: effective, what: "command '\(name)'") {
+                await bus.result(request: request)
+            }
+            scopes.endSubmission(id)
+            switch result {
+            case .success(let value): target.complete(status: TETHER_OK, body: value.encodedBytes())
+            case .failure(let error): target.complete(status: error.abiStatus, body: error.json.encodedBytes())
+            }
+        }
+        scopes.attach(task, to: id)
+        return TETHER_OK
+    }
+}

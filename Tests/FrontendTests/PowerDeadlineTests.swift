@@ -1,0 +1,56 @@
+import AMTSimulator
+import Foundation
+import Testing
+import TetherJSON
+@testable import TetherCore
+
+/// Deadlines nest from the HTTP request down to the WS-Man calls: a power action that cannot
+/// finish in time is answered 504 at the deadline and its remaining steps never reach the device.
+@Suite struct PowerDeadlineTests {
+    @Test func aBootActionMissingTheRESTDeadlineIs504AndTheDeviceNeverGetsThePowerChange() async throws {
+        let requestTimeout = Duration.seconds(3)
+        let bed = try await RESTTestHost.start { $0.httpRequestTimeout = requestTimeout }
+        let token = try await bed.token()
+        let device = try TestDevice.make(bed, number: 4242, username: "slowuser", password: "Sl0w-P@ssw0rd")
+        let created = try await bed.request(
+            "POST", "/api/v1/devices",
+            json: [
+                "guid": .string(device.guid), "hostname": "slow-host", "mpsusername": "slowuser", "mpsPassword": "Sl0w-P@ssw0rd",
+                "amtPassword": .string(TestDevice.amtPassword),
+            ], token: token)
+        try #require(created.status == 201, "\(created.text)")
+        device.device.start()
+        let status = await device.device.waitUntilConnected()
+        try #require(status == .connected, "device did not connect: \(status)")
+
+        // Boot to BIOS is five WS-Man calls; answered 1.2 s late each they need 6 s, twice the budget.
+        var faults = FirmwareFaults()
+        faults.responseDelay = .milliseconds(1200)
+        device.firmware.setFaults(faults)
+        device.firmware.clearCalls()
+        let started = ContinuousClock.now
+        let reply = try await bed.request(
+            "POST", "/api/v1/amt/power/bootOptions/\(device.guid)", json: ["action": 100, "useSOL": false], token: token)
+        let elapsed = started.duration(to: .now)
+        let answeredAt = Date()
+        #expect(reply.status == 504, "\(reply.status) \(reply.text)")
+        #expect(elapsed < requestTimeout + .seconds(1), "answered after \(elapsed)")
+
+        // Everything the request started winds down (its submits are cancelled, none is left)…
+        let idle = await eventually(timeout: .seconds(15)) {
+            let activity = bed.host.plugins.activity
+            return activity.requests == 0 && activity.submissions == 0
+        }
+        #expect(idle, "work still in flight: \(bed.host.plugins.activity)")
+        // …and the power change, the last step, never reached the device.
+        let calls = device.firmware.calls
+        #expect(calls.contains { $0.method == "Get" && $0.resourceClass == "AMT_BootSettingData" }, "\(calls.map(\.method))")
+        let late = calls.filter { $0.method == "RequestPowerStateChange" }
+        #expect(late.isEmpty, "power change reached the device at \(late.map(\.time)), answer at \(answeredAt)")
+        #expect(device.firmware.state.lastBoot != .biosSetup)
+
+        device.firmware.setFaults(FirmwareFaults())
+        await device.device.stop()
+        await bed.stop()
+    }
+}
