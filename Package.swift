@@ -119,13 +119,18 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "amtsim", dependencies: [
-            "AMTSimulator",
+            "AMTSimulator", "TetherTLS",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Test helpers shared by the test targets (child processes without blocking the pool).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [
+            "TetherTLS",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], path: "Tests/TestSupport"),
         .testTarget(name: "APFTests", dependencies: ["APF"]),
+        .testTarget(name: "TetherJSONTests", dependencies: ["TetherJSON"]),
         .testTarget(name: "TetherTLSTests", dependencies: ["TetherTLS", "TestSupport", .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "WSManTests", dependencies: ["WSMan"]),
         .testTarget(name: "AMTTests", dependencies: [

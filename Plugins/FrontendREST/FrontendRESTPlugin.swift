@@ -30,7 +30,11 @@ final class FrontendRESTPlugin: TetherPlugin {
 
     var extensions: [String: JSONValue] {
         [
-            "tether.frontend.http/1": ["name": "rest", "mount": "/api/v1"],
+            "tether.frontend.http/1": [
+                "name": "rest", "mount": "/api/v1", "auth": "bearer",
+                "public": .array(Self.routes.filter { !$0.requiresAuth }.map { ["method": .string($0.method), "path": .string($0.template)] }),
+                "unauthorized": RESTResponse.unauthorized.reply,
+            ],
             "tether.commands/1": [
                 "commands": [["name": "rest.routes", "summary": "The REST front end's route table: [{method, path, auth}]"]]
             ],
@@ -68,8 +72,11 @@ final class FrontendRESTPlugin: TetherPlugin {
         return nil
     }
 
-    /// Checks `Authorization: Bearer <token>` with the host; 401 otherwise.
+    /// The host verified the token before delivering the request (`principal`); otherwise (an
+    /// older host) checks `Authorization: Bearer <token>` with `auth.verify`. 401 otherwise,
+    /// saying nothing about which check failed.
     private func authenticate(_ exchange: HTTPExchange) async throws(RESTResponse) {
+        if exchange.principal != nil { return }
         guard let header = exchange.header("authorization"), header.count > 7,
             header.prefix(7).lowercased() == "bearer "
         else { throw RESTResponse.unauthorized }
@@ -77,9 +84,7 @@ final class FrontendRESTPlugin: TetherPlugin {
         do {
             _ = try await host.submit("auth.verify", args: ["token": .string(token)])
         } catch {
-            if error.code == "unauthorized" || error.code == "bad_request" {
-                throw RESTResponse.mpsError(401, error.message).with(header: "www-authenticate", "Bearer")
-            }
+            if error.code == "unauthorized" || error.code == "bad_request" { throw RESTResponse.unauthorized }
             throw RESTResponse.mpsError(503, "the host cannot check tokens: \(error.message)")
         }
     }

@@ -10,6 +10,10 @@ struct HTTPExchange: Sendable {
     var query: [String: String]
     var headers: [String: String]
     var body: [UInt8]
+    /// The client's address, as the host saw it.
+    var remoteAddress: String?
+    /// The claims of the bearer token the host verified before delivering the request.
+    var principal: JSONValue?
 
     /// Parses the host's request; throws a 400 response for undecodable paths or queries.
     init(request: JSONValue) throws(RESTResponse) {
@@ -44,6 +48,8 @@ struct HTTPExchange: Sendable {
             throw RESTResponse.badRequest("the request body is not base64")
         }
         self.body = Array(body)
+        self.remoteAddress = request["remoteAddress"]?.stringValue
+        self.principal = request["principal"].flatMap { $0.objectValue == nil ? nil : $0 }
     }
 
     /// The header `name` (lower case).
@@ -56,9 +62,11 @@ struct HTTPExchange: Sendable {
         do {
             value = try JSONValue(parsing: body)
         } catch {
-            throw RESTResponse.badRequest("Malformed JSON in the request body: \(error.description)")
+            throw RESTResponse.badRequest("Malformed JSON in the request body")
         }
-        guard let object = value.objectValue else { throw RESTResponse.badRequest("the request body must be a JSON object") }
+        guard var object = value.objectValue else { throw RESTResponse.badRequest("the request body must be a JSON object") }
+        // The audit actor is who the token says, never what the body claims.
+        object["actor"] = principal?["sub"]?.stringValue.map { .string($0) }
         return object
     }
 

@@ -56,8 +56,12 @@ enum OpenAPIDocument {
                 "post": operation(
                     "Issue a bearer token (JWT, HS256) for the administrator", public: true,
                     body: object(["username": string, "password": string]),
-                    responses: ["200": json(object(["token": string])), "400": ref("ValidationErrors"), "401": ref("Error")])
+                    responses: [
+                        "200": json(object(["token": string])), "400": ref("ValidationErrors"), "401": ref("Error"),
+                        "413": ref("Error"), "429": ref("Error"),
+                    ])
             ],
+            "/logout": ["post": operation("Revoke the bearer token of this request", responses: ["200": json([:]), "401": ref("Error")])],
             "/health": ["get": operation("Store and secret store health", public: true, responses: ["200": json([:]), "503": json([:])])],
             "/version": ["get": operation("Service version", public: true, responses: ["200": json(object(["serviceVersion": string]))])],
             "/openapi.json": ["get": operation("This document", public: true, responses: ["200": json([:])])],

@@ -19,15 +19,29 @@ enum PublicRoutes {
                 problems.append(FieldProblem(value: body["password"], msg: "Password is required", path: "password", location: "body"))
             }
             guard problems.isEmpty, let username, let password else { throw RESTResponse.validation(problems) }
-            let result = try await plugin.run(
-                "auth.login",
-                ["username": .string(username), "password": .string(password), "expiresInMinutes": .number(plugin.tokenExpiryMinutes)]
-            ) { error in
-                error.code == "unauthorized"
-                    ? RESTResponse(status: 401, json: ["message": "Incorrect Username and/or Password!"])
-                    : ErrorMapping.record(error)
+            var login: [String: JSONValue] = [
+                "username": .string(username), "password": .string(password), "expiresInMinutes": .number(plugin.tokenExpiryMinutes),
+            ]
+            if let source = request.exchange.remoteAddress { login["source"] = .string(source) }
+            let result = try await plugin.run("auth.login", .object(login)) { error in
+                if error.code == "unauthorized" {
+                    return RESTResponse(status: 401, json: ["message": "Incorrect Username and/or Password!"])
+                }
+                if let wait = error.detail?["retryAfterSeconds"]?.intValue {
+                    return RESTResponse(status: 429, json: ["message": "Too many failed logins; try again later"])
+                        .with(header: "retry-after", String(wait))
+                }
+                return ErrorMapping.record(error)
             }
-            return RESTResponse(status: 200, json: ["token": result["token"] ?? .null])
+            return RESTResponse(status: 200, json: ["token": result["token"] ?? .null]).with(header: "cache-control", "no-store")
+        },
+        Route("POST", "/logout") { plugin, request throws(RESTResponse) in
+            let header = request.exchange.header("authorization") ?? ""
+            let token = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            _ = try await plugin.run("auth.logout", ["token": .string(token)]) { error in
+                error.code == "unauthorized" ? RESTResponse.unauthorized : ErrorMapping.record(error)
+            }
+            return RESTResponse(status: 200, json: ["message": "Logged out"]).with(header: "cache-control", "no-store")
         },
         Route("GET", "/health", auth: false) { plugin, _ throws(RESTResponse) in
             var healthy = true

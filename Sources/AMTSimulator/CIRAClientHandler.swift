@@ -73,6 +73,7 @@ final class CIRAClientHandler: ChannelInboundHandler {
         guard let context else { return }
         switch action {
         case .send(let message):
+            if faults.ignoreKeepAliveRequests, case .keepAliveReply = message { return }
             send(message)
         case .established:
             events.established()

@@ -60,6 +60,8 @@ public struct DeviceFaults: Sendable {
     public var refuseChannels: APFChannelOpenFailureReason?
     /// Refuse only the first N channel opens (then accept); nil = refuse all when set.
     public var refuseFirstChannels: Int?
+    /// Never answer the server's KEEPALIVE_REQUEST (a silent, half-dead tunnel).
+    public var ignoreKeepAliveRequests = false
 
     public init() {}
 }

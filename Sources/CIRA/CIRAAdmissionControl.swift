@@ -1,64 +1,90 @@
 import Synchronization
 
-/// Rate limits for hostile or broken peers: failed authentications per address and per GUID
-/// within a window, and handshakes in progress per address. Thread-safe.
+/// Rate limits for hostile or broken peers. Thread-safe.
+///
+/// - Failed authentications are counted per (source address, GUID). Past `maxFailures` within
+///   the window, that pair's credentials are checked at most once per `blockedCheckInterval`
+///   (other attempts are refused unchecked): guessing slows to a crawl, yet a real device
+///   presenting correct credentials — even behind the attacker's NAT — gets through on a retry
+///   and clears the count. State is bounded and evicts stale entries first (never wiped whole).
+/// - Handshakes in progress are capped per address; at the cap the OLDEST pending handshake
+///   from that address is closed to make room, so stalled connections cannot lock out a device
+///   behind the same address.
 public final class CIRAAdmissionControl: Sendable {
-    private let maxFailures: Int
-    private let window: Duration
+    private let failures: SlidingWindowCounter
+    private let blockedChecks: SlidingWindowCounter
     private let maxPending: Int
-    private let clock = ContinuousClock()
 
-    private struct State {
-        var failures: [String: [ContinuousClock.Instant]] = [:]
-        var pending: [String: Int] = [:]
+    /// A handshake in progress: `evict` closes it when it must make room.
+    private struct Pending {
+        let id: UInt64
+        let evict: @Sendable () -> Void
     }
 
-    private let state = Mutex(State())
-
-    public init(maxFailures: Int, window: Duration, maxPendingPerAddress: Int) {
-        self.maxFailures = maxFailures
-        self.window = window
-        self.maxPending = maxPendingPerAddress
+    private struct PendingState {
+        var byAddress: [String: [Pending]] = [:]
+        var nextID: UInt64 = 0
     }
 
-    /// A new connection from `address` starts its handshake; false = refuse it (flood).
-    func beginHandshake(from address: String) -> Bool {
-        state.withLock { state in
-            let current = state.pending[address, default: 0]
-            guard current < maxPending else { return false }
-            state.pending[address] = current + 1
-            return true
+    private let pending = Mutex(PendingState())
+
+    public init(
+        maxFailures: Int, window: Duration, maxPendingPerAddress: Int,
+        blockedCheckInterval: Duration = .seconds(1), maxTrackedKeys: Int = 50_000
+    ) {
+        failures = SlidingWindowCounter(limit: maxFailures, window: window, maxKeys: maxTrackedKeys)
+        blockedChecks = SlidingWindowCounter(limit: 1, window: blockedCheckInterval, maxKeys: maxTrackedKeys)
+        maxPending = max(1, maxPendingPerAddress)
+    }
+
+    /// A new connection from `address` starts its handshake; returns its ticket for
+    /// `endHandshake`. At the per-address cap, the oldest pending handshake is evicted.
+    func beginHandshake(from address: String, evict: @escaping @Sendable () -> Void) -> UInt64 {
+        let (ticket, evicted) = pending.withLock { state -> (UInt64, Pending?) in
+            state.nextID += 1
+            var list = state.byAddress[address, default: []]
+            let evicted = list.count >= maxPending ? list.removeFirst() : nil
+            list.append(Pending(id: state.nextID, evict: evict))
+            state.byAddress[address] = list
+            return (state.nextID, evicted)
+        }
+        evicted?.evict()
+        return ticket
+    }
+
+    func endHandshake(from address: String, ticket: UInt64) {
+        pending.withLock { state in
+            guard var list = state.byAddress[address] else { return }
+            list.removeAll { $0.id == ticket }
+            state.byAddress[address] = list.isEmpty ? nil : list
         }
     }
 
-    func endHandshake(from address: String) {
-        state.withLock { state in
-            let current = state.pending[address, default: 0]
-            state.pending[address] = current > 1 ? current - 1 : nil
-        }
+    /// Handshakes in progress from `address`.
+    func pendingHandshakes(from address: String) -> Int {
+        pending.withLock { $0.byAddress[address]?.count ?? 0 }
     }
 
-    /// Whether `keys` (address, GUID) are blocked after too many recent failures.
-    func isBlocked(_ keys: [String]) -> Bool {
-        let now = clock.now
-        return state.withLock { state in
-            keys.contains { key in
-                let recent = (state.failures[key] ?? []).filter { now - $0 < window }
-                state.failures[key] = recent.isEmpty ? nil : recent
-                return recent.count >= maxFailures
-            }
-        }
+    private static func key(_ address: String, _ guid: String) -> String { address + "|" + guid.lowercased() }
+
+    /// Whether the credentials of this attempt may be checked now (false = refuse unchecked).
+    func mayCheck(address: String, guid: String) -> Bool {
+        let key = Self.key(address, guid)
+        guard failures.blockedFor(key) != nil else { return true }
+        guard blockedChecks.blockedFor(key) == nil else { return false }
+        blockedChecks.record(key)
+        return true
     }
 
-    func recordFailure(_ keys: [String]) {
-        let now = clock.now
-        state.withLock { state in
-            for key in keys {
-                var recent = (state.failures[key] ?? []).filter { now - $0 < window }
-                recent.append(now)
-                state.failures[key] = Array(recent.suffix(maxFailures * 2))
-            }
-            if state.failures.count > 100_000 { state.failures.removeAll() }  // bound memory under attack
-        }
+    func recordFailure(address: String, guid: String) {
+        failures.record(Self.key(address, guid))
     }
+
+    /// Correct credentials: the pair's failures are forgotten.
+    func recordSuccess(address: String, guid: String) {
+        failures.reset(Self.key(address, guid))
+    }
+
+    /// Failure-table keys tracked now (bounded).
+    var trackedFailureKeys: Int { failures.trackedKeys }
 }

@@ -24,9 +24,13 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
     private var handshakeTimer: Scheduled<Void>?
     private var keepAliveOptionsTimer: Scheduled<Void>?
     private var admitted = false
+    private var handshakeTicket: UInt64 = 0
     private var firstRead = true
     private var closed = false
     private var tls: TLSHandshakeCompleted?
+    /// Keep-alive round trips in flight (liveness probes when a newcomer claims this GUID).
+    private var probes: [UInt32: (promise: EventLoopPromise<Bool>, timer: Scheduled<Void>)] = [:]
+    private var nextProbeCookie = UInt32.random(in: 1...UInt32.max / 2)
 
     init(server: CIRAServerContext) {
         self.server = server
@@ -44,12 +48,9 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
         remoteAddress = context.channel.remoteAddress?.ipAddress ?? "unknown"
         logger[metadataKey: "remote"] = "\(remoteAddress)"
         server.metrics.increment("connections_accepted")
-        guard server.admission.beginHandshake(from: remoteAddress) else {
-            logger.warning("refusing connection: too many handshakes in progress from this address")
-            server.metrics.increment("handshakes_failed")
-            closed = true
-            context.close(promise: nil)
-            return
+        let reference = CIRAConnectionReference(handler: self, eventLoop: context.eventLoop)
+        handshakeTicket = server.admission.beginHandshake(from: remoteAddress) {
+            reference.close(reason: "evicted: too many handshakes in progress from this address")
         }
         admitted = true
         handshakeTimer = context.eventLoop.scheduleTask(in: TimeAmount(server.settings.handshakeTimeout)) { [self] in
@@ -76,6 +77,7 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
         var actions: [CIRAConnectionStateMachine.Action] = []
         do {
             while !closed, let message = try decoder.next() {
+                if case .keepAliveReply(let cookie) = message { probeAnswered(cookie) }
                 actions = machine.receive(message)
                 perform(actions)
             }
@@ -113,8 +115,13 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
             pending.promise.fail(CIRAChannelError.closed)
         }
         pendingOpens.removeAll()
+        for (_, probe) in probes {
+            probe.timer.cancel()
+            probe.promise.succeed(false)
+        }
+        probes.removeAll()
         if admitted, session == nil {
-            server.admission.endHandshake(from: remoteAddress)
+            server.admission.endHandshake(from: remoteAddress, ticket: handshakeTicket)
             server.metrics.increment("handshakes_failed")
         }
         admitted = false
@@ -222,10 +229,10 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
 
     private func authenticate(guid: String, username: String, password: String) {
         guard let context else { return }
-        let keys = [remoteAddress, guid]
-        if server.admission.isBlocked(keys) {
+        guard server.admission.mayCheck(address: remoteAddress, guid: guid) else {
             server.metrics.increment("auth_failures")
-            perform(machine.authenticationFailed("too many failed attempts from \(remoteAddress) or for \(guid); try later"))
+            server.metrics.increment("auth_throttled")
+            perform(machine.authenticationFailed("too many failed attempts from \(remoteAddress) for \(guid); try later"))
             return
         }
         let request = CIRAAuthRequest(guid: guid, username: username, password: password, remoteAddress: remoteAddress)
@@ -234,19 +241,50 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
         let eventLoop = context.eventLoop
         Task {
             let decision = await authenticator.authenticate(request)
-            eventLoop.execute { bound.value.authenticationDecided(decision, keys: keys) }
+            eventLoop.execute { bound.value.authenticationDecided(decision, guid: guid) }
         }
     }
 
-    private func authenticationDecided(_ decision: CIRAAuthDecision, keys: [String]) {
+    private func authenticationDecided(_ decision: CIRAAuthDecision, guid: String) {
         guard !closed else { return }
         switch decision {
         case .accept:
+            server.admission.recordSuccess(address: remoteAddress, guid: guid)
+            if let guid = machine.guid, let previous = server.registry.session(for: guid), !previous.isClosed, let context {
+                probeBeforeReplacing(previous, eventLoop: context.eventLoop)
+                return
+            }
             perform(machine.authenticationSucceeded())
         case .reject(let reason):
-            server.admission.recordFailure(keys)
+            server.admission.recordFailure(address: remoteAddress, guid: guid)
             server.metrics.increment("auth_failures")
             perform(machine.authenticationFailed(reason))
+        }
+        context?.flush()
+    }
+
+    /// A tunnel for this GUID is open: it keeps its place while it answers a keep-alive round
+    /// trip (a newcomer with the same credentials cannot take over a live device); a dead or
+    /// silent one is replaced.
+    private func probeBeforeReplacing(_ previous: CIRADeviceSession, eventLoop: any EventLoop) {
+        let timeout = server.settings.takeoverProbeTimeout
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        Task {
+            let alive = await previous.isAnswering(within: timeout)
+            eventLoop.execute { bound.value.takeoverProbed(alive: alive, previous: previous) }
+        }
+    }
+
+    private func takeoverProbed(alive: Bool, previous: CIRADeviceSession) {
+        guard !closed else { return }
+        if alive {
+            server.metrics.increment("takeovers_refused")
+            logger.warning(
+                "refusing a second tunnel for a connected device: its tunnel from \(previous.remoteAddress) answers",
+                metadata: guidMetadata)
+            perform(machine.authenticationFailed("a live tunnel for this device is already connected"))
+        } else {
+            perform(machine.authenticationSucceeded())
         }
         context?.flush()
     }
@@ -255,7 +293,7 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
         guard let context else { return }
         handshakeTimer?.cancel()
         if admitted {
-            server.admission.endHandshake(from: remoteAddress)
+            server.admission.endHandshake(from: remoteAddress, ticket: handshakeTicket)
             admitted = false
         }
         let session = CIRADeviceSession(
@@ -334,6 +372,26 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
         }
         perform(machine.closeChannel(localID))
         context?.flush()
+    }
+
+    /// Sends KEEPALIVE_REQUEST and completes `promise` with true when its reply comes within
+    /// `timeout`, false on timeout or close.
+    func probe(timeout: Duration, promise: EventLoopPromise<Bool>) {
+        guard !closed, session != nil, let context else { return promise.succeed(false) }
+        let cookie = nextProbeCookie
+        nextProbeCookie &+= 1
+        let timer = context.eventLoop.scheduleTask(in: TimeAmount(timeout)) { [self] in
+            if let expired = probes.removeValue(forKey: cookie) { expired.promise.succeed(false) }
+        }
+        probes[cookie] = (promise, timer)
+        send(.keepAliveRequest(cookie: cookie))
+        context.flush()
+    }
+
+    private func probeAnswered(_ cookie: UInt32) {
+        guard let probe = probes.removeValue(forKey: cookie) else { return }
+        probe.timer.cancel()
+        probe.promise.succeed(true)
     }
 
     func closeConnection(reason: String) {

@@ -42,6 +42,13 @@ struct CIRAConnectionReference: Sendable {
         eventLoop.execute { handler.value.closeChannel(localID) }
     }
 
+    /// True when the device answers a keep-alive round trip within `timeout`.
+    func probe(timeout: Duration) async -> Bool {
+        let promise = eventLoop.makePromise(of: Bool.self)
+        eventLoop.execute { handler.value.probe(timeout: timeout, promise: promise) }
+        return (try? await promise.futureResult.get()) ?? false
+    }
+
     func close(reason: String) {
         eventLoop.execute { handler.value.closeConnection(reason: reason) }
     }

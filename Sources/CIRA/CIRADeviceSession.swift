@@ -42,6 +42,12 @@ public final class CIRADeviceSession: Sendable, CustomStringConvertible {
         return try await connection.openChannel(port: port)
     }
 
+    /// True when the tunnel is open and the device answers a KEEPALIVE_REQUEST within `timeout`.
+    public func isAnswering(within timeout: Duration) async -> Bool {
+        if isClosed { return false }
+        return await connection.probe(timeout: timeout)
+    }
+
     /// Closes the tunnel (admin disconnect). Idempotent.
     public func disconnect(reason: String = "disconnected by the host") {
         connection.close(reason: reason)

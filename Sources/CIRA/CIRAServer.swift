@@ -76,6 +76,11 @@ public final class CIRAServer: Sendable {
         }
     }
 
+    /// Connections from `address` still in their handshake.
+    public func pendingHandshakes(from address: String) -> Int {
+        context.admission.pendingHandshakes(from: address)
+    }
+
     /// The session of a connected device, or nil.
     public func session(for guid: String) -> CIRADeviceSession? {
         sessions.session(for: guid)

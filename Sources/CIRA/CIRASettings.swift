@@ -25,6 +25,10 @@ public struct CIRASettings: Sendable {
     public var authFailureWindow: Duration = .seconds(60)
     /// Connections from one remote address that may be in the handshake at the same time.
     public var maxPendingHandshakesPerAddress = 512
+    /// When a device authenticates while a tunnel for its GUID is open, the old tunnel is sent a
+    /// KEEPALIVE_REQUEST; if it answers within this time it stays and the newcomer is refused
+    /// (no takeover of a live tunnel); if not, the newcomer replaces it.
+    public var takeoverProbeTimeout: Duration = .seconds(2)
 
     public init() {}
 

@@ -45,6 +45,8 @@ public struct TetherConfiguration: Sendable {
     /// Largest accepted request body (bytes; larger → 413) and the deadline of one request.
     public var httpMaxBodyBytes = 1 << 20
     public var httpRequestTimeout: Duration = .seconds(30)
+    /// Limits and exposure switches (README "Security").
+    public var security = SecuritySettings()
 
     public init(
         dataDirectory: String = TetherConfiguration.defaultDataDirectory(),
@@ -131,6 +133,8 @@ extension TetherConfiguration {
     private mutating func apply(key: String, value: JSONValue, source: String) throws(ConfigurationError) {
         func bad(_ expected: String) -> ConfigurationError { ConfigurationError("\(source): '\(key)' must be \(expected)") }
         switch key {
+        case let key where SecuritySettings.keys.contains(key):
+            try security.apply(key: key, value: value, source: source)
         case "dataDir":
             guard let text = value.stringValue, !text.isEmpty else { throw bad("a non-empty string") }
             dataDirectory = text

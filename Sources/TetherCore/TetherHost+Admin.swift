@@ -16,7 +16,7 @@ extension TetherHost {
     /// Registers a device that presented the credentials of a CIRA config allowing
     /// self-registration: same username and (constant-time compared) static password. The device
     /// gets that username and password and the config's tenant. False = not registered.
-    func selfRegistration(_ request: CIRAAuthRequest) async -> Bool {
+    func selfRegistration(_ request: CIRAAuthRequest, gate: SelfRegistrationGate) async -> Bool {
         guard let store else { return false }
         let candidates: [(config: CIRAConfig, password: Secret)]
         do {
@@ -32,6 +32,18 @@ extension TetherHost {
         }
         guard let config = match else { return false }
         do {
+            let registered = try await store.devices.count(tenantId: config.tenantId, mpsUsername: config.username)
+            if let refusal = gate.refusal(for: config, registeredDevices: registered) {
+                logger.warning(
+                    "self-registration refused: \(refusal)",
+                    metadata: ["guid": "\(request.guid)", "ciraConfig": "\(config.configName)", "remote": "\(request.remoteAddress)"])
+                try await store.audit.append(
+                    AuditEvent(
+                        tenantId: config.tenantId, actor: "cira:\(request.remoteAddress)", action: "device.self-register.refused",
+                        target: request.guid, detail: refusal))
+                return false
+            }
+            gate.record(config)
             // The standalone flow: a device activated with a profile that uses this CIRA config
             // carries that profile's static AMT password, so the host can manage it at once.
             let activation = try await activationDefaults(for: config, in: store)

@@ -7,41 +7,72 @@ extension TetherHost {
     /// The bundled REST front end's plugin id (its config may carry `adminUser`/`adminPassword`).
     static let restFrontendPluginID = "io.tether.frontend-rest"
 
-    /// Starts the HTTP listener (and HTTPS when `httpsPort` is set) serving the front-end plugin
-    /// mounts and `GET /metrics`, and registers the `auth.*` commands front ends use for tokens.
+    /// Starts the HTTP listener (unless HTTPS-only), HTTPS when `httpsPort` is set (on
+    /// `httpsBind`), and `/metrics` on its own listener when `metricsPort` is set; registers the
+    /// `auth.*` commands front ends use for tokens. Raises the soft open-file limit first.
     func startHTTP() async throws(ConfigurationError) {
+        let security = configuration.security
+        let fileLimit = FileDescriptorLimit.raiseToMaximum()
         let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory)
+        DataDirectoryPermissions.check(dataDirectory, logger: logger)
         let credentials = try AdminCredentials.resolve(
             environment: ProcessInfo.processInfo.environment,
             pluginConfig: configuration.pluginConfigs[Self.restFrontendPluginID], dataDirectory: dataDirectory, logger: logger)
         let signer = WebTokenSigner(secret: try Self.tokenSecret(in: dataDirectory))
-        registerAuthCommands(credentials: credentials, signer: signer)
+        let tokens = try TokenAuthority(signer: signer, credentials: credentials, dataDirectory: dataDirectory)
+        let metrics = HTTPMetrics()
+        registerAuthCommands(
+            credentials: credentials, tokens: tokens,
+            throttle: LoginThrottle(settings: security), metrics: metrics)
         let mounts = try FrontendMount.resolve(
             contributions: plugins.plugins(contributing: "tether.frontend.http/1").map { ($0.plugin.id, $0.manifest) },
             configured: configuration.frontends)
-        let metrics = HTTPMetrics()
+        guard security.httpEnabled || configuration.httpsPort != nil else {
+            throw ConfigurationError("httpEnabled is false but no httpsPort is set: nothing would be served")
+        }
         let gateway = FrontendGateway(
             mounts: mounts, plugins: plugins, metrics: metrics, maxBodyBytes: configuration.httpMaxBodyBytes,
-            timeout: configuration.httpRequestTimeout, logger: logger,
+            timeout: configuration.httpRequestTimeout, logger: logger, security: security, tokens: tokens,
+            servesMetrics: security.metricsPort == nil, isSecure: false,
             exposition: { [weak self] in self?.metricsExposition(http: metrics) ?? "" })
-        let http = try await HTTPListener.start(
-            gateway: gateway, host: configuration.httpBind, port: configuration.httpPort, tls: nil, logger: logger)
-        var https: HTTPListener?
-        if let httpsPort = configuration.httpsPort {
-            do {
-                https = try await startHTTPS(gateway: gateway, port: httpsPort)
-            } catch {
-                await http.stop()
-                throw error
+        var started: [HTTPListener] = []
+        do throws(ConfigurationError) {
+            let http = security.httpEnabled
+                ? try await HTTPListener.start(
+                    gateway: gateway, host: configuration.httpBind, port: configuration.httpPort, tls: nil, security: security,
+                    logger: logger)
+                : nil
+            if let http { started.append(http) }
+            var https: HTTPListener?
+            if let httpsPort = configuration.httpsPort {
+                https = try await startHTTPS(gateway: gateway.serving(metrics: gateway.servesMetrics, secure: true), port: httpsPort)
+                started.append(https!)
             }
+            var metricsListener: HTTPListener?
+            if let metricsPort = security.metricsPort {
+                var metricsSecurity = security
+                metricsSecurity.metricsRequireToken = false
+                metricsListener = try await HTTPListener.start(
+                    gateway: gateway.serving(metrics: true, secure: false, mounts: []), host: security.metricsBind, port: metricsPort,
+                    tls: nil, security: metricsSecurity, logger: logger)
+                started.append(metricsListener!)
+            }
+            running.withLock {
+                $0.http = HTTPRuntime(http: http, https: https, metricsListener: metricsListener, metrics: metrics, mounts: mounts)
+            }
+            logger.info(
+                "http listening",
+                metadata: [
+                    "bind": "\(configuration.httpBind)", "port": "\(http.map { String($0.port) } ?? "off")",
+                    "httpsBind": "\(security.httpsBind ?? configuration.httpBind)", "httpsPort": "\(https.map { String($0.port) } ?? "off")",
+                    "metrics": "\(metricsListener.map { "\(security.metricsBind):\($0.port)" } ?? "on the front-end listeners")",
+                    "mounts": "\(mounts.map { "\($0.name):\($0.prefix)" }.joined(separator: ","))",
+                    "maxConnections": "\(security.httpMaxConnections)", "openFileLimit": "\(fileLimit)",
+                ])
+        } catch {
+            for listener in started { await listener.stop() }
+            throw error
         }
-        running.withLock { $0.http = HTTPRuntime(http: http, https: https, metrics: metrics, mounts: mounts) }
-        logger.info(
-            "http listening",
-            metadata: [
-                "bind": "\(configuration.httpBind)", "port": "\(http.port)", "httpsPort": "\(https.map { String($0.port) } ?? "off")",
-                "mounts": "\(mounts.map { "\($0.name):\($0.prefix)" }.joined(separator: ","))",
-            ])
     }
 
     private func startHTTPS(gateway: FrontendGateway, port: Int) async throws(ConfigurationError) -> HTTPListener {
@@ -55,7 +86,10 @@ extension TetherHost {
         } catch {
             throw ConfigurationError("HTTPS TLS: \(error.message)")
         }
-        return try await HTTPListener.start(gateway: gateway, host: configuration.httpBind, port: port, tls: tls, logger: logger)
+        let security = configuration.security
+        return try await HTTPListener.start(
+            gateway: gateway, host: security.httpsBind ?? configuration.httpBind, port: port, tls: tls, security: security,
+            logger: logger)
     }
 
     /// Stops the HTTP(S) listeners.
@@ -64,12 +98,15 @@ extension TetherHost {
             defer { state.http = nil }
             return state.http
         }) else { return }
-        await runtime.http.stop()
+        await runtime.http?.stop()
         await runtime.https?.stop()
+        await runtime.metricsListener?.stop()
     }
 
-    /// The bound HTTP port, once started (useful when configured as 0).
-    public var httpPort: Int? { running.withLock { $0.http?.http.port } }
+    /// The bound HTTP port, once started (useful when configured as 0); nil when HTTPS-only.
+    public var httpPort: Int? { running.withLock { $0.http?.http?.port } }
+    /// The bound port of the separate `/metrics` listener, when configured.
+    public var metricsPort: Int? { running.withLock { $0.http?.metricsListener?.port } }
     /// The bound HTTPS port, when HTTPS is on.
     public var httpsPort: Int? { running.withLock { $0.http?.https?.port } }
     /// The HTTP listener's counters, once started.
@@ -77,24 +114,40 @@ extension TetherHost {
     /// The front ends being served, longest mount first.
     public var frontendMounts: [FrontendMount] { running.withLock { $0.http?.mounts ?? [] } }
 
-    /// `auth.login {username, password, expiresInMinutes?}` → `{token, expiresAt}` and
-    /// `auth.verify {token}` → the token's claims; both fail with `unauthorized`.
-    private func registerAuthCommands(credentials: AdminCredentials, signer: WebTokenSigner) {
+    /// `auth.login {username, password, expiresInMinutes?, source?}` → `{token, expiresAt}`;
+    /// `auth.verify {token}` → the token's claims; `auth.logout {token}` revokes one token;
+    /// `auth.revokeAll {}` revokes every token issued so far. Failures are `unauthorized`
+    /// ("invalid token" — no detail on which check failed). Failed logins are limited per
+    /// `source` and in total (`unavailable` with `detail.retryAfterSeconds`), logged and counted.
+    private func registerAuthCommands(
+        credentials: AdminCredentials, tokens: TokenAuthority, throttle: LoginThrottle, metrics: HTTPMetrics
+    ) {
+        let logger = self.logger
         bus.register(
-            name: "auth.login", summary: "Issue an API token for the administrator: {username, password, expiresInMinutes?}",
+            name: "auth.login", summary: "Issue an API token for the administrator: {username, password, expiresInMinutes?, source?}",
             provider: "host"
         ) { args in
             guard let username = args["username"]?.stringValue, let password = args["password"]?.stringValue else {
                 throw CommandError(.badRequest, "auth.login needs {\"username\": string, \"password\": string}")
             }
-            guard credentials.matches(username: username, password: password) else {
-                throw CommandError(.unauthorized, "Incorrect Username and/or Password!")
-            }
             let minutes = args["expiresInMinutes"]?.intValue ?? 1440
             guard (1...525_600).contains(minutes) else { throw CommandError(.badRequest, "expiresInMinutes must be 1–525600") }
+            let source = args["source"]?.stringValue ?? "local"
+            if let wait = throttle.retryAfter(source: source) {
+                metrics.recordLoginThrottled()
+                let seconds = max(1, Int(wait.components.seconds) + (wait.components.attoseconds > 0 ? 1 : 0))
+                throw CommandError(
+                    .unavailable, "too many failed logins; try again in \(seconds) s", detail: ["retryAfterSeconds": .number(seconds)])
+            }
+            guard credentials.matches(username: username, password: password) else {
+                throttle.recordFailure(source: source)
+                metrics.recordLoginFailure()
+                logger.warning("failed login", metadata: ["source": "\(source)"])
+                throw CommandError(.unauthorized, "Incorrect Username and/or Password!")
+            }
             let now = Date()
             return [
-                "token": .string(signer.issue(subject: credentials.username, lifetime: .seconds(minutes * 60), now: now)),
+                "token": .string(try tokens.issue(subject: credentials.username, lifetime: .seconds(minutes * 60), now: now)),
                 "expiresAt": .int(Int64(now.timeIntervalSince1970) + Int64(minutes * 60)),
             ]
         }
@@ -102,7 +155,20 @@ extension TetherHost {
             guard let token = args["token"]?.stringValue else {
                 throw CommandError(.badRequest, "auth.verify needs {\"token\": string}")
             }
-            return try signer.verify(token)
+            return try tokens.verify(token)
+        }
+        bus.register(name: "auth.logout", summary: "Revoke an API token: {token}", provider: "host") { args in
+            guard let token = args["token"]?.stringValue else {
+                throw CommandError(.badRequest, "auth.logout needs {\"token\": string}")
+            }
+            let claims = try tokens.revoke(token)
+            logger.info("token revoked", metadata: ["subject": "\(claims["sub"]?.stringValue ?? "")"])
+            return ["revoked": true]
+        }
+        bus.register(name: "auth.revokeAll", summary: "Revoke every API token issued so far", provider: "host") { _ in
+            try tokens.revokeAll()
+            logger.notice("every API token issued so far was revoked")
+            return ["revoked": true]
         }
     }
 

@@ -130,8 +130,9 @@ public final class TetherHost: Sendable {
                     profile: .legacy, certificateChainPEM: authority.serverCertificateChainPEM,
                     privateKeyPEM: authority.serverPrivateKeyPEM, requestClientCertificate: true))
             let recorder = ConnectionEventRecorder(store: store, instance: configuration.instanceName, logger: logger)
+            let registrationGate = SelfRegistrationGate(settings: configuration.security)
             let authenticator = StoreAuthenticator(store: store, logger: logger) { [weak self] request in
-                await self?.selfRegister(request) ?? false
+                await self?.selfRegister(request, gate: registrationGate) ?? false
             }
             let server = CIRAServer(settings: settings, tls: tls, authenticator: authenticator, observer: recorder, logger: logger)
             let port = try await server.start(host: configuration.ciraBind, port: configuration.ciraPort)
@@ -176,7 +177,7 @@ public final class TetherHost: Sendable {
     }
 
     /// Self-registration hook (a CIRA config that allows it); extended by the admin commands.
-    func selfRegister(_ request: CIRAAuthRequest) async -> Bool {
-        await selfRegistration(request)
+    func selfRegister(_ request: CIRAAuthRequest, gate: SelfRegistrationGate) async -> Bool {
+        await selfRegistration(request, gate: gate)
     }
 }

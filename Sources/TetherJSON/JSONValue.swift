@@ -1,7 +1,8 @@
-import FoundationEssentials
-
 /// A JSON value. Used for everything that crosses the plugin ABI as UTF-8 JSON, by the host and
 /// by Swift plugins (each image has its own copy of this type; only bytes cross the boundary).
+///
+/// Numbers: an integer literal that fits in `Int64` (and any other number whose value is an exact
+/// `Int64`, such as `1.0` or `1e3`) is `.int`; every other number is `.double`.
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
@@ -12,90 +13,43 @@ public enum JSONValue: Sendable, Hashable {
     case object([String: JSONValue])
 }
 
-extension JSONValue: Codable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .int(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .double(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else if let value = try? container.decode([String: JSONValue].self) {
-            self = .object(value)
-        } else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a JSON value")
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let value): try container.encode(value)
-        case .int(let value): try container.encode(value)
-        case .double(let value): try container.encode(value)
-        case .string(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
-        }
-    }
-}
-
-/// Why bytes could not be turned into a `JSONValue`.
-public struct JSONParseError: Error, CustomStringConvertible, Sendable {
-    public let description: String
-    public init(description: String) { self.description = description }
-}
-
 extension JSONValue {
-    /// Parses UTF-8 JSON bytes (any top-level value).
-    public init(parsing bytes: some Collection<UInt8>) throws(JSONParseError) {
-        do {
-            self = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-        } catch {
-            throw JSONParseError(description: "invalid JSON: \(Self.summarize(error))")
+    /// Parses UTF-8 JSON bytes (any top-level value) in one linear pass, within `limits`.
+    ///
+    /// Refuses (with a terse `JSONParseError` giving the byte offset): invalid syntax or UTF-8,
+    /// nesting deeper than `limits.maximumDepth`, input longer than `limits.maximumBytes`,
+    /// duplicate member names, lone surrogates, and anything but whitespace after the value.
+    public init(parsing bytes: some Collection<UInt8>, limits: JSONParseLimits = .default) throws(JSONParseError) {
+        let result: Result<JSONValue, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(JSONParseError) in try JSONParser.parse(buffer, limits: limits) }
+        }
+        if let result {
+            self = try result.get()
+        } else {
+            let copy = Array(bytes)
+            self = try copy.withUnsafeBufferPointer { buffer throws(JSONParseError) in
+                try JSONParser.parse(buffer, limits: limits)
+            }
         }
     }
 
     /// Parses a JSON string.
-    public init(parsing text: String) throws(JSONParseError) {
-        try self.init(parsing: Array(text.utf8))
+    public init(parsing text: String, limits: JSONParseLimits = .default) throws(JSONParseError) {
+        var text = text
+        let result = text.withUTF8 { buffer in
+            Result { () throws(JSONParseError) in try JSONParser.parse(buffer, limits: limits) }
+        }
+        self = try result.get()
     }
 
-    /// Encodes `self` as compact UTF-8 JSON with sorted keys (stable output).
+    /// Encodes `self` as compact UTF-8 JSON with sorted keys (stable output). Non-finite doubles
+    /// become `null`; `/` is not escaped.
     public func encodedBytes() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a JSONValue cannot fail except for non-finite doubles, which become null.
-        if let data = try? encoder.encode(self.replacingNonFiniteNumbers()) {
-            return Array(data)
-        }
-        return Array("null".utf8)
+        var writer = JSONWriter()
+        writer.write(self)
+        return writer.bytes
     }
 
     /// The JSON text of `self`.
     public var jsonString: String { String(decoding: encodedBytes(), as: UTF8.self) }
-
-    private func replacingNonFiniteNumbers() -> JSONValue {
-        switch self {
-        case .double(let d) where !d.isFinite: return .null
-        case .array(let items): return .array(items.map { $0.replacingNonFiniteNumbers() })
-        case .object(let members): return .object(members.mapValues { $0.replacingNonFiniteNumbers() })
-        default: return self
-        }
-    }
-
-    private static func summarize(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            return context.underlyingError.map { "\($0)" } ?? context.debugDescription
-        }
-        return "\(error)"
-    }
 }

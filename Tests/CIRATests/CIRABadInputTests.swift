@@ -3,6 +3,7 @@ import APF
 import CIRA
 import Foundation
 import Testing
+import TestSupport
 
 /// Hostile or broken peers: each offending connection is closed, and a healthy device keeps
 /// working alongside.
@@ -114,6 +115,25 @@ import Testing
         #expect(await eventually { clients.filter(\.isClosed).count >= 15 })
         #expect(clients.filter { !$0.isClosed }.count == 5)
         try await expectHealthy(bed)
+        for client in clients { try? await client.channel.close() }
+        await device.stop()
+        await bed.server.stop()
+    }
+
+    @Test func stalledHandshakesFromOneAddressDoNotLockOutARealDeviceThere() async throws {
+        var settings = CIRASettings()
+        settings.maxPendingHandshakesPerAddress = 5
+        let uuid = testUUID(105)
+        let bed = try await CIRATestBed.start(settings: settings, accounts: [uuid.guidString: ("admin01", "P@ssw0rd-device")])
+        var clients: [RawClient] = []
+        for _ in 0..<5 { clients.append(try await RawClient.connect(port: bed.port, tls: false)) }
+        #expect(await eventually { bed.server.pendingHandshakes(from: "127.0.0.1") == 5 })
+        // The cap is full of stalled connections from 127.0.0.1; a device from the same address
+        // still gets in (the oldest stalled handshake makes room).
+        let device = try bed.device(uuid: uuid)
+        device.start()
+        #expect(await device.waitUntilConnected() == .connected)
+        #expect(await eventually { clients.contains(where: \.isClosed) })
         for client in clients { try? await client.channel.close() }
         await device.stop()
         await bed.server.stop()

@@ -121,6 +121,15 @@ public struct DeviceRepository: Sendable {
         }
     }
 
+    /// Devices of the tenant whose MPS username is `mpsUsername` (self-registration quota).
+    public func count(tenantId: String = "", mpsUsername: String) async throws -> Int {
+        try await database.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM devices WHERE tenant_id = ? AND mps_username = ?",
+                arguments: [tenantId, mpsUsername]) ?? 0
+        }
+    }
+
     /// Total and connected device counts for the tenant.
     public func stats(tenantId: String = "") async throws -> (total: Int, connected: Int) {
         try await database.read { db in

@@ -20,21 +20,35 @@ struct AdminCredentials: Sendable {
     private let salt: [UInt8]
     private let hash: [UInt8]
     private let iterations: Int
+    /// Stable across restarts while the account is unchanged; see `generation(secret:)`.
+    private let generationSeed: [UInt8]
 
-    private init(username: String, salt: [UInt8], hash: [UInt8], iterations: Int) {
+    private init(username: String, salt: [UInt8], hash: [UInt8], iterations: Int, generationSeed: [UInt8]? = nil) {
         self.username = username
         self.salt = salt
         self.hash = hash
         self.iterations = iterations
+        self.generationSeed = generationSeed ?? (Array(username.lowercased().utf8) + [0] + salt + hash)
+    }
+
+    /// The credential generation tokens are bound to: a keyed hash of the account (changes when
+    /// the user name or password changes; reveals nothing about the password).
+    func generation(secret: [UInt8]) -> String {
+        let mac = SHA256Digest.hmac(key: secret, message: Array("tether-credential-generation".utf8) + [0] + generationSeed)
+        return Base64URL.encode(Array(mac.prefix(12)))
     }
 
     /// Wraps a clear-text password (hashed at once).
     static func hashing(username: String, password: String) throws(ConfigurationError) -> AdminCredentials {
         let salt = try SHA256Digest.randomBytes(16)
+        // The salt is random per start; the generation must not be, so it derives from the
+        // account itself (through a fixed-salt PBKDF2, never kept in clear).
+        let seed = SHA256Digest.pbkdf2(
+            password: Array(password.utf8), salt: Array("tether-generation|\(username.lowercased())".utf8), iterations: iterations)
         return AdminCredentials(
             username: username, salt: salt,
             hash: SHA256Digest.pbkdf2(password: Array(password.utf8), salt: salt, iterations: iterations),
-            iterations: iterations)
+            iterations: iterations, generationSeed: Array(username.lowercased().utf8) + [0] + seed)
     }
 
     /// True when `username` (case-insensitive, as MPS) and `password` match.

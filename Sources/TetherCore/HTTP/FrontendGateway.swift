@@ -24,21 +24,45 @@ struct FrontendGateway: HTTPResponder {
     let maxBodyBytes: Int
     let timeout: Duration
     let logger: Logger
+    /// Limits and exposure switches.
+    let security: SecuritySettings
+    /// Checks bearer tokens for mounts that ask the host to (`FrontendAccess`) and for `/metrics`.
+    let tokens: TokenAuthority
+    /// Whether this listener serves `GET /metrics` (false when it has a listener of its own).
+    let servesMetrics: Bool
+    /// Whether this listener speaks HTTPS (adds HSTS).
+    let isSecure: Bool
     /// Renders `GET /metrics`.
     let exposition: @Sendable () -> String
+
+    /// The same gateway for another listener.
+    func serving(metrics: Bool, secure: Bool, mounts: [FrontendMount]? = nil) -> FrontendGateway {
+        FrontendGateway(
+            mounts: mounts ?? self.mounts, plugins: plugins, metrics: self.metrics, maxBodyBytes: maxBodyBytes, timeout: timeout,
+            logger: logger, security: security, tokens: tokens, servesMetrics: metrics, isSecure: secure, exposition: exposition)
+    }
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
         let path = request.uri.path
         let mount = mounts.first { $0.contains(path: path) }
-        let response: Response
-        if mount == nil, path.lowercased() == "/metrics", request.method == .get || request.method == .head {
-            response = Self.text(exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        var response: Response
+        if !hostAllowed(request) {
+            response = Self.error(.misdirectedRequest, "Misdirected Request", "this host name is not served here")
+        } else if mount == nil, servesMetrics, path.lowercased() == "/metrics", request.method == .get || request.method == .head {
+            if security.metricsRequireToken, principal(of: request) == nil {
+                response = Self.error(.unauthorized, "Unauthorized", "a bearer token is required")
+                response.headers[.wwwAuthenticate] = "Bearer"
+            } else {
+                response = Self.text(exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+            }
         } else if let mount {
             response = await forward(request, to: mount, remoteAddress: context.remoteAddress)
         } else {
             response = Self.error(.notFound, "Not Found", "no front end is mounted at this path")
         }
+        response.headers[.xContentTypeOptions] = "nosniff"
+        if isSecure { response.headers[.strictTransportSecurity] = "max-age=31536000" }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         metrics.recordRequest(frontend: mount?.name ?? (path == "/metrics" ? "metrics" : "none"), status: response.status.code, seconds: seconds)
@@ -53,18 +77,46 @@ struct FrontendGateway: HTTPResponder {
         return response
     }
 
+    /// The `Host` check against `SecuritySettings.allowedHosts` (DNS rebinding).
+    private func hostAllowed(_ request: Request) -> Bool {
+        guard !security.allowedHosts.isEmpty else { return true }
+        guard let authority = request.head.authority else { return false }
+        var host = Substring(authority.lowercased())
+        if host.hasPrefix("[") {
+            host = host.prefix { $0 != "]" }.dropFirst()
+        } else if let colon = host.lastIndex(of: ":") {
+            host = host[..<colon]
+        }
+        return security.allowedHosts.contains(String(host))
+    }
+
+    /// The claims of the request's valid bearer token, or nil.
+    private func principal(of request: Request) -> JSONValue? {
+        guard let header = request.headers[.authorization], header.count > 7, header.prefix(7).lowercased() == "bearer " else {
+            return nil
+        }
+        return try? tokens.verify(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+    }
+
     private func forward(_ request: Request, to mount: FrontendMount, remoteAddress: String?) async -> Response {
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBodyBytes {
-            return Self.error(.contentTooLarge, "Payload Too Large", "the request body exceeds \(maxBodyBytes) bytes")
+        let isPublic = mount.access.isPublic(relativePath: mount.relativePath(request.uri.path))
+        let principal = mount.access.requiresToken ? principal(of: request) : nil
+        if !isPublic, principal == nil {
+            // Before reading the body: an unauthenticated request costs no memory and no plugin call.
+            return unauthorized(mount)
+        }
+        let limit = mount.access.requiresToken && principal == nil ? min(maxBodyBytes, security.unauthenticatedBodyBytes) : maxBodyBytes
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
+            return Self.error(.contentTooLarge, "Payload Too Large", "the request body exceeds \(limit) bytes")
         }
         var request = request
         let body: ByteBuffer
         do {
-            body = try await request.collectBody(upTo: maxBodyBytes)
+            body = try await request.collectBody(upTo: limit)
         } catch is NIOTooManyBytesError {
-            return Self.error(.contentTooLarge, "Payload Too Large", "the request body exceeds \(maxBodyBytes) bytes")
+            return Self.error(.contentTooLarge, "Payload Too Large", "the request body exceeds \(limit) bytes")
         } catch {
-            return Self.error(.badRequest, "Bad Request", "the request body could not be read: \(error)")
+            return Self.error(.badRequest, "Bad Request", "the request body could not be read")
         }
         var headers: [String: String] = [:]
         for field in request.headers {
@@ -78,6 +130,7 @@ struct FrontendGateway: HTTPResponder {
             "body_base64": .string(Data(body.readableBytesView).base64EncodedString()),
         ]
         if let remoteAddress { message["remoteAddress"] = .string(remoteAddress) }
+        if let principal { message["principal"] = principal }
         do {
             let reply = try await plugins.call(pluginID: mount.pluginID, request: .object(message), timeout: timeout)
             return try FrontendReply.response(from: reply)
@@ -91,6 +144,16 @@ struct FrontendGateway: HTTPResponder {
             default: return Self.error(.badGateway, "Bad Gateway", "the front end failed: \(error.message)")
             }
         }
+    }
+
+    /// The mount's declared reply to a request without a valid token, or a terse 401.
+    private func unauthorized(_ mount: FrontendMount) -> Response {
+        if let reply = mount.access.unauthorizedReply, let response = try? FrontendReply.response(from: reply) {
+            return response
+        }
+        var response = Self.error(.unauthorized, "Unauthorized", "a valid bearer token is required")
+        response.headers[.wwwAuthenticate] = "Bearer"
+        return response
     }
 
     static func error(_ status: HTTPResponse.Status, _ error: String, _ message: String) -> Response {

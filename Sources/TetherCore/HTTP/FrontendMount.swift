@@ -8,6 +8,8 @@ public struct FrontendMount: Sendable, Equatable {
     public var pluginID: String
     /// Normalised mount path: starts with `/`, no trailing `/` (e.g. `/api/v1`).
     public var prefix: String
+    /// The host's own bearer-token check, declared by the manifest (see `FrontendAccess`).
+    public var access = FrontendAccess()
 
     /// Parses a configured `name:/mount` entry; nil when malformed.
     static func parse(_ entry: String) -> (name: String, prefix: String)? {
@@ -25,6 +27,13 @@ public struct FrontendMount: Sendable, Equatable {
         return "/" + segments.joined(separator: "/")
     }
 
+    /// `path` relative to the prefix (`/` for the prefix itself), lower-cased.
+    func relativePath(_ path: String) -> String {
+        let lower = path.lowercased()
+        let rest = prefix == "/" ? lower : String(lower.dropFirst(prefix.count))
+        return rest.isEmpty ? "/" : rest
+    }
+
     /// True when `path` is the prefix itself or below it (case-insensitive, segment-aligned).
     func contains(path: String) -> Bool {
         let lowerPath = path.lowercased()
@@ -39,7 +48,7 @@ public struct FrontendMount: Sendable, Equatable {
     static func resolve(
         contributions: [(pluginID: String, manifest: JSONValue)], configured: [String]
     ) throws(ConfigurationError) -> [FrontendMount] {
-        var available: [String: (pluginID: String, prefix: String?)] = [:]
+        var available: [String: (pluginID: String, prefix: String?, access: FrontendAccess)] = [:]
         for (pluginID, manifest) in contributions {
             guard let name = manifest["name"]?.stringValue, !name.isEmpty else {
                 throw ConfigurationError("plugin \(pluginID): tether.frontend.http/1 manifest lacks a 'name'")
@@ -47,7 +56,7 @@ public struct FrontendMount: Sendable, Equatable {
             if let other = available[name] {
                 throw ConfigurationError("front end name '\(name)' is declared by both \(other.pluginID) and \(pluginID)")
             }
-            available[name] = (pluginID, manifest["mount"]?.stringValue.flatMap(normalise))
+            available[name] = (pluginID, manifest["mount"]?.stringValue.flatMap(normalise), FrontendAccess(manifest: manifest))
         }
         var mounts: [FrontendMount] = []
         if configured.isEmpty {
@@ -55,7 +64,7 @@ public struct FrontendMount: Sendable, Equatable {
                 guard let prefix = entry.prefix else {
                     throw ConfigurationError("plugin \(entry.pluginID): front end '\(name)' declares no valid 'mount'")
                 }
-                mounts.append(FrontendMount(name: name, pluginID: entry.pluginID, prefix: prefix))
+                mounts.append(FrontendMount(name: name, pluginID: entry.pluginID, prefix: prefix, access: entry.access))
             }
         } else {
             for item in configured {
@@ -63,7 +72,7 @@ public struct FrontendMount: Sendable, Equatable {
                 guard let entry = available[name] else {
                     throw ConfigurationError("frontends: no loaded plugin provides the front end '\(name)'")
                 }
-                mounts.append(FrontendMount(name: name, pluginID: entry.pluginID, prefix: prefix))
+                mounts.append(FrontendMount(name: name, pluginID: entry.pluginID, prefix: prefix, access: entry.access))
             }
         }
         var seen = Set<String>()

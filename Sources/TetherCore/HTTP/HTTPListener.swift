@@ -9,24 +9,37 @@ import TetherTLS
 /// returns once the socket is bound; `stop` closes it and waits. Thread-safe.
 final class HTTPListener: Sendable {
     let port: Int
+    /// Open connections and refusals at the connection cap.
+    let gate: ConnectionGate
     private let task: Task<Void, Never>
 
-    private init(port: Int, task: Task<Void, Never>) {
+    private init(port: Int, gate: ConnectionGate, task: Task<Void, Never>) {
         self.port = port
+        self.gate = gate
         self.task = task
     }
 
     /// Binds `host:port` (0 = any free port) and serves `gateway`; with `tls`, speaks HTTPS.
+    /// At most `security.httpMaxConnections` connections; each must send its request head within
+    /// `httpHeaderTimeout` and its body within `httpBodyTimeout` (`RequestDeadlineHandler`).
     static func start(
-        gateway: FrontendGateway, host: String, port: Int, tls: TLSContext?, logger: Logger
+        gateway: FrontendGateway, host: String, port: Int, tls: TLSContext?, security: SecuritySettings, logger: Logger
     ) async throws(ConfigurationError) -> HTTPListener {
+        let gate = ConnectionGate(limit: security.httpMaxConnections)
+        let (headerTimeout, bodyTimeout) = (security.httpHeaderTimeout, security.httpBodyTimeout)
+        let channelConfiguration = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestDeadlineHandler(headerTimeout: headerTimeout, bodyTimeout: bodyTimeout)])
         let server: HTTPServerBuilder
         if let tls {
             server = HTTPServerBuilder { responder in
-                OpenSSLServerChannel(base: HTTP1Channel(responder: responder, configuration: .init()), tls: tls)
+                GuardedServerChannel(
+                    base: OpenSSLServerChannel(base: HTTP1Channel(responder: responder, configuration: channelConfiguration), tls: tls),
+                    gate: gate)
             }
         } else {
-            server = .http1()
+            server = HTTPServerBuilder { responder in
+                GuardedServerChannel(base: HTTP1Channel(responder: responder, configuration: channelConfiguration), gate: gate)
+            }
         }
         let once = Once<Result<Int, ConfigurationError>>()
         let bound: Result<Int, ConfigurationError> = await withCheckedContinuation { continuation in
@@ -47,7 +60,7 @@ final class HTTPListener: Sendable {
             once.task = task
         }
         switch bound {
-        case .success(let actual): return HTTPListener(port: actual, task: once.task!)
+        case .success(let actual): return HTTPListener(port: actual, gate: gate, task: once.task!)
         case .failure(let error):
             once.task?.cancel()
             throw error

@@ -13,6 +13,8 @@ public final class HTTPMetrics: Sendable {
         var bucketCounts = [Int](repeating: 0, count: HTTPMetrics.durationBuckets.count)
         var durationSum = 0.0
         var durationCount = 0
+        var loginFailures = 0
+        var loginThrottled = 0
     }
 
     struct RequestKey: Hashable { var frontend: String; var status: Int }
@@ -34,6 +36,12 @@ public final class HTTPMetrics: Sendable {
     func recordPluginError(plugin: String, code: String) {
         state.withLock { $0.pluginErrors[PluginErrorKey(plugin: plugin, code: code), default: 0] += 1 }
     }
+
+    func recordLoginFailure() { state.withLock { $0.loginFailures += 1 } }
+    func recordLoginThrottled() { state.withLock { $0.loginThrottled += 1 } }
+
+    /// Failed logins, and logins refused by the rate limit, so far.
+    public var loginCounts: (failures: Int, throttled: Int) { state.withLock { ($0.loginFailures, $0.loginThrottled) } }
 
     /// Total requests answered with `status` (tests and diagnostics).
     public func requests(status: Int) -> Int {

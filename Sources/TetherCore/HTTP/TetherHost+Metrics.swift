@@ -13,7 +13,7 @@ extension TetherHost {
         let counters = cira?.metrics.snapshot ?? [:]
         let known = [
             "connections_accepted", "handshakes_completed", "handshakes_failed", "auth_failures", "protocol_errors",
-            "idle_closes", "channels_opened", "channel_open_failures", "replaced_sessions",
+            "idle_closes", "channels_opened", "channel_open_failures", "replaced_sessions", "takeovers_refused", "auth_throttled",
         ]
         for name in Set(known).union(counters.keys).sorted() {
             let metric = "tether_cira_\(name)_total"
@@ -35,6 +35,19 @@ extension TetherHost {
         out.family("tether_plugin_call_errors_total", type: "counter", help: "Failed front-end plugin calls, by plugin and error code.")
         for (key, count) in state.pluginErrors.sorted(by: { ($0.key.plugin, $0.key.code) < ($1.key.plugin, $1.key.code) }) {
             out.sample("tether_plugin_call_errors_total", labels: [("plugin", key.plugin), ("code", key.code)], count)
+        }
+        out.family("tether_http_login_failures_total", type: "counter", help: "Failed API logins (wrong user name or password).")
+        out.sample("tether_http_login_failures_total", state.loginFailures)
+        out.family("tether_http_login_throttled_total", type: "counter", help: "API logins refused by the failed-login rate limit.")
+        out.sample("tether_http_login_throttled_total", state.loginThrottled)
+        let listeners = running.withLock { runtime in
+            [("http", runtime.http?.http), ("https", runtime.http?.https), ("metrics", runtime.http?.metricsListener)]
+        }
+        out.family("tether_http_open_connections", type: "gauge", help: "Open connections per HTTP listener.")
+        for case let (name, listener?) in listeners { out.sample("tether_http_open_connections", labels: [("listener", name)], listener.gate.current) }
+        out.family("tether_http_refused_connections_total", type: "counter", help: "Connections closed at once by the connection cap.")
+        for case let (name, listener?) in listeners {
+            out.sample("tether_http_refused_connections_total", labels: [("listener", name)], listener.gate.refused)
         }
         Self.renderAMT(amtMetrics.snapshot, into: &out)
         return out.text

@@ -12,12 +12,14 @@ struct WebTokenSigner: Sendable {
     let secret: [UInt8]
 
     /// A token for `subject` valid for `lifetime` from `now`.
-    func issue(subject: String, lifetime: Duration, now: Date = Date()) -> String {
+    func issue(subject: String, lifetime: Duration, now: Date = Date(), extraClaims: [String: JSONValue] = [:]) -> String {
         let issuedAt = Int64(now.timeIntervalSince1970)
-        let claims: JSONValue = [
+        var members: [String: JSONValue] = [
             "tenantId": "", "iss": .string(Self.issuer), "deviceId": "*", "sub": .string(subject),
             "iat": .int(issuedAt), "exp": .int(issuedAt + lifetime.components.seconds),
         ]
+        members.merge(extraClaims) { standard, _ in standard }
+        let claims = JSONValue.object(members)
         let signingInput = Base64URL.encode(Self.header.encodedBytes()) + "." + Base64URL.encode(claims.encodedBytes())
         return signingInput + "." + Base64URL.encode(SHA256Digest.hmac(key: secret, message: Array(signingInput.utf8)))
     }

@@ -6,8 +6,8 @@ import TetherTLS
 
 /// A bare TLS (or plain TCP) client that sends arbitrary bytes and records what comes back and
 /// whether the server closed the connection: for feeding the server bad input.
-final class RawClient: Sendable {
-    let channel: any Channel
+public final class RawClient: Sendable {
+    public let channel: any Channel
     let collector: Collector
 
     final class Collector: ChannelInboundHandler, Sendable {
@@ -30,7 +30,7 @@ final class RawClient: Sendable {
         self.collector = collector
     }
 
-    static func connect(port: Int, tls: Bool) async throws -> RawClient {
+    public static func connect(port: Int, tls: Bool) async throws -> RawClient {
         let collector = Collector()
         let context = tls ? try TLSContext(configuration: .client(profile: .legacy, verification: .insecure)) : nil
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -43,20 +43,35 @@ final class RawClient: Sendable {
             .connect(host: "127.0.0.1", port: port).get()
         let client = RawClient(channel: channel, collector: collector)
         if tls {
-            _ = await eventually { collector.state.withLock { $0.handshake || $0.closed } }
+            _ = await Self.wait(timeout: .seconds(5)) { collector.state.withLock { $0.handshake || $0.closed } }
         }
         return client
     }
 
-    func send(_ bytes: [UInt8]) async throws {
+    public func send(_ bytes: [UInt8]) async throws {
         try await channel.writeAndFlush(channel.allocator.buffer(bytes: bytes))
     }
 
-    var received: [UInt8] { collector.state.withLock { $0.bytes } }
-    var isClosed: Bool { collector.state.withLock { $0.closed } }
+    public var received: [UInt8] { collector.state.withLock { $0.bytes } }
+    public var isClosed: Bool { collector.state.withLock { $0.closed } }
 
     /// Waits for the server to close the connection.
-    func waitForClose(timeout: Duration = .seconds(5)) async -> Bool {
-        await eventually(timeout: timeout) { isClosed }
+    public func waitForClose(timeout: Duration = .seconds(5)) async -> Bool {
+        await Self.wait(timeout: timeout) { isClosed }
+    }
+
+    /// Waits until `count` bytes have arrived (or the connection closed), at most `timeout`.
+    public func waitForBytes(_ count: Int = 1, timeout: Duration = .seconds(5)) async -> Bool {
+        await Self.wait(timeout: timeout) { received.count >= count || isClosed }
+        return received.count >= count
+    }
+
+    private static func wait(timeout: Duration, _ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return condition()
     }
 }
