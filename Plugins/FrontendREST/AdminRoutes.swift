@@ -1,7 +1,7 @@
 import Foundation
 import TetherPluginKit
 
-/// RPS `/admin/ciraconfigs|profiles|domains`: list, get, create (201), update (PATCH; a stale
+/// RPS `/admin/ciraconfigs|profiles|domains|wirelessconfigs|ieee8021xconfigs`: list, get, create (201), update (PATCH; a stale
 /// `version` → 409, or 412 with `If-Match`, body = the stored record, `ETag` = its version),
 /// delete (204).
 enum AdminRoutes {
@@ -9,6 +9,8 @@ enum AdminRoutes {
         resource("ciraconfigs", command: "ciraconfigs", key: "configName")
         + resource("profiles", command: "profiles", key: "profileName")
         + resource("domains", command: "domains", key: "profileName")
+        + resource("wirelessconfigs", command: "wirelessconfigs", key: "profileName")
+        + resource("ieee8021xconfigs", command: "ieee8021xconfigs", key: "profileName")
 
     private static func resource(_ path: String, command: String, key: String) -> [Route] {
         [

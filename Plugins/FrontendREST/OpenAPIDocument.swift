@@ -40,6 +40,18 @@ enum OpenAPIDocument {
                     "generateRandomPassword": boolean, "generateRandomMEBxPassword": boolean, "ciraConfigName": string,
                     "dhcpEnabled": boolean, "tags": stringArray, "userConsent": string, "iderEnabled": boolean, "kvmEnabled": boolean,
                     "solEnabled": boolean, "tlsMode": integer, "tenantId": string, "version": string,
+                    "wifiConfigs": .object(["type": "array", "items": object(["profileName": string, "priority": integer])]),
+                    "ieee8021xProfileName": string, "ipSyncEnabled": boolean, "localWifiSyncEnabled": boolean,
+                ]),
+                "WirelessConfig": object([
+                    "profileName": string, "authenticationMethod": integer, "encryptionMethod": integer, "ssid": string,
+                    "pskPassphrase": writeOnly, "pskValue": integer, "linkPolicy": .object(["type": "array", "items": integer]),
+                    "ieee8021xProfileName": string, "tenantId": string, "version": string,
+                ]),
+                "IEEE8021xConfig": object([
+                    "profileName": string, "authenticationProtocol": integer, "serverName": string, "domain": string,
+                    "username": string, "password": writeOnly, "roamingIdentity": string, "activeInS0": boolean,
+                    "pxeTimeout": integer, "wiredInterface": boolean, "tenantId": string, "version": string,
                 ]),
                 "Domain": object([
                     "profileName": string, "domainSuffix": string, "provisioningCert": writeOnly, "provisioningCertPassword": writeOnly,
@@ -64,6 +76,10 @@ enum OpenAPIDocument {
             "/logout": ["post": operation("Revoke the bearer token of this request", responses: ["200": json([:]), "401": ref("Error")])],
             "/health": ["get": operation("Store and secret store health", public: true, responses: ["200": json([:]), "503": json([:])])],
             "/version": ["get": operation("Service version", public: true, responses: ["200": json(object(["serviceVersion": string]))])],
+            "/admin/health": ["get": operation("Store and secret store health (RPS)", public: true, responses: ["200": json([:]), "503": json([:])])],
+            "/admin/version": [
+                "get": operation("Service and RPC protocol version (RPS)", public: true, responses: ["200": json(object(["serviceVersion": string, "protocolVersion": string]))])
+            ],
             "/openapi.json": ["get": operation("This document", public: true, responses: ["200": json([:])])],
             "/devices": [
                 "get": operation(
@@ -122,7 +138,14 @@ enum OpenAPIDocument {
         ] {
             paths[path] = ["get": operation(summary, path: ["guid"], responses: ["200": json([:]), "404": ref("Error"), "500": ref("Error")])]
         }
-        for (resource, schema, key) in [("ciraconfigs", "CIRAConfig", "configName"), ("profiles", "Profile", "profileName"), ("domains", "Domain", "domainName")] {
+        for (path, method, summary) in MaintenanceRoutes.documented {
+            var item = paths[path]?.objectValue ?? [:]
+            item[method] = operation(summary, path: ["guid"], query: path.hasPrefix("/amt/log/audit") ? ["startIndex"] : [],
+                                     responses: ["200": json([:]), "400": ref("Error"), "404": ref("Error"), "500": ref("Error")])
+            paths[path] = .object(item)
+        }
+        for (resource, schema, key) in [("ciraconfigs", "CIRAConfig", "configName"), ("profiles", "Profile", "profileName"), ("domains", "Domain", "domainName"),
+            ("wirelessconfigs", "WirelessConfig", "profileName"), ("ieee8021xconfigs", "IEEE8021xConfig", "profileName")] {
             paths["/admin/\(resource)"] = [
                 "get": operation(
                     "List \(resource)", query: ["$top", "$skip", "$count"],

@@ -43,19 +43,7 @@ enum PublicRoutes {
             }
             return RESTResponse(status: 200, json: ["message": "Logged out"]).with(header: "cache-control", "no-store")
         },
-        Route("GET", "/health", auth: false) { plugin, _ throws(RESTResponse) in
-            var healthy = true
-            do {
-                _ = try await plugin.host.submit("devices.stats")
-            } catch {
-                healthy = false
-            }
-            let body: JSONValue = [
-                "db": ["name": "SQLITE", "status": healthy ? "OK" : "unavailable"],
-                "secretStore": ["name": "TETHER", "status": ["initialized": true, "sealed": false]],
-            ]
-            return RESTResponse(status: healthy ? 200 : 503, json: body)
-        },
+        Route("GET", "/health", auth: false) { plugin, _ throws(RESTResponse) in await health(plugin) },
         Route("GET", "/version", auth: false) { plugin, _ throws(RESTResponse) in
             RESTResponse(status: 200, json: ["serviceVersion": .string(plugin.host.hostVersion)])
         },
@@ -63,4 +51,19 @@ enum PublicRoutes {
             RESTResponse(status: 200, json: OpenAPIDocument.document)
         },
     ]
+
+    /// MPS/RPS health: the store's and the secret store's state (503 when the store is unusable).
+    static func health(_ plugin: FrontendRESTPlugin) async -> RESTResponse {
+        var healthy = true
+        do {
+            _ = try await plugin.host.submit("devices.stats")
+        } catch {
+            healthy = false
+        }
+        let body: JSONValue = [
+            "db": ["name": "SQLITE", "status": healthy ? "OK" : "unavailable"],
+            "secretStore": ["name": "TETHER", "status": ["initialized": true, "sealed": false]],
+        ]
+        return RESTResponse(status: healthy ? 200 : 503, json: body)
+    }
 }

@@ -7,6 +7,8 @@ public enum StoreEntity: String, Sendable, Equatable {
     case domain
     case device
     case auditEvent
+    case wirelessConfig
+    case ieee8021xConfig
 
     /// The noun used in "not found" messages (RPS: `<Type> profile <name> Not Found`).
     var notFoundNoun: String {
@@ -16,6 +18,8 @@ public enum StoreEntity: String, Sendable, Equatable {
         case .domain: return "Domain profile"
         case .device: return "Device ID"
         case .auditEvent: return "Audit event"
+        case .wirelessConfig: return "Wireless profile"
+        case .ieee8021xConfig: return "802.1x profile"
         }
     }
 }
@@ -52,6 +56,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             case .domain: return "Domain \(name) ID or Suffix already exists"
             case .device: return "Device ID: \(name) already exists"
             case .auditEvent: return "Audit event \(name) already exists"
+            case .wirelessConfig: return "Wireless profile \(name) already exists"
+            case .ieee8021xConfig: return "802.1x config: \(name) already exists"
             }
         case let .notFound(entity, name):
             if entity == .device { return "Device ID \(name) not found" }
@@ -60,6 +66,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(entity.notFoundNoun) \(name) was changed by someone else (current version \(currentVersion)); reload and retry"
         case let .inUse(entity, name, referencedBy):
             if entity == .ciraConfig { return "CIRA Config: \(name) is associated with an AMT profile" }
+            if entity == .wirelessConfig { return "Wireless profile: \(name) is associated with an AMT Profile." }
+            if entity == .ieee8021xConfig { return "802.1x profile: \(name) is associated with \(referencedBy)." }
             return "\(entity.notFoundNoun) \(name) is in use by \(referencedBy)"
         case let .invalidReference(_, _, reference):
             return "Referenced constraint \(reference) doesn't exist"

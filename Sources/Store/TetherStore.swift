@@ -11,6 +11,8 @@ public final class TetherStore: Sendable {
     public let domains: DomainRepository
     public let devices: DeviceRepository
     public let audit: AuditRepository
+    public let wirelessConfigs: WirelessConfigRepository
+    public let ieee8021xConfigs: IEEE8021xConfigRepository
 
     /// Creates a store over an opened database and sealer.
     public init(database: Database, sealer: SecretSealer) {
@@ -21,6 +23,8 @@ public final class TetherStore: Sendable {
         domains = DomainRepository(database: database, sealer: sealer)
         devices = DeviceRepository(database: database, sealer: sealer)
         audit = AuditRepository(database: database)
+        wirelessConfigs = WirelessConfigRepository(database: database, sealer: sealer)
+        ieee8021xConfigs = IEEE8021xConfigRepository(database: database, sealer: sealer)
     }
 
     /// Opens the store in `dataDirectory`: loads (or creates) `secret.key` first, so a damaged key

@@ -15,6 +15,10 @@ extension TetherHost {
             },
             logger: logger, metrics: amtMetrics)
         AMTDeviceCommands(bus: bus, registry: registry).register()
+        AMTMaintenanceCommands(
+            bus: bus, registry: registry, isConnected: { [weak self] guid in self?.ciraServer?.session(for: guid) != nil },
+            store: { [weak self] in self?.store }, logger: logger
+        ).register()
         PowerActionCommands(
             bus: bus, plugins: plugins, precedence: configuration.powerActionPrecedence,
             isConnected: { [weak self] guid in self?.ciraServer?.session(for: guid) != nil },

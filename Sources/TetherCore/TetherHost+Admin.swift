@@ -11,6 +11,8 @@ extension TetherHost {
         registerProfileCommands()
         registerDomainCommands()
         registerDeviceCommands()
+        registerWirelessConfigCommands()
+        registerIEEE8021xConfigCommands()
     }
 
     /// Registers a device that presented the credentials of a CIRA config allowing

@@ -6,7 +6,8 @@ import Testing
 @Suite struct DatabaseTests {
     @Test func openRunsMigrationsAndUsesWALWithFullSync() async throws {
         try await withStore { store, dir in
-            #expect(try await store.database.appliedMigrations() == ["v1-initial-schema", "v2-cira-self-registration"])
+            #expect(try await store.database.appliedMigrations() == Migrations.migrator.migrations)
+            #expect(try await store.database.appliedMigrations().prefix(2) == ["v1-initial-schema", "v2-cira-self-registration"])
             #expect(try await store.database.integrityCheck() == ["ok"])
             #expect(try await store.database.synchronousMode() == 2)  // FULL
             let mode = try await store.database.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
@@ -14,7 +15,8 @@ import Testing
             let tables = try await store.database.pool.read { db in
                 try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name")
             }
-            #expect(tables == ["audit_events", "cira_configs", "devices", "domains", "profiles"])
+            #expect(Set(["audit_events", "cira_configs", "devices", "domains", "profiles"]).isSubset(of: tables))
+            #expect(Set(["wireless_configs", "ieee8021x_configs", "profile_wifi_configs"]).isSubset(of: tables))
             #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("tether.sqlite").path))
         }
     }
@@ -26,7 +28,7 @@ import Testing
             try first.database.close()
             let second = try TetherStore.open(dataDirectory: dir)
             defer { try? second.database.close() }
-            #expect(try await second.database.appliedMigrations() == ["v1-initial-schema", "v2-cira-self-registration"])
+            #expect(try await second.database.appliedMigrations() == Migrations.migrator.migrations)
             #expect(try await second.ciraConfigs.get(configName: "ciraconfig1").mpsPort == 4433)
             #expect(try await second.ciraConfigs.password(configName: "ciraconfig1")?.reveal() == "Abc12345!")
         }

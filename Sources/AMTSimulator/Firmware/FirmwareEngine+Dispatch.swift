@@ -13,6 +13,10 @@ extension FirmwareEngine {
         case items([FirmwareInstance])
         /// A method `_OUTPUT` with its ReturnValue.
         case output(returnValue: Int)
+        /// A method `_OUTPUT` with more output parameters (`g:`-prefixed XML) before its ReturnValue.
+        case outputXML(returnValue: Int, bodyXML: String)
+        /// A reply with an empty body (WS-Transfer DeleteResponse).
+        case empty
         /// A SOAP fault.
         case fault(WSManFault)
     }
@@ -105,6 +109,9 @@ extension FirmwareEngine {
         case "ChangeBootOrder" where className == "CIM_BootConfigSetting" && action == resource.methodAction(method):
             return changeBootOrder(envelope, call: &call)
         default:
+            if let outcome = performMaintenance(method: method, action: action, resource: resource, envelope: envelope, call: &call) {
+                return outcome
+            }
             return .fault(WSManFault(code: "a:Sender", subcode: "b:ActionNotSupported",
                                      reason: "The action is not supported by the service.",
                                      detail: action, action: WSManAction.addressingFault))
@@ -148,6 +155,16 @@ extension FirmwareEngine {
                 action: action + "Response", relatesTo: relatesTo, messageID: messageID,
                 resourceURI: resourceURI, bodyNamespace: resourceURI,
                 bodyXML: "<g:\(method)_OUTPUT><g:ReturnValue>\(returnValue)</g:ReturnValue></g:\(method)_OUTPUT>"))
+        case .outputXML(let returnValue, let bodyXML):
+            call.returnValue = returnValue
+            return (200, WSManReplyBuilder.envelope(
+                action: action + "Response", relatesTo: relatesTo, messageID: messageID,
+                resourceURI: resourceURI, bodyNamespace: resourceURI,
+                bodyXML: "<g:\(method)_OUTPUT>\(bodyXML)<g:ReturnValue>\(returnValue)</g:ReturnValue></g:\(method)_OUTPUT>"))
+        case .empty:
+            return (200, WSManReplyBuilder.envelope(
+                action: WSManAction.response(for: action), relatesTo: relatesTo, messageID: messageID,
+                resourceURI: resourceURI, bodyXML: ""))
         case .fault(let fault):
             call.fault = fault.subcode ?? fault.code
             let status = fault.codeName == "Receiver" ? 500 : 400

@@ -117,7 +117,7 @@ extension FirmwareEngine {
                 ])
             }
         default:
-            return nil
+            return maintenanceInstances(of: className)
         }
     }
 

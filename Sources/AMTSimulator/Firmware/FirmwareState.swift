@@ -30,6 +30,8 @@ public struct FirmwareState: Sendable, Equatable {
     public var bootCount: Int
     /// The firmware profile.
     public var profile: FirmwareProfile
+    /// Redirection, user consent, alarms, logs and provisioning (see ``FirmwareMaintenanceState``).
+    public var maintenance = FirmwareMaintenanceState()
 
     /// Creates a state: powered on, OS running, no boot options.
     public init(profile: FirmwareProfile, powerState: Int = 2, osRunning: Bool = true) {

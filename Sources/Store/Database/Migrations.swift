@@ -96,6 +96,54 @@ enum Migrations {
         migrator.registerMigration("v2-cira-self-registration") { db in
             try db.execute(sql: "ALTER TABLE cira_configs ADD COLUMN allow_self_registration INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v3-wireless-8021x") { db in
+            try db.execute(sql: """
+                CREATE TABLE ieee8021x_configs (
+                    tenant_id TEXT NOT NULL,
+                    profile_name TEXT NOT NULL COLLATE NOCASE,
+                    authentication_protocol INTEGER NOT NULL,
+                    server_name TEXT,
+                    domain TEXT,
+                    username TEXT,
+                    password BLOB,
+                    roaming_identity TEXT,
+                    active_in_s0 INTEGER,
+                    pxe_timeout INTEGER,
+                    wired_interface INTEGER NOT NULL,
+                    version INTEGER NOT NULL,
+                    PRIMARY KEY (tenant_id, profile_name)
+                );
+                CREATE TABLE wireless_configs (
+                    tenant_id TEXT NOT NULL,
+                    profile_name TEXT NOT NULL COLLATE NOCASE,
+                    authentication_method INTEGER NOT NULL,
+                    encryption_method INTEGER NOT NULL,
+                    ssid TEXT NOT NULL,
+                    psk_passphrase BLOB,
+                    psk_value INTEGER,
+                    link_policy TEXT NOT NULL DEFAULT '[]',
+                    ieee8021x_profile_name TEXT COLLATE NOCASE,
+                    version INTEGER NOT NULL,
+                    PRIMARY KEY (tenant_id, profile_name),
+                    FOREIGN KEY (tenant_id, ieee8021x_profile_name)
+                        REFERENCES ieee8021x_configs (tenant_id, profile_name) ON DELETE RESTRICT
+                );
+                CREATE INDEX wireless_configs_by_8021x ON wireless_configs (tenant_id, ieee8021x_profile_name);
+                CREATE TABLE profile_wifi_configs (
+                    tenant_id TEXT NOT NULL,
+                    profile_name TEXT NOT NULL COLLATE NOCASE,
+                    wireless_profile_name TEXT NOT NULL COLLATE NOCASE,
+                    priority INTEGER NOT NULL,
+                    PRIMARY KEY (tenant_id, profile_name, wireless_profile_name),
+                    UNIQUE (tenant_id, profile_name, priority),
+                    FOREIGN KEY (tenant_id, profile_name)
+                        REFERENCES profiles (tenant_id, profile_name) ON DELETE CASCADE,
+                    FOREIGN KEY (tenant_id, wireless_profile_name)
+                        REFERENCES wireless_configs (tenant_id, profile_name) ON DELETE RESTRICT
+                );
+                CREATE INDEX profile_wifi_configs_by_wireless ON profile_wifi_configs (tenant_id, wireless_profile_name);
+                """)
+        }
         return migrator
     }
 }

@@ -36,6 +36,8 @@ public struct Profile: Sendable, Equatable {
     public var localWifiSyncEnabled: Bool?
     public var tags: [String]
     public var ieee8021xProfileName: String?
+    /// The linked Wi-Fi profiles, ordered by priority (stored in `profile_wifi_configs`).
+    public var wifiConfigs: [ProfileWifiLink]
     public var tenantId: String
     /// Optimistic-concurrency token: 1 after create, +1 on every update. Ignored by create.
     public var version: Int
@@ -50,7 +52,8 @@ public struct Profile: Sendable, Equatable {
         tlsSigningAuthority: String? = nil, userConsent: UserConsent? = nil, iderEnabled: Bool? = nil,
         kvmEnabled: Bool? = nil, solEnabled: Bool? = nil, dhcpEnabled: Bool = true,
         ipSyncEnabled: Bool? = nil, localWifiSyncEnabled: Bool? = nil, tags: [String] = [],
-        ieee8021xProfileName: String? = nil, tenantId: String = "", version: Int = 0
+        ieee8021xProfileName: String? = nil, wifiConfigs: [ProfileWifiLink] = [], tenantId: String = "",
+        version: Int = 0
     ) {
         self.profileName = profileName
         self.activation = activation
@@ -68,6 +71,7 @@ public struct Profile: Sendable, Equatable {
         self.localWifiSyncEnabled = localWifiSyncEnabled
         self.tags = tags
         self.ieee8021xProfileName = ieee8021xProfileName
+        self.wifiConfigs = wifiConfigs
         self.tenantId = tenantId
         self.version = version
         self.hasAMTPassword = false

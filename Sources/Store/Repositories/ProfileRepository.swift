@@ -7,7 +7,8 @@ import GRDB
 public struct ProfileRepository: Sendable {
     static let amtPasswordContext = "profiles.amt_password"
     static let mebxPasswordContext = "profiles.mebx_password"
-    static let table = SQLTable<Profile>(name: "profiles", keyColumn: "profile_name", entity: .profile, decode: decode)
+    static let table = SQLTable<Profile>(
+        name: "profiles", keyColumn: "profile_name", entity: .profile, decode: decode, complete: withWifiLinks)
     let database: Database
     let sealer: SecretSealer
 
@@ -48,6 +49,7 @@ public struct ProfileRepository: Sendable {
             } catch where SQLSupport.isForeignKeyViolation(error) {
                 throw StoreError.invalidReference(.profile, name: profile.profileName, reference: profile.ciraConfigName ?? "")
             }
+            try Self.replaceWifiLinks(db, profile)
             return try Self.table.fetch(db, key: profile.profileName, tenantId: profile.tenantId)
         }
     }
@@ -98,6 +100,7 @@ public struct ProfileRepository: Sendable {
                 } catch where SQLSupport.isForeignKeyViolation(error) {
                     throw StoreError.invalidReference(.profile, name: profile.profileName, reference: profile.ciraConfigName ?? "")
                 }
+                try Self.replaceWifiLinks(db, profile)
             }
         }
     }
@@ -119,11 +122,49 @@ public struct ProfileRepository: Sendable {
     }
 
     private static func checkReference(_ db: GRDB.Database, _ profile: Profile) throws {
-        guard let cira = profile.ciraConfigName else { return }
-        let exists = try Bool.fetchOne(
-            db, sql: "SELECT EXISTS (SELECT 1 FROM cira_configs WHERE tenant_id = ? AND config_name = ?)",
-            arguments: [profile.tenantId, cira]) ?? false
-        if !exists { throw StoreError.invalidReference(.profile, name: profile.profileName, reference: cira) }
+        if let cira = profile.ciraConfigName {
+            let exists = try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM cira_configs WHERE tenant_id = ? AND config_name = ?)",
+                arguments: [profile.tenantId, cira]) ?? false
+            if !exists { throw StoreError.invalidReference(.profile, name: profile.profileName, reference: cira) }
+        }
+        if let ieee = profile.ieee8021xProfileName {
+            let wired = try Bool.fetchOne(
+                db, sql: "SELECT wired_interface FROM ieee8021x_configs WHERE tenant_id = ? AND profile_name = ?",
+                arguments: [profile.tenantId, ieee])
+            // Profiles link the wired interface's 802.1x config only.
+            if wired != true { throw StoreError.invalidReference(.profile, name: profile.profileName, reference: ieee) }
+        }
+    }
+
+    /// Replaces the profile's Wi-Fi links with `profile.wifiConfigs`.
+    /// - Throws: `StoreError.invalidReference` for an unknown Wi-Fi profile or a repeated priority/name.
+    private static func replaceWifiLinks(_ db: GRDB.Database, _ profile: Profile) throws {
+        try db.execute(
+            sql: "DELETE FROM profile_wifi_configs WHERE tenant_id = ? AND profile_name = ?",
+            arguments: [profile.tenantId, profile.profileName])
+        for link in profile.wifiConfigs {
+            do {
+                try db.execute(
+                    sql: "INSERT INTO profile_wifi_configs (tenant_id, profile_name, wireless_profile_name, priority) VALUES (?, ?, ?, ?)",
+                    arguments: [profile.tenantId, profile.profileName, link.profileName, link.priority])
+            } catch where SQLSupport.isForeignKeyViolation(error) || SQLSupport.isUniqueViolation(error) {
+                throw StoreError.invalidReference(.profile, name: profile.profileName, reference: link.profileName)
+            }
+        }
+    }
+
+    /// The profile with its Wi-Fi links (stored spelling of each name), by priority.
+    private static func withWifiLinks(_ db: GRDB.Database, _ profile: Profile) throws -> Profile {
+        var profile = profile
+        profile.wifiConfigs = try Row.fetchAll(
+            db, sql: """
+                SELECT w.profile_name AS name, l.priority AS priority FROM profile_wifi_configs l
+                JOIN wireless_configs w ON w.tenant_id = l.tenant_id AND w.profile_name = l.wireless_profile_name
+                WHERE l.tenant_id = ? AND l.profile_name = ? ORDER BY l.priority
+                """, arguments: [profile.tenantId, profile.profileName]
+        ).map { ProfileWifiLink(profileName: $0["name"], priority: $0["priority"]) }
+        return profile
     }
 
     static func decode(_ row: Row) throws -> Profile {

@@ -85,6 +85,14 @@ extension Device: StoredRecord {
     var storeKey: String { guid }
 }
 
+extension WirelessConfig: StoredRecord {
+    var storeKey: String { profileName }
+}
+
+extension IEEE8021xConfig: StoredRecord {
+    var storeKey: String { profileName }
+}
+
 /// One per-tenant table whose rows are keyed by `(tenant_id, keyColumn)`: the single implementation
 /// of get-by-key, the paged list, delete and the version-checked update that the repositories share.
 /// Key lookups follow the column's collation (NOCASE for names), so any spelling finds the row and
@@ -98,13 +106,21 @@ struct SQLTable<Record: StoredRecord>: Sendable {
     let entity: StoreEntity
     /// Maps a `SELECT *` row to the record.
     let decode: @Sendable (Row) throws -> Record
+    /// Completes a decoded record from other tables in the same transaction (e.g. a profile's
+    /// Wi-Fi links); nil when the row is the whole record.
+    var complete: (@Sendable (GRDB.Database, Record) throws -> Record)? = nil
 
     /// The row of `key` in the tenant. - Throws: `StoreError.notFound`.
     func fetch(_ db: GRDB.Database, key: String, tenantId: String) throws -> Record {
         guard let row = try Row.fetchOne(
             db, sql: "SELECT * FROM \(name) WHERE tenant_id = ? AND \(keyColumn) = ?", arguments: [tenantId, key])
         else { throw StoreError.notFound(entity, name: key) }
-        return try decode(row)
+        return try completed(db, try decode(row))
+    }
+
+    private func completed(_ db: GRDB.Database, _ record: Record) throws -> Record {
+        guard let complete else { return record }
+        return try complete(db, record)
     }
 
     /// Reads the record of `key` in the tenant. - Throws: `StoreError.notFound`.
@@ -143,7 +159,7 @@ struct SQLTable<Record: StoredRecord>: Sendable {
             let rows = try Row.fetchAll(
                 db, sql: "SELECT * FROM \(name) WHERE \(whereSQL) ORDER BY \(keyColumn) LIMIT ? OFFSET ?",
                 arguments: pageArguments)
-            return Page(items: try rows.map(decode), totalCount: total)
+            return Page(items: try rows.map { try completed(db, try decode($0)) }, totalCount: total)
         }
     }
 

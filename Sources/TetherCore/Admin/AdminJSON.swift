@@ -49,7 +49,7 @@ enum AdminJSON {
             "tlsSigningAuthority": optional(profile.tlsSigningAuthority),
             "version": .string(String(profile.version)),
             "ieee8021xProfileName": optional(profile.ieee8021xProfileName),
-            "wifiConfigs": .array([]),
+            "wifiConfigs": wifiLinks(profile.wifiConfigs),
             "ipSyncEnabled": optional(profile.ipSyncEnabled),
             "localWifiSyncEnabled": optional(profile.localWifiSyncEnabled),
         ]

@@ -47,6 +47,7 @@ extension TetherHost {
     func saveProfile(_ args: AdminArguments, stored: Profile?) async throws -> JSONValue {
         let store = try adminStore()
         var input = ProfileInput(args, stored: stored)
+        input.errors += try await ProfileLinks(store: store, tenantId: args.tenantId).check(&input.profile, isUpdate: stored != nil)
         var errors = input.errors
         var normalized = input.profile
         if let mode = input.mode {
@@ -105,7 +106,9 @@ extension TetherHost {
             userConsent: consent, iderEnabled: json["iderEnabled"]?.boolValue, kvmEnabled: json["kvmEnabled"]?.boolValue,
             solEnabled: json["solEnabled"]?.boolValue, dhcpEnabled: json["dhcpEnabled"]?.boolValue ?? true,
             ipSyncEnabled: json["ipSyncEnabled"]?.boolValue, localWifiSyncEnabled: json["localWifiSyncEnabled"]?.boolValue,
-            tags: json["tags"]?.arrayValue?.compactMap(\.stringValue) ?? [], tenantId: tenantId, version: version ?? 0)
+            tags: json["tags"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+            ieee8021xProfileName: json["ieee8021xProfileName"]?.stringValue,
+            wifiConfigs: ProfileInput.wifiLinks(in: json), tenantId: tenantId, version: version ?? 0)
         let amt: SecretChange =
             if let text = json["amtPassword"]?.stringValue { .set(Secret(text)) } else if generateAMT { .clear } else { .keep }
         let mebx: SecretChange =

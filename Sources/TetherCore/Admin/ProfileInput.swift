@@ -176,13 +176,8 @@ struct ProfileInput {
         copyBool(args, "ipSyncEnabled", "ipSyncEnabled must be a boolean")
         copyBool(args, "localWifiSyncEnabled", "localWifiSyncEnabled must be a boolean")
 
-        // 14-15. Wi-Fi and 802.1x are not stored by Tether yet: only empty values are accepted.
-        if let wifi = args.members["wifiConfigs"], !wifi.isNull, wifi.arrayValue?.isEmpty != true {
-            errors.append(FieldError(field: "wifiConfigs", message: "wifi configs are not supported by this host yet"))
-        }
-        if let name = args.text("ieee8021xProfileName") {
-            errors.append(FieldError(field: "ieee8021xProfileName", message: "Ieee8021x profile \(name) does not exist in db"))
-        }
+        // 14-15. Wi-Fi links and the wired 802.1x config (shape here; existence: `ProfileLinks`).
+        readLinks(args, stored: stored, isUpdate: isUpdate)
 
         // 16-17. userConsent (value rules belong to the policy) and redirection flags.
         switch args.string("userConsent") {
