@@ -210,6 +210,14 @@ import FoundationNetworking
         await bed.host.stop()
     }
 
+    @Test func topIsBounded() async throws {
+        let paging = try AdminPaging(AdminArguments(["$top": "99999999"], command: "ciraconfigs.list"))
+        #expect(paging.page.top == AdminPaging.maximumTop)
+        let bed = try await sharedHost.value
+        let listed = try await bed.request("GET", "/api/v1/admin/ciraconfigs?$top=99999999", token: try await bed.token())
+        #expect(listed.status == 200)
+    }
+
     @Test func theAuditActorIsTheTokenSubjectAndDuplicateKeysAreRefused() async throws {
         let bed = try await sharedHost.value
         let token = try await bed.token()
