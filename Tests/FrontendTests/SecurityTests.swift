@@ -16,6 +16,7 @@ import FoundationNetworking
         directory: String = FileManager.default.temporaryDirectory.appendingPathComponent("tether-sec-\(UUID().uuidString)").path,
         password: String = adminPassword, _ adjust: (inout TetherConfiguration) -> Void = { _ in }
     ) async throws -> RESTTestHost {
+        try await reuseCertificateAuthority(in: directory)
         var configuration = TetherConfiguration(
             dataDirectory: directory,
             pluginConfigs: ["io.tether.frontend-rest": ["adminUser": "admin", "adminPassword": .string(password)]])
@@ -30,6 +31,18 @@ import FoundationNetworking
         try await host.start([.store, .http])
         let port = host.httpPort ?? host.httpsPort ?? 0
         return RESTTestHost(host: host, base: URL(string: "http://127.0.0.1:\(port)")!, dataDirectory: directory)
+    }
+
+    /// Copies the shared host's sealing key and certificate authority into `directory` (unless
+    /// it has them): generating RSA keys in a debug build is the slowest part of a host start.
+    private func reuseCertificateAuthority(in directory: String) async throws {
+        let source = try await sharedHost.value.dataDirectory
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for name in ["secret.key", "certs"] {
+            let target = directory + "/" + name
+            guard !FileManager.default.fileExists(atPath: target) else { continue }
+            try FileManager.default.copyItem(atPath: source + "/" + name, toPath: target)
+        }
     }
 
     private func nested(_ depth: Int) -> Data {
