@@ -49,6 +49,25 @@ import FoundationNetworking
         Data((String(repeating: #"{"a":"#, count: depth) + "1" + String(repeating: "}", count: depth)).utf8)
     }
 
+    @Test func securityKeysAreReadFromTheConfigFileAndChecked() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tether-sec-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try Data(#"{"httpEnabled": false, "httpsPort": 8443, "httpsBind": "0.0.0.0", "metricsPort": 9464, "httpMaxConnections": 64, "httpHeaderTimeoutSeconds": 5, "allowedHosts": ["Tether.Example"], "loginMaxFailuresPerSource": 3, "selfRegistrationQuota": 10}"#.utf8)
+            .write(to: URL(fileURLWithPath: file))
+        var configuration = TetherConfiguration()
+        try configuration.apply(file: file)
+        #expect(configuration.security.httpEnabled == false)
+        #expect(configuration.security.httpsBind == "0.0.0.0")
+        #expect(configuration.security.metricsPort == 9464)
+        #expect(configuration.security.httpMaxConnections == 64)
+        #expect(configuration.security.httpHeaderTimeout == .seconds(5))
+        #expect(configuration.security.allowedHosts == ["tether.example"])
+        #expect(configuration.security.loginMaxFailuresPerSource == 3)
+        #expect(configuration.security.selfRegistrationQuota == 10)
+        try Data(#"{"httpMaxConnections": 0}"#.utf8).write(to: URL(fileURLWithPath: file))
+        #expect(throws: ConfigurationError.self) { try configuration.apply(file: file) }
+    }
+
     // MARK: High 1 — parsing cost before authentication
 
     @Test func deeplyNestedLoginBodiesAreCheapAndSmallBodiesOnly() async throws {
