@@ -45,6 +45,7 @@ enum PluginLoader {
         func fail(_ reason: String, id: String? = nil) -> PluginLoadError {
             PluginLoadError(path: path, reason: reason, id: id)
         }
+        if let problem = PluginFileTrust.problem(path: path) { throw fail(problem) }
         _ = dlerror()
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
             throw fail("not a loadable library: \(lastDLError())")

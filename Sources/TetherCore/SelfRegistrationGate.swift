@@ -8,6 +8,9 @@ import Store
 struct SelfRegistrationGate: Sendable {
     let quota: Int
     private let recent: SlidingWindowCounter
+    /// Refusals are audited and logged once per config per minute (an attacker holding the
+    /// shared password must not be able to fill the audit log).
+    private let reportedRefusals = SlidingWindowCounter(limit: 1, window: .seconds(60), maxKeys: 10_000)
     private let perMinute: Int
 
     init(settings: SecuritySettings) {
@@ -25,6 +28,14 @@ struct SelfRegistrationGate: Sendable {
             return "self-registration quota (\(quota) devices) reached for CIRA config \(config.configName)"
         }
         return nil
+    }
+
+    /// True for the first refusal of `config` in a minute (then audit and log it).
+    func shouldReport(refusalFor config: CIRAConfig) -> Bool {
+        let key = Self.key(config)
+        guard reportedRefusals.blockedFor(key) == nil else { return false }
+        reportedRefusals.record(key)
+        return true
     }
 
     /// Counts one registration through `config`.

@@ -36,6 +36,7 @@ extension TetherHost {
         do {
             let registered = try await store.devices.count(tenantId: config.tenantId, mpsUsername: config.username)
             if let refusal = gate.refusal(for: config, registeredDevices: registered) {
+                guard gate.shouldReport(refusalFor: config) else { return false }
                 logger.warning(
                     "self-registration refused: \(refusal)",
                     metadata: ["guid": "\(request.guid)", "ciraConfig": "\(config.configName)", "remote": "\(request.remoteAddress)"])

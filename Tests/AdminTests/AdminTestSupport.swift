@@ -41,7 +41,9 @@ struct AdminTestHost {
     let dataDirectory: String
     let log: CapturedLog
 
-    static func start(disabled: Set<String> = [], pluginDirectories: [String] = []) async throws -> AdminTestHost {
+    static func start(
+        disabled: Set<String> = [], pluginDirectories: [String] = [], security: SecuritySettings = SecuritySettings()
+    ) async throws -> AdminTestHost {
         let directory = try temporaryDirectory()
         var configuration = TetherConfiguration(
             dataDirectory: directory, pluginDirectories: pluginDirectories, disabledPlugins: disabled, logLevel: "trace")
@@ -49,6 +51,7 @@ struct AdminTestHost {
         configuration.ciraBind = "127.0.0.1"
         configuration.commonName = "127.0.0.1"
         configuration.instanceName = "admin-test"
+        configuration.security = security
         let log = CapturedLog()
         var logger = Logger(label: "admin-test") { _ in CapturingLogHandler(sink: log) }
         logger.logLevel = .trace

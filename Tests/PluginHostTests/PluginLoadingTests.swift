@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import PluginHost
 import Testing
 import TetherJSON
@@ -43,6 +46,39 @@ import TetherJSON
         #expect(echoed["args"]?["x"] == 1)
         #expect(host.loadedPlugins().map(\.id) == ["test.c.plugin"])
         await host.shutdown()
+    }
+
+    /// Before: a world-writable directory and `.so` loaded without a word, and a library planted
+    /// by another user ran its constructor before being refused.
+    @Test func pluginsWithUnsafeOwnersOrModesAreRefusedBeforeDlopen() async throws {
+        let dir = try CPluginBuilder.temporaryDirectory()
+        let writable = try await CPluginBuilder.buildTestPlugin(into: dir, name: "writable.so", defines: ["PLUGIN_ID=\"t.writable\""])
+        let group = try await CPluginBuilder.buildTestPlugin(into: dir, name: "group.so", defines: ["PLUGIN_ID=\"t.group\""])
+        let foreign = try await CPluginBuilder.buildTestPlugin(into: dir, name: "foreign.so", defines: ["PLUGIN_ID=\"t.foreign\""])
+        let good = try await CPluginBuilder.buildTestPlugin(into: dir, name: "good.so")
+        chmod(writable, 0o666)
+        chmod(group, 0o775)
+        let canChown = geteuid() == 0
+        if canChown { chown(foreign, 65534, 65534) }
+        let host = makePluginHost()
+        let records = Dictionary(uniqueKeysWithValues: host.loadAll(from: [PluginSearchPath(directory: dir)]).map {
+            (($0.path as NSString).lastPathComponent, $0)
+        })
+        #expect(records["good.so"]?.status == .loaded)
+        #expect(records["writable.so"]?.status == .failed)
+        #expect(records["writable.so"]?.reason?.contains("world-writable") == true, "\(records["writable.so"]?.reason ?? "nil")")
+        #expect(records["group.so"]?.reason?.contains("group-writable") == true, "\(records["group.so"]?.reason ?? "nil")")
+        if canChown {
+            #expect(records["foreign.so"]?.reason?.contains("owned by uid 65534") == true, "\(records["foreign.so"]?.reason ?? "nil")")
+        }
+        await host.shutdown()
+        // A world-writable directory taints every file in it.
+        chmod(dir, 0o777)
+        let again = makePluginHost()
+        let record = again.load(path: good)
+        #expect(record.status == .failed)
+        #expect(record.reason?.contains("its directory") == true && record.reason?.contains("world-writable") == true)
+        await again.shutdown()
     }
 
     @Test func futureMinorPluginWithLargerDescriptorLoads() async throws {

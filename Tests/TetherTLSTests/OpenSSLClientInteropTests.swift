@@ -76,6 +76,25 @@ struct OpenSSLClientInteropTests {
         #expect(log.errors.isEmpty)
     }
 
+    /// The security review found AES128-SHA, AES256-SHA, AES128-SHA256 and AES128-GCM-SHA256 (no
+    /// forward secrecy) accepted by the HTTPS profile.
+    @Test("the modern profile offers only ECDHE with AEAD", arguments: [
+        ("AES128-SHA", false), ("AES256-SHA", false), ("AES128-SHA256", false), ("AES128-GCM-SHA256", false),
+        ("DHE-RSA-AES128-GCM-SHA256", false), ("ECDHE-RSA-AES128-SHA", false),
+        ("ECDHE-RSA-AES128-GCM-SHA256", true), ("ECDHE-RSA-CHACHA20-POLY1305", true),
+    ])
+    func modernSuites(cipher: String, accepted: Bool) async throws {
+        let ca = try sharedAuthority.get()
+        let configuration = TLSConfiguration.server(
+            profile: .modern, certificateChainPEM: ca.serverCertificateChainPEM, privateKeyPEM: ca.serverPrivateKeyPEM)
+        let (server, _) = try await startServer(configuration, closeAfterFirstEcho: true)
+        defer { server.close(promise: nil) }
+        let output = try await runSClient(
+            ["s_client", "-connect", "127.0.0.1:\(server.boundPort)", "-ign_eof", "-tls1_2", "-cipher", cipher],
+            input: "ping\n")
+        #expect(output.contains("Cipher is \(cipher)") == accepted, "s_client output:\n\(output)")
+    }
+
     @Test("s_client -tls1 is refused by the modern profile")
     func modernRefusesSClientTLS1() async throws {
         let ca = try sharedAuthority.get()

@@ -8,6 +8,10 @@ struct AdminPaging: Sendable {
     /// When true the result is `{"data": […], "totalCount": N}`, else the bare array.
     var count: Bool
 
+    /// The largest page served: a larger `$top` (RPS accepts any) is served as this many items;
+    /// clients page on with `$skip`, as with any page.
+    static let maximumTop = 1000
+
     static let topMessage = "The number of items to return should be a positive integer"
     static let skipMessage = "The number of items to skip before starting to collect the result set should be a positive integer"
     static let countMessage = "To return total number of records in result set should be boolean"
@@ -28,7 +32,7 @@ struct AdminPaging: Sendable {
         default: errors.append(FieldError(field: "$count", message: Self.countMessage))
         }
         if !errors.isEmpty { throw AdminErrors.validation(errors, what: "query") }
-        page = PageRequest(top: top, skip: skip)
+        page = PageRequest(top: min(top, Self.maximumTop), skip: skip)
         self.count = count
     }
 
