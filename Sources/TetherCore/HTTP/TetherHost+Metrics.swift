@@ -37,6 +37,7 @@ extension TetherHost {
             out.sample("tether_plugin_call_errors_total", labels: [("plugin", key.plugin), ("code", key.code)], count)
         }
         Self.renderAMT(amtMetrics.snapshot, into: &out)
+        renderEventMetrics(into: &out)
         return out.text
     }
 
