@@ -2,6 +2,7 @@ import AMTSimulator
 import APF
 import Foundation
 import Logging
+import NIOPosix
 import PluginHost
 import Store
 import TestSupport
@@ -19,7 +20,7 @@ struct EventsTestHost: Sendable {
     static let amtPassword = "Events-Amt-P@ss1"
 
     static func start(
-        pluginConfigs: [String: JSONValue] = [:], pluginDirectories: [String] = [], http: Bool = false,
+        pluginConfigs: [String: JSONValue] = [:], pluginDirectories: [String] = [], http: Bool = false, control: Bool = false,
         amtCallTimeout: Duration = .seconds(5), configure: (inout TetherConfiguration) -> Void = { _ in }
     ) async throws -> EventsTestHost {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tether-events-\(UUID().uuidString)").path
@@ -36,7 +37,10 @@ struct EventsTestHost: Sendable {
         var logger = Logger(label: "events-test")
         logger.logLevel = .critical
         let host = TetherHost(configuration: configuration, logger: logger)
-        try await host.start(http ? [.store, .cira, .http] : [.store, .cira])
+        var services: TetherHost.Services = [.store, .cira]
+        if http { services.insert(.http) }
+        if control { services.insert(.control) }
+        try await host.start(services)
         return EventsTestHost(host: host, dataDirectory: directory)
     }
 
@@ -68,8 +72,12 @@ struct EventsTestHost: Sendable {
         configuration.tls.trustedRootPEM = authority.rootCertificatePEM
         configuration.tls.commonName = "127.0.0.1"
         configure(&configuration)
-        return try SimulatedFleet(configuration: configuration)
+        return try SimulatedFleet(configuration: configuration, group: Self.fleetGroup)
     }
+
+    /// The simulated devices' own event-loop thread, so that their TLS and APF work does not
+    /// queue behind the host's (and the other suites') work on the shared loops.
+    static let fleetGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
     /// Waits until the host has a session with the AMT port forwarded for each of `guids`.
     func waitForSessions(_ guids: [String], timeout: Duration = .seconds(120)) async -> Bool {

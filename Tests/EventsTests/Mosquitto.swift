@@ -39,7 +39,7 @@ final class Mosquitto: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         try ProcessLauncher.launch(process)
         self.process = process
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if Self.accepts(port: port) { return }
             try await Task.sleep(for: .milliseconds(50))
