@@ -52,8 +52,14 @@ public struct OutboundHTTPClient: Sendable {
             throw Failure(kind: .badURL, description: "only http:// URLs with a host are supported (got \(request.url.absoluteString))")
         }
         let port = request.url.port ?? 80
-        var target = request.url.path.isEmpty ? "/" : request.url.path
-        if let query = request.url.query { target += "?" + query }
+        // The target as sent (still percent-encoded: a decoded %0D%0A must never reach the wire).
+        let components = URLComponents(url: request.url, resolvingAgainstBaseURL: false)
+        let path = components?.percentEncodedPath ?? ""
+        var target = path.isEmpty ? "/" : path
+        if let query = components?.percentEncodedQuery { target += "?" + query }
+        guard TetherHost.isOneLine(target), !target.contains(" ") else {
+            throw Failure(kind: .badURL, description: "the URL's path or query is not sendable")
+        }
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: request.url.port.map { "\(host):\($0)" } ?? host)
         for (name, value) in request.headers where !["host", "content-length", "connection", "transfer-encoding"].contains(name.lowercased()) {

@@ -47,7 +47,7 @@ extension TetherHost {
         guard body.count <= maxOutboundBody else { throw CommandError(.badRequest, "http.request: the body exceeds \(maxOutboundBody) bytes") }
         var headers: [(String, String)] = []
         for (name, value) in args["headers"]?.objectValue ?? [:] {
-            guard let value = value.stringValue, isToken(name), !value.contains(where: { $0 == "\r" || $0 == "\n" }) else {
+            guard let value = value.stringValue, isToken(name), isOneLine(value) else {
                 throw CommandError(.badRequest, "http.request: header '\(name)' is not a valid name with a one-line string value")
             }
             headers.append((name, value))
@@ -57,13 +57,18 @@ extension TetherHost {
                 throw CommandError(.badRequest, "http.request: 'signature' needs {secret, header, prefix?}")
             }
             let prefix = signature["prefix"]?.stringValue ?? ""
-            guard !prefix.contains(where: { $0 == "\r" || $0 == "\n" }) else { throw CommandError(.badRequest, "http.request: bad signature prefix") }
+            guard isOneLine(prefix) else { throw CommandError(.badRequest, "http.request: bad signature prefix") }
             let mac = SHA256Digest.hmac(key: Array(secret.utf8), message: body)
             headers.append((header, prefix + mac.map { String(format: "%02x", $0) }.joined()))
         }
         let milliseconds = args["timeoutMs"]?.intValue ?? 10_000
         guard (1...60_000).contains(milliseconds) else { throw CommandError(.badRequest, "http.request: 'timeoutMs' must be 1–60000") }
         return OutboundHTTPClient.Request(method: method, url: url, headers: headers, body: body, timeout: .milliseconds(milliseconds))
+    }
+
+    /// No CR, LF or NUL byte (checked on bytes: Swift's `Character` treats "\r\n" as one).
+    static func isOneLine(_ text: String) -> Bool {
+        !text.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }
     }
 
     /// An RFC 9110 token (header field name).
