@@ -23,8 +23,8 @@ struct WebhookEndpoint: Sendable {
             throw PluginError.badRequest("\(label).secret must be a string of at least 8 bytes")
         }
         let types = json["types"]?.arrayValue ?? ["*"]
-        guard !types.isEmpty, types.allSatisfy({ $0.stringValue?.isEmpty == false }) else {
-            throw PluginError.badRequest("\(label).types must be a non-empty array of event type patterns")
+        guard !types.isEmpty, types.allSatisfy({ $0.stringValue.map(Self.isPattern) ?? false }) else {
+            throw PluginError.badRequest("\(label).types must be a non-empty array of event type patterns (\"*\", \"device.*\", \"job.finished\")")
         }
         func number(_ key: String, _ fallback: Int, _ range: ClosedRange<Int>) throws(PluginError) -> Int {
             let value = json[key]?.intValue ?? defaults[key]?.intValue ?? fallback
@@ -39,6 +39,13 @@ struct WebhookEndpoint: Sendable {
         self.attempts = try number("attempts", 4, 1...10)
         self.backoffMilliseconds = try number("backoffMs", 500, 10...60_000)
         self.queue = try number("queue", 1000, 1...100_000)
+    }
+
+    /// The host's pattern rule (tether.events/1): `*`, a dotted prefix `device.*`, or an exact type.
+    static func isPattern(_ text: String) -> Bool {
+        guard !text.isEmpty, text.utf8.count <= 128 else { return false }
+        let body = text == "*" ? "" : (text.hasSuffix(".*") ? String(text.dropLast(2)) : text)
+        return !body.contains("*")
     }
 
     /// The pause before retry `attempt` (1-based): backoff × 2^(attempt-1), at most 30 s.

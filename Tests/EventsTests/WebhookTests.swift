@@ -4,6 +4,8 @@ import Testing
 import TetherJSON
 import WSMan
 @testable import TetherCore
+import Logging
+import PluginHost
 
 /// `io.tether.webhooks` over real loopback HTTP: a good endpoint gets signed events while a
 /// refusing, a hanging and a 500-answering endpoint fail on their own, without holding up the
@@ -82,7 +84,35 @@ extension EventsIntegrationTests {
             defer { Task { await bed.stop() } }
             let record = try #require(bed.host.plugins.records().first { $0.id == "io.tether.webhooks" })
             #expect(record.status == .failed)
+            #expect(!"\(record.json)".contains("a-long-secret-1"))
             #expect(bed.host.bus.descriptor(named: "webhooks.stats") == nil)
+        }
+
+        /// Each bad endpoint setting refuses the plugin (loaded alone, without a host), naming the
+        /// setting and never the secret; a good one declares one subscription per endpoint.
+        @Test func endpointSettingsAreChecked() throws {
+            let path = PluginSearchPath.executableDirectory + "/libTetherPluginWebhooks.so"
+            func load(_ endpoint: JSONValue) -> PluginRecord {
+                let plugins = PluginHost(bus: CommandBus(), logger: Logger(label: "webhooks-config-test"))
+                return plugins.load(path: path, settings: PluginSettings(configs: ["io.tether.webhooks": ["endpoints": [endpoint], "attempts": 3]]))
+            }
+            let good = load(["url": "http://127.0.0.1:1/h", "secret": "long-enough-secret", "types": ["device.*", "*", "job.finished"]])
+            #expect(good.status == .loaded, "\(good.json)")
+            let subscriptions = good.contributions["tether.events/1"]?["subscriptions"]?.arrayValue ?? []
+            #expect(subscriptions.count == 1 && subscriptions.first?["name"] == "endpoint-0")
+            let budget: Double = 3 * 5 + 0.5 + 1 + 5  // 3 attempts of 5 s, pauses 0.5 + 1 s, slack 5 s
+            #expect(subscriptions.first?["timeoutSeconds"]?.doubleValue == budget)
+            #expect(!"\(good.json)".contains("long-enough-secret"))
+            for bad: JSONValue in [
+                ["url": "http://h/", "secret": "short"], ["url": "https://h/", "secret": "long-enough-secret"],
+                ["url": "http://h/", "secret": "long-enough-secret", "types": ["de*ice"]],
+                ["url": "http://h/", "secret": "long-enough-secret", "types": []],
+                ["url": "http://h/", "secret": "long-enough-secret", "attempts": 0],
+            ] {
+                let record = load(bad)
+                #expect(record.status == .failed, "\(bad)")
+                #expect(!"\(record.json)".contains("long-enough-secret"))
+            }
         }
 
         static func type(of request: HTTPRequestMessage) -> String? {
