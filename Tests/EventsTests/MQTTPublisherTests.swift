@@ -60,6 +60,12 @@ extension EventsIntegrationTests {
             #expect(topics == ["site-7/events/device.connected", "site-7/events/device.disconnected"])
             let connected = try JSONValue(parsing: String(lines[0].split(separator: " ", maxSplits: 1).last ?? ""))
             #expect(connected["guid"]?.stringValue == guid && connected["type"] == "device.connected" && connected["tenantId"] == "")
+            // The broker's PUBACK may trail its delivery to the subscriber.
+            let acknowledged = await eventually {
+                let metrics = bed.host.metricsExposition(http: HTTPMetrics())
+                return metrics.contains("tether_mqtt_connected 1") && metrics.contains("tether_mqtt_acknowledged_total 2")
+            }
+            #expect(acknowledged, "\(bed.host.metricsExposition(http: HTTPMetrics()))")
         }
 
         @Test func badMQTTConfigurationIsRefusedWithTheKey() throws {

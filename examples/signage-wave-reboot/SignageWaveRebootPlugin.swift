@@ -80,7 +80,13 @@ final class SignageWaveRebootPlugin: TetherPlugin {
         let run = WaveRun(id: UUID().uuidString.lowercased(), parameters: parameters)
         let waves = stride(from: 0, to: guids.count, by: parameters.waveSize).map { Array(guids[$0..<min($0 + parameters.waveSize, guids.count)]) }
         run.planned(total: guids.count, waves: waves.count)
-        runs.withLock { $0[run.id] = run }
+        runs.withLock { runs in
+            // Keep the last 100 runs (a running one is never dropped).
+            if runs.count >= 100, let oldest = runs.values.filter({ $0.status != .running }).min(by: { $0.startedAt < $1.startedAt }) {
+                runs.removeValue(forKey: oldest.id)
+            }
+            runs[run.id] = run
+        }
         run.attach(Task { await self.execute(run, waves: waves) })
         host.log(.info, "wave reboot \(run.id): \(guids.count) displays in \(waves.count) waves of \(parameters.waveSize)")
         return run.json

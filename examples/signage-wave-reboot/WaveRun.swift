@@ -21,6 +21,7 @@ final class WaveRun: Sendable {
 
     let id: String
     let parameters: Parameters
+    let startedAt = Date()
 
     private struct State {
         var status = Status.running
