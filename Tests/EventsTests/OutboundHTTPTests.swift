@@ -51,7 +51,10 @@ import TetherJSON
         } catch {
             #expect(error.kind == .timeout)
         }
-        #expect(clock.now - began < .seconds(5), "the deadline holds")
+        // The deadline fired instead of waiting for an answer that never comes. The bound is wide
+        // on purpose: on the shared 2-core machine (load ~25) a 300 ms timer fired after 12 s while
+        // the whole suite ran; without the deadline this call would never return.
+        #expect(clock.now - began < .seconds(60), "the deadline holds")
         let answering = WebhookReceiver(.answer(500))
         let answeringPort = try await answering.start()
         defer { Task { await answering.stop() } }
