@@ -27,6 +27,7 @@ let plugins = [
     bundledPlugin("ProfileCCM", dependencies: ["ProfilePolicyKit"]),
     bundledPlugin("PowerStandard"),
     bundledPlugin("FrontendREST"),
+    bundledPlugin("Webhooks"),
 ]
 
 let package = Package(
@@ -36,6 +37,8 @@ let package = Package(
         .executable(name: "tether", targets: ["tether"]),
         .executable(name: "amtsim", targets: ["amtsim"]),
         .executable(name: "tether-bench", targets: ["tether-bench"]),
+        // A vendor's example plugin (not bundled: load it with --plugins).
+        .library(name: "SignageWaveReboot", type: .dynamic, targets: ["SignageWaveReboot"]),
     ] + plugins.map(\.0),
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -82,9 +85,14 @@ let package = Package(
             "CTetherABI", "TetherJSON",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // MQTT 3.1.1 codec and QoS 1 publisher on NIO (events out; no MQTT package in the mirror).
+        .target(name: "MQTT", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         // The host application: configuration, lifecycle, host commands.
         .target(name: "TetherCore", dependencies: [
-            "PluginHost", "TetherJSON", "Store", "CIRA", "TetherTLS", "APF", "AMT",
+            "PluginHost", "TetherJSON", "Store", "CIRA", "TetherTLS", "APF", "AMT", "WSMan", "MQTT",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -154,6 +162,16 @@ let package = Package(
             "AMTSimulator", "WSMan", "APF", "TetherTLS",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
+        ]),
+        // The signage wave-reboot workflow, built only against the public plugin kit.
+        .target(
+            name: "SignageWaveReboot", dependencies: ["TetherPluginKit"], path: "examples/signage-wave-reboot",
+            linkerSettings: pluginLinkerSettings),
+        // Event bus, webhooks, MQTT, fleet jobs and the signage example (issue 14).
+        .testTarget(name: "EventsTests", dependencies: [
+            "TetherCore", "PluginHost", "Store", "AMTSimulator", "APF", "TetherTLS", "WSMan", "MQTT", "TestSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
     ] + plugins.map(\.1)
 )

@@ -160,6 +160,7 @@ enum OpenAPIDocument {
                 "delete": operation("Delete", path: [key], responses: ["204": empty, "400": ref("Error"), "404": ref("Error")]),
             ]
         }
+        paths.merge(JobRoutes.openAPIPaths) { existing, _ in existing }
         return paths
     }
 

@@ -20,7 +20,9 @@ public enum ExtensionID {
     public static let powerActions = TETHER_EXT_POWER_ACTIONS
     public static let profilePolicy = TETHER_EXT_PROFILE_POLICY
     public static let frontendHTTP = TETHER_EXT_FRONTEND_HTTP
-    public static let all = [commands, powerActions, profilePolicy, frontendHTTP]
+    /// Event subscriptions (issue 14; see the header's REQUESTS list).
+    public static let events = "tether.events/1"
+    public static let all = [commands, powerActions, profilePolicy, frontendHTTP, events]
 }
 
 /// A validated descriptor, read from a dlopen'ed image but not yet instantiated.

@@ -12,9 +12,12 @@ final class ConnectionEventRecorder: CIRASessionObserver {
     private let instance: String
     private let logger: Logger
     private let interval: Duration
+    /// Where `device.connected` / `device.disconnected` are published (nil: nowhere).
+    private let events: EventBus?
     private let pending = Mutex<(events: [DeviceConnectionEvent], seen: Set<String>, scheduled: Bool)>(([], [], false))
 
-    init(store: TetherStore, instance: String, logger: Logger, interval: Duration = .milliseconds(250)) {
+    init(store: TetherStore, instance: String, logger: Logger, interval: Duration = .milliseconds(250), events: EventBus? = nil) {
+        self.events = events
         self.store = store
         self.instance = instance
         self.logger = logger
@@ -23,10 +26,12 @@ final class ConnectionEventRecorder: CIRASessionObserver {
 
     func sessionConnected(_ session: CIRADeviceSession) {
         enqueue(DeviceConnectionEvent(guid: session.guid, kind: .connected(instance: instance), at: Date()))
+        events?.publish(TetherEvent(type: "device.connected", guid: session.guid, fields: ["instance": .string(instance)]))
     }
 
     func sessionDisconnected(_ session: CIRADeviceSession, reason: String) {
         enqueue(DeviceConnectionEvent(guid: session.guid, kind: .disconnected, at: Date()))
+        events?.publish(TetherEvent(type: "device.disconnected", guid: session.guid, fields: ["reason": .string(reason)]))
     }
 
     func sessionSeen(_ session: CIRADeviceSession) {

@@ -47,6 +47,8 @@ public struct TetherConfiguration: Sendable {
     public var httpRequestTimeout: Duration = .seconds(30)
     /// Limits and exposure switches (README "Security").
     public var security = SecuritySettings()
+    /// Publish events to an MQTT broker (`mqtt` key; nil: off).
+    public var mqtt: MQTTEventSettings?
 
     public init(
         dataDirectory: String = TetherConfiguration.defaultDataDirectory(),
@@ -197,6 +199,8 @@ extension TetherConfiguration {
         case "httpRequestTimeoutSeconds":
             guard let seconds = value.doubleValue, seconds > 0, seconds <= 3600 else { throw bad("a number of seconds in (0, 3600]") }
             httpRequestTimeout = .milliseconds(Int64(seconds * 1000))
+        case "mqtt":
+            mqtt = try MQTTEventSettings(json: value, source: source)
         case "plugins":
             guard let plugins = value.objectValue else { throw bad("an object keyed by plugin id") }
             for (id, settings) in plugins {

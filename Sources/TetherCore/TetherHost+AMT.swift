@@ -23,7 +23,7 @@ extension TetherHost {
             bus: bus, plugins: plugins, precedence: configuration.powerActionPrecedence,
             isConnected: { [weak self] guid in self?.ciraServer?.session(for: guid) != nil },
             // A boot action is up to five WS-Man calls.
-            actionTimeout: configuration.amtCallTimeout * 6, logger: logger, metrics: amtMetrics
+            actionTimeout: configuration.amtCallTimeout * 6, logger: logger, metrics: amtMetrics, events: events
         ).register()
     }
 

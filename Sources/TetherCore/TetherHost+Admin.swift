@@ -58,6 +58,7 @@ extension TetherHost {
                 AuditEvent(
                     tenantId: config.tenantId, actor: "cira:\(request.remoteAddress)", action: "device.self-register",
                     target: request.guid, detail: "CIRA config \(config.configName)"))
+            publishEvent("device.created", guid: request.guid, tenantId: config.tenantId, fields: ["guid": .string(request.guid.lowercased()), "selfRegistered": true])
             logger.info(
                 "device registered itself", metadata: ["guid": "\(request.guid)", "ciraConfig": "\(config.configName)", "remote": "\(request.remoteAddress)"])
             return true

@@ -2,6 +2,7 @@ import AMT
 import CIRA
 import Foundation
 import Logging
+import MQTT
 import PluginHost
 import Store
 import Synchronization
@@ -32,6 +33,12 @@ public final class TetherHost: Sendable {
     public let logger: Logger
     /// WS-Man call durations and power actions, served on `GET /metrics`.
     public let amtMetrics = AMTMetrics()
+    /// Device, power, admin and job events for plugins (`tether.events/1`) and publishers (Events/).
+    public let events = EventBus()
+    /// Fleet jobs (bulk power actions and states) with progress and per-device results (Jobs/).
+    public let jobs = JobManager()
+    /// The MQTT event publisher while `mqtt` is configured and the host runs.
+    let mqttPublisher = Mutex<MQTTPublisher?>(nil)
 
     struct Running: Sendable {
         var store: TetherStore?
@@ -80,8 +87,11 @@ public final class TetherHost: Sendable {
         registerHostCommands()
         registerAdminCommands()
         registerAMTCommands()
+        registerJobCommands()
+        registerOutboundHTTP()
         let records = plugins.loadAll(from: configuration.pluginSearchPaths, settings: configuration.pluginSettings)
         reportPowerActionConflicts()
+        startEvents()
         if services.contains(.cira) {
             try await startCIRA()
         }
@@ -129,7 +139,7 @@ public final class TetherHost: Sendable {
                 configuration: .server(
                     profile: .legacy, certificateChainPEM: authority.serverCertificateChainPEM,
                     privateKeyPEM: authority.serverPrivateKeyPEM, requestClientCertificate: true))
-            let recorder = ConnectionEventRecorder(store: store, instance: configuration.instanceName, logger: logger)
+            let recorder = ConnectionEventRecorder(store: store, instance: configuration.instanceName, logger: logger, events: events)
             let registrationGate = SelfRegistrationGate(settings: configuration.security)
             let authenticator = StoreAuthenticator(store: store, logger: logger) { [weak self] request in
                 await self?.selfRegister(request, gate: registrationGate) ?? false
@@ -172,6 +182,7 @@ public final class TetherHost: Sendable {
         if let store = state.store {
             _ = try? await store.devices.clearInstance(configuration.instanceName)
         }
+        await stopEvents()
         await plugins.shutdown()
         logger.info("host stopped")
     }

@@ -51,6 +51,11 @@
  *    {"op":"profile.validate","profile":{…},"operation":"create"|"update"} (tether.profile-policy/1)
  *    {"op":"http.request","method":…,"path":…,"query":…,"headers":…,"body_base64":…}
  *                                                               (tether.frontend.http/1)
+ *    {"op":"event","subscription":"<name>","event":{"type","time","guid"?,"tenantId",…}}
+ *                                                               (tether.events/1)
+ *  tether.events/1 (manifest {"types":["device.*",…]} or {"subscriptions":[{"name","types",
+ *  "queue"?,"timeoutSeconds"?}]}) subscribes the plugin to host events; each subscription has
+ *  its own bounded queue, delivered one event at a time, in order; a full queue drops events.
  *  The reply is a JSON value. On failure, reply with a non-zero status and a JSON body
  *  {"error":"<message>","code":"<machine-readable code>"}.
  *

@@ -16,13 +16,16 @@ final class PowerActionCommands: Sendable {
     let logger: Logger
     /// Counts every dispatched action by code and result (nil: not counted).
     let metrics: AMTMetrics?
+    /// Where `power.action.finished` is published (nil: nowhere).
+    let events: EventBus?
     /// Conflicts already logged (each is reported once).
     let reported = Mutex<Set<String>>([])
 
     init(
         bus: CommandBus, plugins: PluginHost, precedence: [String], isConnected: @escaping @Sendable (String) -> Bool,
-        actionTimeout: Duration, logger: Logger, metrics: AMTMetrics? = nil
+        actionTimeout: Duration, logger: Logger, metrics: AMTMetrics? = nil, events: EventBus? = nil
     ) {
+        self.events = events
         self.metrics = metrics
         self.bus = bus
         self.plugins = plugins
@@ -68,9 +71,11 @@ final class PowerActionCommands: Sendable {
             do {
                 let result = try await self.plugins.call(pluginID: action.pluginID, request: request, timeout: self.actionTimeout)
                 self.metrics?.recordPowerAction(code: action.code, result: .success)
+                self.events?.publish(.powerActionFinished(guid: guid, code: action.code, name: action.name, result: result))
                 return result
             } catch {
                 self.metrics?.recordPowerAction(code: action.code, result: Self.result(of: error))
+                self.events?.publish(.powerActionFinished(guid: guid, code: action.code, name: action.name, error: error, result: Self.result(of: error)))
                 throw error
             }
         }

@@ -37,6 +37,7 @@ extension TetherHost {
         do {
             try await store.audit.append(
                 AuditEvent(tenantId: tenantId, actor: args.actor, action: action, target: target, detail: detail))
+            publishAdminEvent(action: action, target: target, tenantId: tenantId)
         } catch {
             logger.error("audit event could not be written", metadata: ["action": "\(action)", "target": "\(target)", "error": "\(error)"])
             throw CommandError(.internal, "\(action) \(target) was saved but its audit event could not be written: \(error)")

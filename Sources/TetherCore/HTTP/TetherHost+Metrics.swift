@@ -50,6 +50,7 @@ extension TetherHost {
             out.sample("tether_http_refused_connections_total", labels: [("listener", name)], listener.gate.refused)
         }
         Self.renderAMT(amtMetrics.snapshot, into: &out)
+        renderEventMetrics(into: &out)
         return out.text
     }
 
