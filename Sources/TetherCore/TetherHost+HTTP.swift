@@ -16,6 +16,7 @@ extension TetherHost {
             pluginConfig: configuration.pluginConfigs[Self.restFrontendPluginID], dataDirectory: dataDirectory, logger: logger)
         let signer = WebTokenSigner(secret: try Self.tokenSecret(in: dataDirectory))
         registerAuthCommands(credentials: credentials, signer: signer)
+        registerRedirectionTokenCommand(signer: signer)
         let mounts = try FrontendMount.resolve(
             contributions: plugins.plugins(contributing: "tether.frontend.http/1").map { ($0.plugin.id, $0.manifest) },
             configured: configuration.frontends)
@@ -102,7 +103,14 @@ extension TetherHost {
             guard let token = args["token"]?.stringValue else {
                 throw CommandError(.badRequest, "auth.verify needs {\"token\": string}")
             }
-            return try signer.verify(token)
+            let claims = try signer.verify(token)
+            // A redirection token (deviceId = a GUID) opens that device's redirection only,
+            // never the API: it verifies only when the caller asks for that device.
+            let wanted = args["deviceId"]?.stringValue?.lowercased() ?? "*"
+            guard claims["deviceId"]?.stringValue?.lowercased() == wanted else {
+                throw CommandError(.unauthorized, "the token is not valid here")
+            }
+            return claims
         }
     }
 

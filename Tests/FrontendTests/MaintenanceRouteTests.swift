@@ -233,6 +233,37 @@ import WSMan
         #expect((try? await bed.host.store?.devices.find(guid: device.guid)) == nil)
     }
 
+    @Test func redirectionTokenIsScopedToItsDevice() async throws {
+        let bed = try await sharedHost.value
+        let token = try await bed.token()
+        let guid = "7e57e57e-0000-4000-8000-000000000106"
+        try await bed.host.bus.run("devices.create", args: ["guid": .string(guid), "hostname": "redir", "mpsusername": "redirhost"])
+        let issued = try await bed.request("GET", "/api/v1/authorize/redirection/\(guid.uppercased())", token: token)
+        #expect(issued.status == 200, "\(issued.text)")
+        let redirection = try #require(issued.json?["token"]?.stringValue)
+        let parts = redirection.split(separator: ".").map(String.init)
+        try #require(parts.count == 3)
+        var payload = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while payload.count % 4 != 0 { payload += "=" }
+        let claims = try JSONValue(parsing: Array(try #require(Data(base64Encoded: payload))))
+        #expect(claims["deviceId"] == .string(guid))
+        #expect((claims["exp"]?.intValue ?? 0) - (claims["iat"]?.intValue ?? 0) == 300)
+
+        let asAPIToken = try await bed.request("GET", "/api/v1/devices/stats", token: redirection)
+        #expect(asAPIToken.status == 401, "a redirection token never opens the API")
+        let verified = try await bed.host.bus.run("auth.verify", args: ["token": .string(redirection), "deviceId": .string(guid)])
+        #expect(verified["deviceId"] == .string(guid))
+
+        let invalid = try await bed.request("GET", "/api/v1/authorize/redirection/not-a-guid", token: token)
+        #expect(invalid.status == 400)
+        #expect(invalid.json?["errors"]?.arrayValue?.first?["location"] == "params")
+        let unknown = try await bed.request("GET", "/api/v1/authorize/redirection/7e57e57e-0000-4000-8000-0000000001ff", token: token)
+        #expect(unknown.status == 404)
+        #expect(unknown.text.isEmpty)
+        let noToken = try await bed.request("GET", "/api/v1/authorize/redirection/\(guid)", token: nil)
+        #expect(noToken.status == 401)
+    }
+
     @Test func unknownDevicesAnswer404() async throws {
         let bed = try await sharedHost.value
         let token = try await bed.token()
