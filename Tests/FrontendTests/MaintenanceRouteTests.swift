@@ -233,6 +233,45 @@ import WSMan
         #expect((try? await bed.host.store?.devices.find(guid: device.guid)) == nil)
     }
 
+    @Test func profileWifiLinksAreWrittenIntoTheDevice() async throws {
+        let bed = try await sharedHost.value
+        let bus = bed.host.bus
+        let device = try await Self.connectedDevice(bed, number: 0x107)
+        defer { Task { await device.device.stop() } }
+        for (name, ssid, phrase) in [("wfahome", "home-net", "Home-Phrase-1"), ("wfaoffice", "office-net", "Office <&> Phrase")] {
+            try await bus.run("wirelessconfigs.create", args: [
+                "profileName": .string(name), "authenticationMethod": 6, "encryptionMethod": 4, "ssid": .string(ssid),
+                "pskPassphrase": .string(phrase),
+            ])
+        }
+        try await bus.run("ieee8021xconfigs.create", args: ["profileName": "wfaeap", "authenticationProtocol": 0, "wiredInterface": false])
+        try await bus.run("wirelessconfigs.create", args: [
+            "profileName": "wfacorp", "authenticationMethod": 7, "encryptionMethod": 4, "ssid": "corp", "ieee8021xProfileName": "wfaeap",
+        ])
+        try await bus.run("profiles.create", args: [
+            "profileName": "wfaprofile", "activation": "ccmactivate", "generateRandomPassword": true, "dhcpEnabled": true,
+            "wifiConfigs": [["profileName": "wfaoffice", "priority": 2], ["profileName": "wfahome", "priority": 1], ["profileName": "wfacorp", "priority": 3]],
+        ])
+
+        let result = try await bus.run("amt.wifi.apply", args: ["guid": .string(device.guid), "profileName": "wfaprofile"])
+        #expect(result["applied"] == ["wfahome", "wfaoffice"], "\(result.jsonString)")
+        #expect(result["failed"]?.arrayValue?.map { $0["profileName"] } == ["wfacorp"])
+        let written = device.firmware.calls.filter { $0.method == "AddWiFiSettings" }
+        #expect(written.map { $0.inputs["Priority"] ?? "" } == ["1", "2"])
+        #expect(written.map { $0.inputs["SSID"] ?? "" } == ["home-net", "office-net"])
+        #expect(device.firmware.state.maintenance.wifiSettings.map(\.pskPassphrase) == ["Home-Phrase-1", "Office <&> Phrase"])
+
+        let listed = try await bus.run("amt.wifi.list", args: ["guid": .string(device.guid)])
+        #expect(listed.arrayValue?.map { $0["ElementName"] } == ["wfahome", "wfaoffice"])
+        #expect(!listed.jsonString.contains("Phrase"), "AMT never returns a passphrase")
+
+        // Written again: the device refuses the taken priorities, and that is reported per profile.
+        let again = try await bus.run("amt.wifi.apply", args: ["guid": .string(device.guid), "profileName": "wfaprofile"])
+        #expect(again["applied"] == [])
+        #expect(again["failed"]?.arrayValue?.compactMap { $0["ReturnValue"]?.intValue } == [2067, 2067])
+        #expect(device.firmware.state.maintenance.wifiSettings.count == 2)
+    }
+
     @Test func redirectionTokenIsScopedToItsDevice() async throws {
         let bed = try await sharedHost.value
         let token = try await bed.token()
