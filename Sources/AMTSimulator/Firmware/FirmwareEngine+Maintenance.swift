@@ -216,12 +216,10 @@ extension FirmwareEngine {
     /// `AddWiFiSettings` of a PSK profile: priority 1…255 and unique (else 2067 INVALID_PRIORITY),
     /// a new InstanceID, a passphrase of 8–63 characters (else 36 INVALID_PARAMETER).
     private mutating func addWiFiSettings(_ input: XMLElementNode?, call: inout FirmwareCall) -> Outcome {
-        func field(_ name: String) -> String { input?.child(name)?.trimmedText ?? "" }
-        let setting = FirmwareMaintenanceState.WiFiSetting(
-            instanceID: field("InstanceID"), elementName: field("ElementName"), ssid: field("SSID"),
-            authenticationMethod: Int(field("AuthenticationMethod")) ?? -1, encryptionMethod: Int(field("EncryptionMethod")) ?? -1,
-            priority: Int(field("Priority")) ?? -1, pskPassphrase: field("PSKPassPhrase"))
-        for name in ["ElementName", "SSID", "AuthenticationMethod", "EncryptionMethod", "Priority"] { call.inputs[name] = field(name) }
+        let setting = WiFiEndpointSettings(element: input)
+        for name in ["ElementName", "SSID", "AuthenticationMethod", "EncryptionMethod", "Priority"] {
+            call.inputs[name] = input?.child(name)?.trimmedText ?? ""
+        }
         guard (1...255).contains(setting.priority),
               !state.maintenance.wifiSettings.contains(where: { $0.priority == setting.priority })
         else { return .output(returnValue: Self.invalidPriority) }

@@ -15,18 +15,6 @@ public struct FirmwareMaintenanceState: Sendable, Equatable {
         public var deleteOnCompletion: Bool
     }
 
-    /// One `CIM_WiFiEndpointSettings` written with `AddWiFiSettings`.
-    public struct WiFiSetting: Sendable, Equatable {
-        public var instanceID: String
-        public var elementName: String
-        public var ssid: String
-        public var authenticationMethod: Int
-        public var encryptionMethod: Int
-        public var priority: Int
-        /// Kept so tests can check what arrived; never rendered in replies (AMT does not return it).
-        public var pskPassphrase: String
-    }
-
     /// AMT keeps at most this many alarm occurrences.
     public static let alarmQuota = 5
 
@@ -45,8 +33,9 @@ public struct FirmwareMaintenanceState: Sendable, Equatable {
     /// The code "shown on the screen" after `StartOptIn`.
     public var consentCode: String?
     public var alarms: [Alarm] = []
-    /// Wi-Fi profiles, in the order written.
-    public var wifiSettings: [WiFiSetting] = []
+    /// Wi-Fi profiles, in the order written (passphrases kept so tests can check what arrived;
+    /// never rendered in replies, as AMT does not return them).
+    public var wifiSettings: [WiFiEndpointSettings] = []
     /// Oldest first, as AMT stores them.
     public var auditLog: [AuditLogRecord]
     /// Newest first, as `GetRecords` returns them.

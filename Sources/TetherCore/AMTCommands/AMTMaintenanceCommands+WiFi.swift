@@ -27,7 +27,7 @@ extension AMTMaintenanceCommands {
                 failed.append(["profileName": .string(config.profileName), "reason": "802.1x Wi-Fi profiles are not written yet (no client certificate)"])
                 continue
             }
-            let settings = AMTDeviceClient.WiFiEndpointSettings(
+            let settings = WiFiEndpointSettings(
                 elementName: config.profileName, ssid: config.ssid, authenticationMethod: config.authenticationMethod.rawValue,
                 encryptionMethod: config.encryptionMethod.rawValue, priority: link.priority, pskPassphrase: passphrase.reveal())
             let value = try await Self.amt { () throws(AMTError) in try await client.addWiFiSettings(settings) }
