@@ -6,7 +6,7 @@ import TetherJSON
 /// invalid GUID bodies, `?tenantId=` lookups.
 @Suite struct DeviceParityTests {
     @Test func optionalDeviceInfoInvalidGUIDsAndTenantLookups() async throws {
-        let bed = try await sharedHost.value
+        let bed = try await maintenanceHost.value
         let token = try await bed.token()
         let plain = "5a1e0000-e89b-12d3-a456-426614174001"
         let created = try await bed.request("POST", "/api/v1/devices", json: ["guid": .string(plain), "hostname": "no-info"], token: token)

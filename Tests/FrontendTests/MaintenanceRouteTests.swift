@@ -5,6 +5,9 @@ import TetherJSON
 import WSMan
 @testable import TetherCore
 
+/// A host of its own: these tests connect devices, which `sharedHost`'s device counts must not see.
+let maintenanceHost = Task { try await RESTTestHost.start() }
+
 /// The MPS maintenance routes over real HTTP against `amtsim`'s firmware: each checks the
 /// WS-Man calls the simulator logged and the JSON shape of the answer, plus the bad inputs.
 @Suite(.serialized) struct MaintenanceRouteTests {
@@ -28,7 +31,7 @@ import WSMan
     }
 
     @Test func auditAndEventLogsAreDecodedNewestFirst() async throws {
-        let bed = try await sharedHost.value
+        let bed = try await maintenanceHost.value
         let token = try await bed.token()
         let device = try await Self.connectedDevice(bed, number: 0x101)
         defer { Task { await device.device.stop() } }
@@ -81,7 +84,7 @@ import WSMan
     }
 
     @Test func alarmClockQuotaAndUnknownAlarm() async throws {
-        let bed = try await sharedHost.value
+        let bed = try await maintenanceHost.value
         let token = try await bed.token()
         let device = try await Self.connectedDevice(bed, number: 0x102)
         defer { Task { await device.device.stop() } }
@@ -123,7 +126,7 @@ import WSMan
     }
 
     @Test func userConsentCodeFlow() async throws {
-        let bed = try await sharedHost.value
+        let bed = try await maintenanceHost.value
         let token = try await bed.token()
         let device = try await Self.connectedDevice(bed, number: 0x103)
         defer { Task { await device.device.stop() } }
@@ -161,7 +164,7 @@ import WSMan
     }
 
     @Test func featuresGetSetAndDeviceWithoutKVM() async throws {
-        let bed = try await sharedHost.value
+        let bed = try await maintenanceHost.value
         let token = try await bed.token()
         let device = try await Self.connectedDevice(bed, number: 0x104)
         defer { Task { await device.device.stop() } }
@@ -203,7 +206,7 @@ import WSMan
     }
 
     @Test func deactivateRefusedKeepsTheDeviceAcceptedRemovesIt() async throws {
-        let bed = try await sharedHost.value
+        let bed = try await maintenanceHost.value
         let token = try await bed.token()
         let device = try await Self.connectedDevice(bed, number: 0x105)
         defer { Task { await device.device.stop() } }
@@ -234,7 +237,7 @@ import WSMan
     }
 
     @Test func profileWifiLinksAreWrittenIntoTheDevice() async throws {
-        let bed = try await sharedHost.value
+        let bed = try await maintenanceHost.value
         let bus = bed.host.bus
         let device = try await Self.connectedDevice(bed, number: 0x107)
         defer { Task { await device.device.stop() } }
@@ -273,7 +276,7 @@ import WSMan
     }
 
     @Test func redirectionTokenIsScopedToItsDevice() async throws {
-        let bed = try await sharedHost.value
+        let bed = try await maintenanceHost.value
         let token = try await bed.token()
         let guid = "7e57e57e-0000-4000-8000-000000000106"
         try await bed.host.bus.run("devices.create", args: ["guid": .string(guid), "hostname": "redir", "mpsusername": "redirhost"])
@@ -304,7 +307,7 @@ import WSMan
     }
 
     @Test func unknownDevicesAnswer404() async throws {
-        let bed = try await sharedHost.value
+        let bed = try await maintenanceHost.value
         let token = try await bed.token()
         for (method, path) in [
             ("GET", "/amt/log/audit/1"), ("GET", "/amt/log/event/1"), ("GET", "/amt/alarmOccurrences/1"), ("GET", "/amt/features/1"),
