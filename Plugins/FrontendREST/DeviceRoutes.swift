@@ -25,16 +25,18 @@ enum DeviceRoutes {
         },
         Route("POST", "/devices") { plugin, request throws(RESTResponse) in
             let body = try request.exchange.jsonObject()
-            let result = try await plugin.run("devices.create", .object(body)) { ErrorMapping.record($0, body: body) }
+            let result = try await plugin.run("devices.create", .object(body)) { ErrorMapping.record($0, body: body).guidInBody() }
             return RESTResponse(status: 201, json: result)
         },
         Route("PATCH", "/devices") { plugin, request throws(RESTResponse) in
             let body = try request.exchange.jsonObject()
-            let result = try await plugin.run("devices.update", .object(body)) { ErrorMapping.record($0, body: body) }
+            let result = try await plugin.run("devices.update", .object(body)) { ErrorMapping.record($0, body: body).guidInBody() }
             return RESTResponse(status: 200, json: result)
         },
         Route("GET", "/devices/{guid}") { plugin, request throws(RESTResponse) in
-            let args: JSONValue = ["guid": .string(request.parameter("guid"))]
+            var args: JSONValue = ["guid": .string(request.parameter("guid"))]
+            // MPS reads `?tenantId=` when the request itself carries no tenant (always, here).
+            if let tenant = request.exchange.query["tenantId"] { args = ["guid": .string(request.parameter("guid")), "tenantId": .string(tenant)] }
             return RESTResponse(status: 200, json: try await plugin.run("devices.get", args) { ErrorMapping.record($0) })
         },
         Route("DELETE", "/devices/{guid}") { plugin, request throws(RESTResponse) in
@@ -58,6 +60,21 @@ enum DeviceRoutes {
             return RESTResponse(status: 200, text: pem, contentType: "text/plain; charset=utf-8")
         },
     ]
+}
+
+extension RESTResponse {
+    /// A missing body `guid` is reported at `location: "body"`, as express-validator's `check()`
+    /// does (the shared mapping assumes a path parameter when the body lacks the field).
+    func guidInBody() -> RESTResponse {
+        guard status == 400, let errors = json?["errors"]?.arrayValue else { return self }
+        var copy = self
+        copy.json = ["errors": .array(errors.map { error in
+            guard error["path"] == "guid", var object = error.objectValue else { return error }
+            object["location"] = "body"
+            return .object(object)
+        })]
+        return copy
+    }
 }
 
 /// express-validator's `isBoolean` + `toBoolean`: true/false/"true"/"false"/"1"/"0"/1/0.

@@ -6,6 +6,17 @@ import TetherPluginKit
 /// answers to MPS's statuses and bodies.
 enum MaintenanceRoutes {
     static let all: [Route] = [
+        Route("GET", "/authorize/redirection/{guid}") { plugin, request throws(RESTResponse) in
+            let result = try await plugin.run("auth.redirection", ["guid": .string(request.parameter("guid"))]) { error in
+                switch error.code {
+                case "bad_request":
+                    return .validation([FieldProblem(value: .string(request.parameter("guid")), msg: "Invalid value", path: "guid", location: "params")])
+                case "not_found": return RESTResponse(status: 404)  // MPS: an empty 404
+                default: return ErrorMapping.record(error)
+                }
+            }
+            return RESTResponse(status: 200, json: ["token": result["token"] ?? .null])
+        },
         Route("GET", "/amt/log/audit/{guid}") { plugin, request throws(RESTResponse) in
             var args = guidArgs(request)
             if let start = request.exchange.query["startIndex"] {
@@ -149,6 +160,7 @@ enum MaintenanceRoutes {
 extension MaintenanceRoutes {
     /// The OpenAPI entries of these routes: (path, lower-case method, summary).
     static let documented: [(String, String, String)] = [
+        ("/authorize/redirection/{guid}", "get", "A 5-minute token for the device's redirection session (KVM/SOL/IDER)"),
         ("/amt/log/audit/{guid}", "get", "Security audit log, newest first, decoded ({totalCnt, records}); startIndex skips the newest"),
         ("/amt/log/event/{guid}", "get", "Event log, decoded"),
         ("/amt/alarmOccurrences/{guid}", "get", "Alarm clock occurrences (with InternalInMinutes)"),

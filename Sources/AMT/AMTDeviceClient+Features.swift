@@ -56,8 +56,8 @@ extension AMTDeviceClient {
             "userConsent": .string(consent),
             "redirection": .bool(state.redirection.bool("ListenerEnabled") ?? false),
             "KVM": .bool(kvmState == 2 || kvmState == 6),
-            "SOL": .bool(enabled & 2 != 0 && enabled >= 32768),
-            "IDER": .bool(enabled & 1 != 0 && enabled >= 32768),
+            "SOL": .bool(enabled & 2 != 0),
+            "IDER": .bool(enabled & 1 != 0),
             "optInState": .number(state.optIn.int("OptInState") ?? 0),
             "kvmAvailable": .bool(state.kvm != nil),
         ]

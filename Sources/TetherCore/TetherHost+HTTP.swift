@@ -24,6 +24,7 @@ extension TetherHost {
         registerAuthCommands(
             credentials: credentials, tokens: tokens,
             throttle: LoginThrottle(settings: security), metrics: metrics)
+        registerRedirectionTokenCommand(tokens: tokens)
         let mounts = try FrontendMount.resolve(
             contributions: plugins.plugins(contributing: "tether.frontend.http/1").map { ($0.plugin.id, $0.manifest) },
             configured: configuration.frontends)
@@ -155,7 +156,14 @@ extension TetherHost {
             guard let token = args["token"]?.stringValue else {
                 throw CommandError(.badRequest, "auth.verify needs {\"token\": string}")
             }
-            return try tokens.verify(token)
+            let claims = try tokens.verify(token)
+            // A redirection token (deviceId = a GUID) opens that device's redirection only,
+            // never the API: it verifies only when the caller asks for that device.
+            let wanted = args["deviceId"]?.stringValue?.lowercased() ?? "*"
+            guard claims["deviceId"]?.stringValue?.lowercased() == wanted else {
+                throw CommandError(.unauthorized, "invalid token")
+            }
+            return claims
         }
         bus.register(name: "auth.logout", summary: "Revoke an API token: {token}", provider: "host") { args in
             guard let token = args["token"]?.stringValue else {

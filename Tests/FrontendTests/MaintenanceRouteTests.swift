@@ -5,6 +5,9 @@ import TetherJSON
 import WSMan
 @testable import TetherCore
 
+/// A host of its own: these tests connect devices, which `sharedHost`'s device counts must not see.
+let maintenanceHost = Task { try await RESTTestHost.start() }
+
 /// The MPS maintenance routes over real HTTP against `amtsim`'s firmware: each checks the
 /// WS-Man calls the simulator logged and the JSON shape of the answer, plus the bad inputs.
 @Suite(.serialized) struct MaintenanceRouteTests {
@@ -28,7 +31,7 @@ import WSMan
     }
 
     @Test func auditAndEventLogsAreDecodedNewestFirst() async throws {
-        let bed = try await sharedHost.value
+        let bed = try await maintenanceHost.value
         let token = try await bed.token()
         let device = try await Self.connectedDevice(bed, number: 0x101)
         defer { Task { await device.device.stop() } }
@@ -81,7 +84,7 @@ import WSMan
     }
 
     @Test func alarmClockQuotaAndUnknownAlarm() async throws {
-        let bed = try await sharedHost.value
+        let bed = try await maintenanceHost.value
         let token = try await bed.token()
         let device = try await Self.connectedDevice(bed, number: 0x102)
         defer { Task { await device.device.stop() } }
@@ -123,7 +126,7 @@ import WSMan
     }
 
     @Test func userConsentCodeFlow() async throws {
-        let bed = try await sharedHost.value
+        let bed = try await maintenanceHost.value
         let token = try await bed.token()
         let device = try await Self.connectedDevice(bed, number: 0x103)
         defer { Task { await device.device.stop() } }
@@ -161,7 +164,7 @@ import WSMan
     }
 
     @Test func featuresGetSetAndDeviceWithoutKVM() async throws {
-        let bed = try await sharedHost.value
+        let bed = try await maintenanceHost.value
         let token = try await bed.token()
         let device = try await Self.connectedDevice(bed, number: 0x104)
         defer { Task { await device.device.stop() } }
@@ -203,7 +206,7 @@ import WSMan
     }
 
     @Test func deactivateRefusedKeepsTheDeviceAcceptedRemovesIt() async throws {
-        let bed = try await sharedHost.value
+        let bed = try await maintenanceHost.value
         let token = try await bed.token()
         let device = try await Self.connectedDevice(bed, number: 0x105)
         defer { Task { await device.device.stop() } }
@@ -233,8 +236,78 @@ import WSMan
         #expect((try? await bed.host.store?.devices.find(guid: device.guid)) == nil)
     }
 
+    @Test func profileWifiLinksAreWrittenIntoTheDevice() async throws {
+        let bed = try await maintenanceHost.value
+        let bus = bed.host.bus
+        let device = try await Self.connectedDevice(bed, number: 0x107)
+        defer { Task { await device.device.stop() } }
+        for (name, ssid, phrase) in [("wfahome", "home-net", "Home-Phrase-1"), ("wfaoffice", "office-net", "Office <&> Phrase")] {
+            try await bus.run("wirelessconfigs.create", args: [
+                "profileName": .string(name), "authenticationMethod": 6, "encryptionMethod": 4, "ssid": .string(ssid),
+                "pskPassphrase": .string(phrase),
+            ])
+        }
+        try await bus.run("ieee8021xconfigs.create", args: ["profileName": "wfaeap", "authenticationProtocol": 0, "wiredInterface": false])
+        try await bus.run("wirelessconfigs.create", args: [
+            "profileName": "wfacorp", "authenticationMethod": 7, "encryptionMethod": 4, "ssid": "corp", "ieee8021xProfileName": "wfaeap",
+        ])
+        try await bus.run("profiles.create", args: [
+            "profileName": "wfaprofile", "activation": "ccmactivate", "generateRandomPassword": true, "dhcpEnabled": true,
+            "wifiConfigs": [["profileName": "wfaoffice", "priority": 2], ["profileName": "wfahome", "priority": 1], ["profileName": "wfacorp", "priority": 3]],
+        ])
+
+        let result = try await bus.run("amt.wifi.apply", args: ["guid": .string(device.guid), "profileName": "wfaprofile"])
+        #expect(result["applied"] == ["wfahome", "wfaoffice"], "\(result.jsonString)")
+        #expect(result["failed"]?.arrayValue?.map { $0["profileName"] } == ["wfacorp"])
+        let written = device.firmware.calls.filter { $0.method == "AddWiFiSettings" }
+        #expect(written.map { $0.inputs["Priority"] ?? "" } == ["1", "2"])
+        #expect(written.map { $0.inputs["SSID"] ?? "" } == ["home-net", "office-net"])
+        #expect(device.firmware.state.maintenance.wifiSettings.map(\.pskPassphrase) == ["Home-Phrase-1", "Office <&> Phrase"])
+
+        let listed = try await bus.run("amt.wifi.list", args: ["guid": .string(device.guid)])
+        #expect(listed.arrayValue?.map { $0["ElementName"] } == ["wfahome", "wfaoffice"])
+        #expect(!listed.jsonString.contains("Phrase"), "AMT never returns a passphrase")
+
+        // Written again: the device refuses the taken priorities, and that is reported per profile.
+        let again = try await bus.run("amt.wifi.apply", args: ["guid": .string(device.guid), "profileName": "wfaprofile"])
+        #expect(again["applied"] == [])
+        #expect(again["failed"]?.arrayValue?.compactMap { $0["ReturnValue"]?.intValue } == [2067, 2067])
+        #expect(device.firmware.state.maintenance.wifiSettings.count == 2)
+    }
+
+    @Test func redirectionTokenIsScopedToItsDevice() async throws {
+        let bed = try await maintenanceHost.value
+        let token = try await bed.token()
+        let guid = "7e57e57e-0000-4000-8000-000000000106"
+        try await bed.host.bus.run("devices.create", args: ["guid": .string(guid), "hostname": "redir", "mpsusername": "redirhost"])
+        let issued = try await bed.request("GET", "/api/v1/authorize/redirection/\(guid.uppercased())", token: token)
+        #expect(issued.status == 200, "\(issued.text)")
+        let redirection = try #require(issued.json?["token"]?.stringValue)
+        let parts = redirection.split(separator: ".").map(String.init)
+        try #require(parts.count == 3)
+        var payload = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while payload.count % 4 != 0 { payload += "=" }
+        let claims = try JSONValue(parsing: Array(try #require(Data(base64Encoded: payload))))
+        #expect(claims["deviceId"] == .string(guid))
+        #expect((claims["exp"]?.intValue ?? 0) - (claims["iat"]?.intValue ?? 0) == 300)
+
+        let asAPIToken = try await bed.request("GET", "/api/v1/devices/stats", token: redirection)
+        #expect(asAPIToken.status == 401, "a redirection token never opens the API")
+        let verified = try await bed.host.bus.run("auth.verify", args: ["token": .string(redirection), "deviceId": .string(guid)])
+        #expect(verified["deviceId"] == .string(guid))
+
+        let invalid = try await bed.request("GET", "/api/v1/authorize/redirection/not-a-guid", token: token)
+        #expect(invalid.status == 400)
+        #expect(invalid.json?["errors"]?.arrayValue?.first?["location"] == "params")
+        let unknown = try await bed.request("GET", "/api/v1/authorize/redirection/7e57e57e-0000-4000-8000-0000000001ff", token: token)
+        #expect(unknown.status == 404)
+        #expect(unknown.text.isEmpty)
+        let noToken = try await bed.request("GET", "/api/v1/authorize/redirection/\(guid)", token: nil)
+        #expect(noToken.status == 401)
+    }
+
     @Test func unknownDevicesAnswer404() async throws {
-        let bed = try await sharedHost.value
+        let bed = try await maintenanceHost.value
         let token = try await bed.token()
         for (method, path) in [
             ("GET", "/amt/log/audit/1"), ("GET", "/amt/log/event/1"), ("GET", "/amt/alarmOccurrences/1"), ("GET", "/amt/features/1"),

@@ -50,6 +50,22 @@ extension FirmwareEngine {
                 }
                 return FirmwareInstance(.ips, className, properties)
             }
+        case "AMT_WiFiPortConfigurationService":
+            return [FirmwareInstance(.amt, className, [
+                ("CreationClassName", .text(className)), ("ElementName", .text("Intel(r) AMT WiFiPort Configuration Service")),
+                ("EnabledState", .text("5")), ("Name", .text("Intel(r) AMT WiFi Port Configuration Service")),
+                ("SystemCreationClassName", .text("CIM_ComputerSystem")), ("SystemName", .text("Intel(r) AMT")),
+                ("localProfileSynchronizationEnabled", .text("0")),
+            ])]
+        case "CIM_WiFiEndpointSettings":
+            return m.wifiSettings.map { setting in
+                FirmwareInstance(.cim, className, [
+                    ("AuthenticationMethod", .text(String(setting.authenticationMethod))), ("BSSType", .text("3")),
+                    ("ElementName", .text(setting.elementName)), ("EncryptionMethod", .text(String(setting.encryptionMethod))),
+                    ("InstanceID", .text(setting.instanceID)), ("Priority", .text(String(setting.priority))),
+                    ("SSID", .text(setting.ssid)),
+                ])
+            }
         case "AMT_AuditLog":
             return [FirmwareInstance(.amt, className, [
                 ("CurrentNumberOfRecords", .text(String(m.auditLog.count))), ("ElementName", .text("Intel(r) AMT Audit Log")),
@@ -129,6 +145,8 @@ extension FirmwareEngine {
             state.maintenance.optInState = 0
             state.maintenance.consentCode = nil
             return .output(returnValue: 0)
+        case ("AMT_WiFiPortConfigurationService", "AddWiFiSettings") where isMethod:
+            return addWiFiSettings(input?.child("WiFiEndpointSettingsInput"), call: &call)
         case ("AMT_AlarmClockService", "AddAlarm") where isMethod:
             return addAlarm(input?.child("AlarmTemplate"), call: &call)
         case ("IPS_AlarmClockOccurrence", "Delete"):
@@ -195,6 +213,26 @@ extension FirmwareEngine {
         return .outputXML(returnValue: 0, bodyXML: "<g:AlarmClock>\(reference.innerXML)</g:AlarmClock>")
     }
 
+    /// `AddWiFiSettings` of a PSK profile: priority 1…255 and unique (else 2067 INVALID_PRIORITY),
+    /// a new InstanceID, a passphrase of 8–63 characters (else 36 INVALID_PARAMETER).
+    private mutating func addWiFiSettings(_ input: XMLElementNode?, call: inout FirmwareCall) -> Outcome {
+        let setting = WiFiEndpointSettings(element: input)
+        for name in ["ElementName", "SSID", "AuthenticationMethod", "EncryptionMethod", "Priority"] {
+            call.inputs[name] = input?.child(name)?.trimmedText ?? ""
+        }
+        guard (1...255).contains(setting.priority),
+              !state.maintenance.wifiSettings.contains(where: { $0.priority == setting.priority })
+        else { return .output(returnValue: Self.invalidPriority) }
+        guard [4, 6].contains(setting.authenticationMethod), [3, 4].contains(setting.encryptionMethod),
+              !setting.ssid.isEmpty, setting.ssid.count <= 32, (8...63).contains(setting.pskPassphrase.count),
+              !setting.instanceID.isEmpty, !state.maintenance.wifiSettings.contains(where: { $0.instanceID == setting.instanceID })
+        else { return .output(returnValue: Self.invalidParameter) }
+        state.maintenance.wifiSettings.append(setting)
+        return .output(returnValue: 0)
+    }
+
+    /// `INVALID_PRIORITY`.
+    static let invalidPriority = 2067
     /// `INVALID_INDEX`.
     static let invalidIndex = 35
     /// What `SendOptInCode` answers for a wrong code (`INVALID_PARAMETER`).

@@ -33,6 +33,9 @@ public struct FirmwareMaintenanceState: Sendable, Equatable {
     /// The code "shown on the screen" after `StartOptIn`.
     public var consentCode: String?
     public var alarms: [Alarm] = []
+    /// Wi-Fi profiles, in the order written (passphrases kept so tests can check what arrived;
+    /// never rendered in replies, as AMT does not return them).
+    public var wifiSettings: [WiFiEndpointSettings] = []
     /// Oldest first, as AMT stores them.
     public var auditLog: [AuditLogRecord]
     /// Newest first, as `GetRecords` returns them.

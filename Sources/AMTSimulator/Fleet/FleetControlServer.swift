@@ -43,6 +43,15 @@ public final class FleetControlServer: Sendable {
                 "nextBootToBIOS": state.nextBootToBIOS, "bootCount": state.bootCount,
             ]
             if calls {
+                let m = state.maintenance
+                // What the device's screen and services show: the consent code to type in, etc.
+                object["maintenance"] = [
+                    "provisioned": m.provisioned, "optInState": m.optInState, "consentCode": m.consentCode as Any,
+                    "redirectionEnabledState": m.redirectionEnabledState, "kvmAvailable": m.kvmAvailable,
+                    "kvmEnabledState": m.kvmEnabledState, "optInRequired": m.optInRequired,
+                    "alarms": m.alarms.map(\.instanceID), "wifiProfiles": m.wifiSettings.map(\.elementName),
+                    "auditRecords": m.auditLog.count, "eventRecords": m.eventLog.count,
+                ] as [String: Any]
                 object["calls"] = fleet.firmwares[index].calls.map { call in
                     [
                         "time": formatter.string(from: call.time), "method": call.method, "class": call.resourceClass,

@@ -2,7 +2,6 @@
 /// `routes/admin/ieee8021x/ieee8021xValidator.ts`), returning every field error in RPS's order.
 /// Tether adds type and length checks RPS lacks for the optional strings (each ≤ 255 characters).
 public struct IEEE8021xConfigValidator: Sendable {
-    public static let maximumNameLength = 32
     public static let pxeTimeoutRange = 0...86400
     public static let maximumTextLength = 255
 
@@ -19,12 +18,7 @@ public struct IEEE8021xConfigValidator: Sendable {
         var errors: [FieldError] = []
         func fail(_ field: String, _ message: String) { errors.append(FieldError(field: field, message: message)) }
 
-        let name = draft.profileName.value ?? ""
-        if name.isEmpty { fail("profileName", "802.1x profile name is required") }
-        if name.isEmpty || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
-            fail("profileName", "802.1x profile name should be alphanumeric")
-        }
-        if name.count > Self.maximumNameLength { fail("profileName", "802.1x profile name maximum length is 32") }
+        errors += NameRules.alphanumericNameErrors(draft.profileName.value ?? "", noun: "802.1x profile")
 
         switch draft.wiredInterface {
         case .absent: fail("wiredInterface", "Wired interface flag is required")

@@ -15,4 +15,16 @@ public enum NameRules {
     public static func hasValidCharacters(_ name: String, specials: Set<Character>) -> Bool {
         !name.isEmpty && name.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || specials.contains($0) }
     }
+
+    /// RPS's rule for Wi-Fi and 802.1x profile names (`^[a-zA-Z0-9]+$`, at most 32): the errors,
+    /// in RPS's order, with `noun` ("Wireless profile", "802.1x profile") in the messages.
+    public static func alphanumericNameErrors(_ name: String, noun: String) -> [FieldError] {
+        var errors: [FieldError] = []
+        if name.isEmpty { errors.append(FieldError(field: "profileName", message: "\(noun) name is required")) }
+        if name.isEmpty || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+            errors.append(FieldError(field: "profileName", message: "\(noun) name should be alphanumeric"))
+        }
+        if name.count > 32 { errors.append(FieldError(field: "profileName", message: "\(noun) name maximum length is 32")) }
+        return errors
+    }
 }

@@ -3,7 +3,6 @@
 ///
 /// The 802.1x reference is resolved by the caller (it needs the store) and passed in.
 public struct WirelessConfigValidator: Sendable {
-    public static let maximumNameLength = 32
     public static let maximumSSIDLength = 32
     public static let passphraseLengths = 8...63
     /// AMT's `LinkPolicy` values: 1 S0 AC, 14 Sx AC, 16 S0 DC, 224 Sx DC.
@@ -35,12 +34,7 @@ public struct WirelessConfigValidator: Sendable {
         var errors: [FieldError] = []
         func fail(_ field: String, _ message: String) { errors.append(FieldError(field: field, message: message)) }
 
-        let name = draft.profileName.value ?? ""
-        if name.isEmpty { fail("profileName", "Wireless profile name is required") }
-        if name.isEmpty || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
-            fail("profileName", "Wireless profile name should be alphanumeric")
-        }
-        if name.count > Self.maximumNameLength { fail("profileName", "Wireless profile name maximum length is 32") }
+        errors += NameRules.alphanumericNameErrors(draft.profileName.value ?? "", noun: "Wireless profile")
 
         if draft.authenticationMethod.isAbsent { fail("authenticationMethod", "Authentication method is required") }
         let method = draft.authenticationMethod.value.flatMap(WirelessAuthenticationMethod.init(rawValue:))

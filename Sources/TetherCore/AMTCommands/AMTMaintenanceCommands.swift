@@ -66,6 +66,13 @@ struct AMTMaintenanceCommands {
             client, args in
             try await deactivate(client, args)
         }
+        deviceCommand("amt.wifi.apply", "Write an AMT profile's Wi-Fi links into the device: {guid, profileName} → {applied, failed}") {
+            client, args in
+            try await applyWiFi(client, args)
+        }
+        device("amt.wifi.list", "Wi-Fi profiles stored on the device (CIM_WiFiEndpointSettings): {guid}") { client, _ throws(AMTError) in
+            try await client.wifiSettings()
+        }
         bus.register(name: "devices.redirectstatus", summary: "Redirection sessions of a connected device: {guid}", provider: "host") { args in
             let guid = try AMTCommandSupport.guid(args, command: "devices.redirectstatus")
             guard isConnected(guid) else { throw CommandError(.notFound, "Device not found/connected") }

@@ -6,31 +6,15 @@ import TetherJSON
 extension TetherHost {
     /// `ieee8021xconfigs.create|get|list|update|delete` (RPS `/api/v1/admin/ieee8021xconfigs`).
     /// The optional password is sealed and write-only.
-    func registerIEEE8021xConfigCommands() {
-        registerAdmin("ieee8021xconfigs.create", "Create an 802.1x config (Open AMT body; password sealed)") { host, args in
-            try await host.saveIEEE8021xConfig(args, isUpdate: false)
-        }
-        registerAdmin("ieee8021xconfigs.get", "One 802.1x config: {profileName}") { host, args in
-            let name = try args.requiredKey("profileName", command: "ieee8021xconfigs.get")
-            return AdminJSON.ieee8021xConfig(try await host.adminStore().ieee8021xConfigs.get(profileName: name, tenantId: args.tenantId))
-        }
-        registerAdmin("ieee8021xconfigs.list", "802.1x configs: {$top, $skip, $count}") { host, args in
-            let paging = try AdminPaging(args)
-            let page = try await host.adminStore().ieee8021xConfigs.list(tenantId: args.tenantId, page: paging.page)
-            return paging.result(page, AdminJSON.ieee8021xConfig)
-        }
-        registerAdmin("ieee8021xconfigs.update", "Replace an 802.1x config: {profileName, version, …}") { host, args in
-            try await host.saveIEEE8021xConfig(args, isUpdate: true)
-        }
-        registerAdmin("ieee8021xconfigs.delete", "Delete an 802.1x config nothing links to: {profileName}") { host, args in
-            let store = try host.adminStore()
-            let name = try args.requiredKey("profileName", command: "ieee8021xconfigs.delete")
-            let current = try await store.ieee8021xConfigs.get(profileName: name, tenantId: args.tenantId)
-            try await store.ieee8021xConfigs.delete(profileName: current.profileName, tenantId: args.tenantId)
-            try await host.recordAudit(store, action: "ieee8021xconfig.delete", target: current.profileName, args: args, tenantId: args.tenantId)
-            return ["deleted": .string(current.profileName)]
-        }
-    }
+    static let ieee8021xConfigCommands = NamedRecordCommands<IEEE8021xConfig>(
+        prefix: "ieee8021xconfigs", noun: "802.1x profile", auditName: "ieee8021xconfig",
+        get: { store, name, tenant in try await store.ieee8021xConfigs.get(profileName: name, tenantId: tenant) },
+        list: { store, tenant, page in try await store.ieee8021xConfigs.list(tenantId: tenant, page: page) },
+        delete: { store, name, tenant in try await store.ieee8021xConfigs.delete(profileName: name, tenantId: tenant) },
+        name: \.profileName, version: \.version, json: AdminJSON.ieee8021xConfig,
+        save: { host, args, isUpdate in try await host.saveIEEE8021xConfig(args, isUpdate: isUpdate) })
+
+    func registerIEEE8021xConfigCommands() { registerNamedRecordCommands(Self.ieee8021xConfigCommands) }
 
     private func ieee8021xDraft(_ args: AdminArguments) -> IEEE8021xConfigDraft {
         var draft = IEEE8021xConfigDraft()
@@ -66,21 +50,10 @@ extension TetherHost {
         let password = draft.password.value.map(Secret.init)
         let saved: IEEE8021xConfig
         if isUpdate {
-            let current = try await store.ieee8021xConfigs.get(profileName: name, tenantId: args.tenantId)
-            guard let version = args.version, version == current.version else {
-                throw AdminErrors.staleVersion(
-                    "802.1x profile \(current.profileName) is at version \(current.version); send that version to update it",
-                    current: AdminJSON.ieee8021xConfig(current), version: current.version)
-            }
-            config.profileName = current.profileName
-            config.version = version
-            do {
-                saved = try await store.ieee8021xConfigs.update(config, password: password.map { .set($0) } ?? .keep)
-            } catch StoreError.conflict {
-                let now = try await store.ieee8021xConfigs.get(profileName: name, tenantId: args.tenantId)
-                throw AdminErrors.staleVersion(
-                    "802.1x profile \(now.profileName) was changed concurrently; current version is \(now.version)",
-                    current: AdminJSON.ieee8021xConfig(now), version: now.version)
+            saved = try await Self.ieee8021xConfigCommands.update(store, name: name, args: args) { current in
+                config.profileName = current.profileName
+                config.version = current.version
+                return try await store.ieee8021xConfigs.update(config, password: password.map { .set($0) } ?? .keep)
             }
         } else {
             saved = try await store.ieee8021xConfigs.create(config, password: password)

@@ -6,31 +6,15 @@ import TetherJSON
 extension TetherHost {
     /// `wirelessconfigs.create|get|list|update|delete` (RPS `/api/v1/admin/wirelessconfigs`).
     /// The PSK passphrase is sealed and write-only.
-    func registerWirelessConfigCommands() {
-        registerAdmin("wirelessconfigs.create", "Create a Wi-Fi profile (Open AMT body; pskPassphrase sealed)") { host, args in
-            try await host.saveWirelessConfig(args, isUpdate: false)
-        }
-        registerAdmin("wirelessconfigs.get", "One Wi-Fi profile: {profileName}") { host, args in
-            let name = try args.requiredKey("profileName", command: "wirelessconfigs.get")
-            return AdminJSON.wirelessConfig(try await host.adminStore().wirelessConfigs.get(profileName: name, tenantId: args.tenantId))
-        }
-        registerAdmin("wirelessconfigs.list", "Wi-Fi profiles: {$top, $skip, $count}") { host, args in
-            let paging = try AdminPaging(args)
-            let page = try await host.adminStore().wirelessConfigs.list(tenantId: args.tenantId, page: paging.page)
-            return paging.result(page, AdminJSON.wirelessConfig)
-        }
-        registerAdmin("wirelessconfigs.update", "Replace a Wi-Fi profile: {profileName, version, …}") { host, args in
-            try await host.saveWirelessConfig(args, isUpdate: true)
-        }
-        registerAdmin("wirelessconfigs.delete", "Delete a Wi-Fi profile no AMT profile links to: {profileName}") { host, args in
-            let store = try host.adminStore()
-            let name = try args.requiredKey("profileName", command: "wirelessconfigs.delete")
-            let current = try await store.wirelessConfigs.get(profileName: name, tenantId: args.tenantId)
-            try await store.wirelessConfigs.delete(profileName: current.profileName, tenantId: args.tenantId)
-            try await host.recordAudit(store, action: "wirelessconfig.delete", target: current.profileName, args: args, tenantId: args.tenantId)
-            return ["deleted": .string(current.profileName)]
-        }
-    }
+    static let wirelessConfigCommands = NamedRecordCommands<WirelessConfig>(
+        prefix: "wirelessconfigs", noun: "Wireless profile", auditName: "wirelessconfig",
+        get: { store, name, tenant in try await store.wirelessConfigs.get(profileName: name, tenantId: tenant) },
+        list: { store, tenant, page in try await store.wirelessConfigs.list(tenantId: tenant, page: page) },
+        delete: { store, name, tenant in try await store.wirelessConfigs.delete(profileName: name, tenantId: tenant) },
+        name: \.profileName, version: \.version, json: AdminJSON.wirelessConfig,
+        save: { host, args, isUpdate in try await host.saveWirelessConfig(args, isUpdate: isUpdate) })
+
+    func registerWirelessConfigCommands() { registerNamedRecordCommands(Self.wirelessConfigCommands) }
 
     private func wirelessDraft(_ args: AdminArguments) -> WirelessConfigDraft {
         var draft = WirelessConfigDraft()
@@ -76,24 +60,13 @@ extension TetherHost {
         let passphrase = method.usesPSK ? draft.pskPassphrase.value.map(Secret.init) : nil
         let saved: WirelessConfig
         if isUpdate {
-            let current = try await store.wirelessConfigs.get(profileName: name, tenantId: args.tenantId)
-            guard let version = args.version, version == current.version else {
-                throw AdminErrors.staleVersion(
-                    "Wireless profile \(current.profileName) is at version \(current.version); send that version to update it",
-                    current: AdminJSON.wirelessConfig(current), version: current.version)
-            }
-            config.profileName = current.profileName
-            config.version = version
-            if draft.pskValue.isAbsent { config.pskValue = current.pskValue }
-            if draft.linkPolicy.isAbsent { config.linkPolicy = current.linkPolicy }
-            let change: SecretChange = passphrase.map { .set($0) } ?? (method.usesPSK ? .keep : .clear)
-            do {
-                saved = try await store.wirelessConfigs.update(config, pskPassphrase: change)
-            } catch StoreError.conflict {
-                let now = try await store.wirelessConfigs.get(profileName: name, tenantId: args.tenantId)
-                throw AdminErrors.staleVersion(
-                    "Wireless profile \(now.profileName) was changed concurrently; current version is \(now.version)",
-                    current: AdminJSON.wirelessConfig(now), version: now.version)
+            saved = try await Self.wirelessConfigCommands.update(store, name: name, args: args) { current in
+                config.profileName = current.profileName
+                config.version = current.version
+                if draft.pskValue.isAbsent { config.pskValue = current.pskValue }
+                if draft.linkPolicy.isAbsent { config.linkPolicy = current.linkPolicy }
+                let change: SecretChange = passphrase.map { .set($0) } ?? (method.usesPSK ? .keep : .clear)
+                return try await store.wirelessConfigs.update(config, pskPassphrase: change)
             }
         } else {
             saved = try await store.wirelessConfigs.create(config, pskPassphrase: passphrase)

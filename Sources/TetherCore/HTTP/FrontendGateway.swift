@@ -95,7 +95,9 @@ struct FrontendGateway: HTTPResponder {
         guard let header = request.headers[.authorization], header.count > 7, header.prefix(7).lowercased() == "bearer " else {
             return nil
         }
-        return try? tokens.verify(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+        guard let claims = try? tokens.verify(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)) else { return nil }
+        // A redirection token (deviceId = one device's GUID) is not an API principal.
+        return claims["deviceId"]?.stringValue == "*" ? claims : nil
     }
 
     private func forward(_ request: Request, to mount: FrontendMount, remoteAddress: String?) async -> Response {

@@ -40,10 +40,12 @@ final class TokenAuthority: Sendable {
         state = Mutex(loaded)
     }
 
-    /// A token for `subject` valid for `lifetime` from `now`.
-    func issue(subject: String, lifetime: Duration, now: Date = Date()) throws(ConfigurationError) -> String {
+    /// A token for `subject` valid for `lifetime` from `now`; `deviceId` as in `WebTokenSigner.issue`.
+    func issue(subject: String, lifetime: Duration, now: Date = Date(), deviceId: String = "*") throws(ConfigurationError) -> String {
         let jti = Base64URL.encode(try SHA256Digest.randomBytes(16))
-        return signer.issue(subject: subject, lifetime: lifetime, now: now, extraClaims: ["gen": .string(generation), "jti": .string(jti)])
+        return signer.issue(
+            subject: subject, lifetime: lifetime, now: now, deviceId: deviceId,
+            extraClaims: ["gen": .string(generation), "jti": .string(jti)])
     }
 
     /// The claims of a valid token: signed by this host, unexpired, of the current credential

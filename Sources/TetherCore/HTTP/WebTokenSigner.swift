@@ -11,11 +11,14 @@ struct WebTokenSigner: Sendable {
 
     let secret: [UInt8]
 
-    /// A token for `subject` valid for `lifetime` from `now`.
-    func issue(subject: String, lifetime: Duration, now: Date = Date(), extraClaims: [String: JSONValue] = [:]) -> String {
+    /// A token for `subject` valid for `lifetime` from `now`. `deviceId` is `*` for API tokens,
+    /// a device GUID for a redirection token (good for that device's redirection only).
+    func issue(
+        subject: String, lifetime: Duration, now: Date = Date(), deviceId: String = "*", extraClaims: [String: JSONValue] = [:]
+    ) -> String {
         let issuedAt = Int64(now.timeIntervalSince1970)
         var members: [String: JSONValue] = [
-            "tenantId": "", "iss": .string(Self.issuer), "deviceId": "*", "sub": .string(subject),
+            "tenantId": "", "iss": .string(Self.issuer), "deviceId": .string(deviceId), "sub": .string(subject),
             "iat": .int(issuedAt), "exp": .int(issuedAt + lifetime.components.seconds),
         ]
         members.merge(extraClaims) { standard, _ in standard }
