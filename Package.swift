@@ -36,6 +36,8 @@ let package = Package(
         .executable(name: "tether", targets: ["tether"]),
         .executable(name: "amtsim", targets: ["amtsim"]),
         .executable(name: "tether-bench", targets: ["tether-bench"]),
+        // What Swift plugins built outside this repository link (see examples/swift-hello-action).
+        .library(name: "TetherPluginKit", targets: ["TetherPluginKit"]),
     ] + plugins.map(\.0),
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -77,9 +79,11 @@ let package = Package(
             "COpenSSL", "TetherJSON",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // Debian's libffi (libffi-dev): calls typed C commands of plugins.
+        .systemLibrary(name: "CFFI", path: "Sources/CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
         // Plugin loading, ABI negotiation, the command bus.
         .target(name: "PluginHost", dependencies: [
-            "CTetherABI", "TetherJSON",
+            "CTetherABI", "TetherJSON", "CFFI",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The host application: configuration, lifecycle, host commands.
