@@ -4,16 +4,13 @@ import TetherJSON
 import TetherTLS
 
 extension TetherHost {
-    /// The bundled REST front end's plugin id (its config may carry `adminUser`/`adminPassword`).
-    static let restFrontendPluginID = "io.tether.frontend-rest"
-
     /// Starts the HTTP listener (and HTTPS when `httpsPort` is set) serving the front-end plugin
     /// mounts and `GET /metrics`, and registers the `auth.*` commands front ends use for tokens.
     func startHTTP() async throws(ConfigurationError) {
         let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory)
         let credentials = try AdminCredentials.resolve(
             environment: ProcessInfo.processInfo.environment,
-            pluginConfig: configuration.pluginConfigs[Self.restFrontendPluginID], dataDirectory: dataDirectory, logger: logger)
+            configured: (configuration.adminUser, configuration.adminPassword), dataDirectory: dataDirectory, logger: logger)
         let signer = WebTokenSigner(secret: try Self.tokenSecret(in: dataDirectory))
         registerAuthCommands(credentials: credentials, signer: signer)
         let mounts = try FrontendMount.resolve(
