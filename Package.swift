@@ -69,9 +69,11 @@ let package = Package(
         ]),
         // WS-Management: envelopes, XML parsing, HTTP/1.1 framing, digest auth.
         .target(name: "WSMan", dependencies: ["COpenSSL"]),
+        // Small concurrency helpers shared by the WS-Man client and the plugin host (deadlines).
+        .target(name: "TetherAsync"),
         // Per-device WS-Man client over CIRA channels and typed AMT operations.
         .target(name: "AMT", dependencies: [
-            "WSMan", "CIRA", "TetherJSON",
+            "WSMan", "CIRA", "TetherJSON", "TetherAsync",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // SQLite store with sealed secrets.
@@ -83,7 +85,7 @@ let package = Package(
         .systemLibrary(name: "CFFI", path: "Sources/CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
         // Plugin loading, ABI negotiation, the command bus.
         .target(name: "PluginHost", dependencies: [
-            "CTetherABI", "TetherJSON", "CFFI",
+            "CTetherABI", "TetherJSON", "CFFI", "TetherAsync",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The host application: configuration, lifecycle, host commands.
