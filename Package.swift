@@ -39,6 +39,8 @@ let package = Package(
         .executable(name: "tether-bench", targets: ["tether-bench"]),
         // A vendor's example plugin (not bundled: load it with --plugins).
         .library(name: "SignageWaveReboot", type: .dynamic, targets: ["SignageWaveReboot"]),
+        // What Swift plugins built outside this repository link (see examples/swift-hello-action).
+        .library(name: "TetherPluginKit", targets: ["TetherPluginKit"]),
     ] + plugins.map(\.0),
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -70,9 +72,11 @@ let package = Package(
         ]),
         // WS-Management: envelopes, XML parsing, HTTP/1.1 framing, digest auth.
         .target(name: "WSMan", dependencies: ["COpenSSL"]),
+        // Small concurrency helpers shared by the WS-Man client and the plugin host (deadlines).
+        .target(name: "TetherAsync"),
         // Per-device WS-Man client over CIRA channels and typed AMT operations.
         .target(name: "AMT", dependencies: [
-            "WSMan", "CIRA", "TetherJSON",
+            "WSMan", "CIRA", "TetherJSON", "TetherAsync",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // SQLite store with sealed secrets.
@@ -80,9 +84,11 @@ let package = Package(
             "COpenSSL", "TetherJSON",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // Debian's libffi (libffi-dev): calls typed C commands of plugins.
+        .systemLibrary(name: "CFFI", path: "Sources/CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
         // Plugin loading, ABI negotiation, the command bus.
         .target(name: "PluginHost", dependencies: [
-            "CTetherABI", "TetherJSON",
+            "CTetherABI", "TetherJSON", "CFFI", "TetherAsync",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // MQTT 3.1.1 codec and QoS 1 publisher on NIO (events out; no MQTT package in the mirror).

@@ -63,7 +63,7 @@ enum AMTRoutes {
         let result = try await plugin.run("power.action", .object(args)) { error in
             // MPS answers 200 whatever the device's ReturnValue (e.g. 2 NOT_READY): the power
             // plugin reports a non-zero ReturnValue as a device failure carrying the Body.
-            if error.code == "device_failure", let body = error.detail?["Body"], body["ReturnValue"] != nil {
+            if error.code == "device_error" || error.code == "device_failure", let body = error.detail?["Body"], body["ReturnValue"] != nil {
                 return RESTResponse(status: 200, json: ["Body": body])
             }
             return ErrorMapping.amt(error, guid: guid, what: what)

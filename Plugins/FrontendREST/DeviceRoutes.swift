@@ -14,7 +14,7 @@ enum DeviceRoutes {
         Route("DELETE", "/devices/disconnect/{guid}") { plugin, request throws(RESTResponse) in
             let guid = request.parameter("guid").lowercased()
             _ = try await plugin.run("devices.disconnect", ["guid": .string(guid)]) { error in
-                error.code == "not_found" ? .deviceNotFound(guid) : .mpsError(500, "Exception during Device Disconnect")
+                error.code == "not_found" || error.code == "not_connected" ? .deviceNotFound(guid) : .mpsError(500, "Exception during Device Disconnect")
             }
             return RESTResponse(
                 status: 200, json: ["success": 200, "description": .string("Device CIRA connection disconnected : \(guid)")])

@@ -1,9 +1,11 @@
 import TetherPluginKit
 
-/// Host command failures → Open AMT status codes and error bodies.
+/// Host command failures (the neutral vocabulary of the ABI header) → Open AMT status codes,
+/// error names and body shapes. This is the only place that knows them.
 ///
-/// The admin commands describe the peer's answer in `detail`: an array of `{field, message}`
-/// for validation failures, or `{httpStatus, error, current?, version?}` otherwise.
+/// The admin commands say what went wrong with the code plus, where needed, `detail`: an array
+/// of `{field, message}` for validation failures, `reason` (`duplicate`, `in_use`,
+/// `invalid_reference`, `stale_version`), `entity`, and `current`/`version` for stale versions.
 enum ErrorMapping {
     /// Errors of record commands (`ciraconfigs.*`, `profiles.*`, `domains.*`, `devices.*`).
     static func record(_ error: HostCommandError, body: [String: JSONValue] = [:], ifMatch: Bool = false) -> RESTResponse {
@@ -16,23 +18,30 @@ enum ErrorMapping {
                         path: field, location: field.hasPrefix("$") ? "query" : (body[field] == nil && field == "guid" ? "params" : "body"))
                 })
         }
-        if let detail = error.detail, var status = detail["httpStatus"]?.intValue {
-            if status == 409, ifMatch { status = 412 }
-            if status == 409 || status == 412, let current = detail["current"] {
-                var headers: [String: String] = [:]
-                if let version = detail["version"]?.stringValue ?? detail["version"]?.intValue.map(String.init) { headers["etag"] = version }
-                return RESTResponse(status: status, json: current, headers: headers)
-            }
-            return .named(status, detail["error"]?.stringValue ?? defaultName(status), error.message)
+        let detail = error.detail
+        switch (error.code, detail?["reason"]?.stringValue) {
+        case ("conflict", "duplicate"): return .named(400, "Unique key violation", error.message)
+        case ("conflict", "in_use"): return .named(400, "Foreign key violation", error.message)
+        case ("bad_request", "invalid_reference"): return .named(400, "Foreign key constraint violation", error.message)
+        case ("conflict", "stale_version"):
+            // Open AMT: 409 (412 for a failed If-Match) with the stored record as the body.
+            let status = ifMatch ? 412 : 409
+            guard let current = detail?["current"] else { return .named(status, "Conflict", error.message) }
+            var headers: [String: String] = [:]
+            if let version = detail?["version"]?.stringValue ?? detail?["version"]?.intValue.map(String.init) { headers["etag"] = version }
+            return RESTResponse(status: status, json: current, headers: headers)
+        case ("not_found", _):
+            return .named(404, detail?["entity"]?.stringValue == "device" ? "NOT FOUND" : "Not Found", error.message)
+        default:
+            let status = status(for: error.code)
+            return .named(status, defaultName(status), error.message)
         }
-        let status = status(for: error.code)
-        return .named(status, defaultName(status), error.message)
     }
 
     /// Errors of device operations (`amt.*`, `power.action`): the MPS shapes.
     static func amt(_ error: HostCommandError, guid: String, what: String) -> RESTResponse {
         switch error.code {
-        case "not_found": return .deviceNotFound(guid)
+        case "not_found", "not_connected": return .deviceNotFound(guid)
         case "bad_request": return .mpsError(400, "\(what) request failed for guid : \(guid). \(error.message)")
         case "timeout": return .mpsError(504, "\(what) request timed out for guid : \(guid).")
         case "unavailable": return .mpsError(503, error.message)
@@ -46,7 +55,7 @@ enum ErrorMapping {
         switch code {
         case "bad_request": return 400
         case "unauthorized": return 401
-        case "not_found": return 404
+        case "not_found", "not_connected": return 404
         case "conflict": return 409
         case "unavailable": return 503
         case "timeout": return 504

@@ -12,8 +12,8 @@ public func tetherPluginEntry(_ hostABI: UInt32) -> UnsafeRawPointer? {
 /// default) and it answers by running host commands. It keeps no state and no secrets: tokens
 /// are issued and checked by the host (`auth.login`, `auth.verify`).
 ///
-/// Configuration: `{"tokenExpiryMinutes": 1440}` (token lifetime; the host also reads
-/// `adminUser`/`adminPassword` from this object, see README "REST API").
+/// Configuration: `{"tokenExpiryMinutes": 1440}` (token lifetime). The administrator account is
+/// the host's (`adminUser`/`adminPassword` in its config, see README "REST API").
 final class FrontendRESTPlugin: TetherPlugin {
     static let info = PluginInfo(id: "io.tether.frontend-rest", name: "REST API (Open AMT compatible)", version: "1.0.0")
 

@@ -73,14 +73,14 @@ struct PowerSequence {
         guard value == 0 else {
             let text = result["ReturnValueStr"]?.stringValue ?? "?"
             throw PluginError.failure(
-                "step \(name) failed: the device returned \(value) (\(text))", code: "device_failure",
+                "step \(name) failed: the device returned \(value) (\(text))", code: "device_error",
                 detail: ["step": .string(name), "sent": .bool(name == "RequestPowerStateChange"), "Body": ["ReturnValue": .number(value), "ReturnValueStr": .string(text)]])
         }
     }
 
     private func failure(_ name: String, _ message: String) -> PluginError {
         PluginError.failure(
-            "step \(name) failed: \(message)", code: "device_failure",
+            "step \(name) failed: \(message)", code: "device_error",
             detail: ["step": .string(name), "sent": .bool(name == "RequestPowerStateChange")])
     }
 }

@@ -36,7 +36,7 @@ public enum AMTError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .deviceNotConnected(let guid):
-            "Device not found/connected. Please connect again using CIRA. (guid \(guid))"
+            "device \(guid) is not connected (no CIRA tunnel)"
         case .portNotForwarded(let guid, let port):
             "device \(guid) does not forward port \(port) (WS-Man) through its CIRA tunnel"
         case .channelUnavailable(let guid, let reason): "cannot open a channel to device \(guid): \(reason)"

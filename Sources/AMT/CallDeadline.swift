@@ -1,5 +1,6 @@
 import CIRA
 import Synchronization
+import TetherAsync
 
 /// Lets a deadline (or a cancelled caller) abort a call in progress: it closes the channel
 /// the call is reading from and cancels the call's task. Thread-safe.
@@ -48,44 +49,6 @@ final class CallAbort: Sendable {
     }
 }
 
-/// Delivers exactly one result to one waiting continuation, whichever side comes first.
-final class ResultOnce<Value: Sendable>: Sendable {
-    private struct State {
-        var continuation: CheckedContinuation<Result<Value, AMTError>, Never>?
-        var result: Result<Value, AMTError>?
-        var done = false
-    }
-
-    private let state = Mutex(State())
-
-    func install(_ continuation: CheckedContinuation<Result<Value, AMTError>, Never>) {
-        let ready = state.withLock { state -> Result<Value, AMTError>? in
-            if let result = state.result { return result }
-            state.continuation = continuation
-            return nil
-        }
-        if let ready { continuation.resume(returning: ready) }
-    }
-
-    /// Returns true when this call delivered the result (the first one wins).
-    @discardableResult
-    func resume(_ result: Result<Value, AMTError>) -> Bool {
-        let continuation = state.withLock { state -> CheckedContinuation<Result<Value, AMTError>, Never>?? in
-            guard !state.done else { return .none }
-            state.done = true
-            if let continuation = state.continuation {
-                state.continuation = nil
-                return .some(continuation)
-            }
-            state.result = result
-            return .some(nil)
-        }
-        guard let continuation else { return false }
-        continuation?.resume(returning: result)
-        return true
-    }
-}
-
 enum CallDeadline {
     /// Runs `work` in its own task and returns its result, or `timeoutError` once `deadline`
     /// passes (then `work` is aborted: its channel closed, its task cancelled). The caller
@@ -95,7 +58,7 @@ enum CallDeadline {
         _ work: @escaping @Sendable (CallAbort) async -> Result<Value, AMTError>
     ) async -> Result<Value, AMTError> {
         let abort = CallAbort()
-        let once = ResultOnce<Value>()
+        let once = FirstResult<Value, AMTError>()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, AMTError>, Never>) in
                 once.install(continuation)

@@ -1,4 +1,4 @@
-import Synchronization
+import TetherAsync
 
 /// Runs work in its own task and returns its result, a timeout at the deadline, or a
 /// cancellation when the caller is cancelled, whichever comes first; the work is cancelled
@@ -9,7 +9,7 @@ enum DeadlineRace {
         deadline: ContinuousClock.Instant?, what: String,
         _ work: @escaping @Sendable () async -> Result<Value, CommandError>
     ) async -> Result<Value, CommandError> {
-        let once = Once<Value>()
+        let once = FirstResult<Value, CommandError>()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, CommandError>, Never>) in
                 once.install(continuation)
@@ -35,57 +35,6 @@ enum DeadlineRace {
             if once.resume(.failure(CommandError(.cancelled, "\(what) was cancelled"))) {
                 once.cancelWorker()
             }
-        }
-    }
-
-    /// Delivers the first result to the one waiting continuation.
-    private final class Once<Value: Sendable>: Sendable {
-        private struct State {
-            var continuation: CheckedContinuation<Result<Value, CommandError>, Never>?
-            var early: Result<Value, CommandError>?
-            var done = false
-            var worker: Task<Void, Never>?
-        }
-
-        private let state = Mutex(State())
-
-        /// Records the task doing the work (cancelled at once when the race is already decided).
-        func setWorker(_ task: Task<Void, Never>) {
-            let decided = state.withLock { state -> Bool in
-                state.worker = task
-                return state.done
-            }
-            if decided { task.cancel() }
-        }
-
-        func cancelWorker() {
-            state.withLock { $0.worker }?.cancel()
-        }
-
-        func install(_ continuation: CheckedContinuation<Result<Value, CommandError>, Never>) {
-            let ready = state.withLock { state -> Result<Value, CommandError>? in
-                if let early = state.early { return early }
-                state.continuation = continuation
-                return nil
-            }
-            if let ready { continuation.resume(returning: ready) }
-        }
-
-        @discardableResult
-        func resume(_ result: Result<Value, CommandError>) -> Bool {
-            let waiter = state.withLock { state -> CheckedContinuation<Result<Value, CommandError>, Never>?? in
-                guard !state.done else { return .none }
-                state.done = true
-                guard let continuation = state.continuation else {
-                    state.early = result
-                    return .some(nil)
-                }
-                state.continuation = nil
-                return .some(continuation)
-            }
-            guard let waiter else { return false }
-            waiter?.resume(returning: result)
-            return true
         }
     }
 }

@@ -128,7 +128,9 @@ private let hostRequestDeadline: @convention(c) (UnsafeMutableRawPointer?, UInt6
 }
 
 private let hostGetExtension: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?) -> UnsafeRawPointer? = {
-    _, _ in nil  // ABI v1.0 defines no host extensions yet.
+    _, id in
+    guard let id, strcmp(id, TETHER_HOST_EXT_C_HELPERS) == 0 else { return nil }
+    return UnsafeRawPointer(CHelpersTable.table)
 }
 
 private let hostAlloc: @convention(c) (UnsafeMutableRawPointer?, Int) -> UnsafeMutableRawPointer? = { _, size in

@@ -11,13 +11,26 @@ enum HostSubmission {
     ) -> Int32 {
         guard let callback, let json else { return TETHER_ERR_BAD_REQUEST }
         guard let request = try? JSONValue(parsing: UnsafeBufferPointer(start: json, count: length)),
-            let name = request["command"]?.stringValue
+            request["command"]?.stringValue != nil
         else {
             plugin.logger.warning(
                 "plugin submitted a request that is not {\"command\":…,\"args\":…} JSON",
                 metadata: ["plugin": "\(plugin.pluginID)"])
             return TETHER_ERR_BAD_REQUEST
         }
+        let target = CompletionTarget(function: callback, context: context)
+        return start(plugin, parent: parent, deadline: deadline, request: request, out: out) { status, body in
+            target.complete(status: status, body: body.encodedBytes())
+        }
+    }
+
+    /// Starts `request` (`{"command","args"}`); `completion` gets the status and the result or
+    /// error body, exactly once, unless the submit is refused (the status returned).
+    static func start(
+        _ plugin: PluginContext, parent: UInt64, deadline: UInt64, request: JSONValue,
+        out: UnsafeMutablePointer<UInt64>? = nil, completion: @escaping @Sendable (Int32, JSONValue) -> Void
+    ) -> Int32 {
+        let name = request["command"]?.stringValue ?? "?"
         let own = deadline == 0 ? nil : CommandDeadline.instant(ofMonotonic: deadline)
         let scopes = plugin.scopes
         let id: UInt64
@@ -32,7 +45,6 @@ enum HostSubmission {
         case .failure(.expired): return TETHER_ERR_TIMEOUT
         }
         out?.pointee = id
-        let target = CompletionTarget(function: callback, context: context)
         let bus = plugin.bus
         let task = Task {
             let result = await DeadlineRace.run(deadline: effective, what: "command '\(name)'") {
@@ -40,8 +52,8 @@ enum HostSubmission {
             }
             scopes.endSubmission(id)
             switch result {
-            case .success(let value): target.complete(status: TETHER_OK, body: value.encodedBytes())
-            case .failure(let error): target.complete(status: error.abiStatus, body: error.json.encodedBytes())
+            case .success(let value): completion(TETHER_OK, value)
+            case .failure(let error): completion(error.abiStatus, error.json)
             }
         }
         scopes.attach(task, to: id)

@@ -146,12 +146,21 @@ public final class PluginHost: Sendable {
         guard status == TETHER_OK else {
             throw PluginLoadError(path: path, reason: "create() failed with status \(status)", id: image.id)
         }
-        let contributions: [String: JSONValue]
+        var contributions: [String: JSONValue]
         do {
             contributions = try PluginLoader.contributions(of: image, instance: instance)
         } catch {
             destroy(instance)
             throw error
+        }
+        let cCommands = Self.cCommands(of: image.descriptor, instance: instance)
+        if let cCommands {
+            contributions[TETHER_EXT_C_COMMANDS] = cCommands.manifest
+            for refusal in cCommands.manifest["refused"]?.arrayValue ?? [] {
+                logger.warning(
+                    "typed C command refused: \(refusal["reason"]?.stringValue ?? "")",
+                    metadata: ["plugin": "\(image.id)", "command": "\(refusal["name"]?.stringValue ?? "")"])
+            }
         }
         let plugin = LoadedPlugin(
             id: image.id, name: image.name, version: image.version, abiVersion: image.abiVersion, path: path,
@@ -167,6 +176,7 @@ public final class PluginHost: Sendable {
             throw PluginLoadError(path: path, reason: "duplicate plugin id '\(image.id)'", id: image.id)
         }
         registerCommands(of: plugin)
+        registerCCommands(cCommands?.commands ?? [], of: plugin)
         logger.info(
             "plugin loaded",
             metadata: [

@@ -49,6 +49,11 @@ public struct TetherConfiguration: Sendable {
     public var security = SecuritySettings()
     /// Publish events to an MQTT broker (`mqtt` key; nil: off).
     public var mqtt: MQTTEventSettings?
+    /// The administrator of the front ends' login (`auth.login`), when not from the environment
+    /// (`TETHER_ADMIN_USER`/`TETHER_ADMIN_PASSWORD`): config keys `adminUser`, `adminPassword`.
+    /// The host's own settings, read by no plugin.
+    public var adminUser: String?
+    public var adminPassword: String?
 
     public init(
         dataDirectory: String = TetherConfiguration.defaultDataDirectory(),
@@ -188,6 +193,9 @@ extension TetherConfiguration {
         case "httpBind":
             guard let text = value.stringValue, !text.isEmpty else { throw bad("an address to bind") }
             httpBind = text
+        case "adminUser", "adminPassword":
+            guard let text = value.stringValue, !text.isEmpty, text.count <= 256 else { throw bad("a non-empty string") }
+            if key == "adminUser" { adminUser = text } else { adminPassword = text }
         case "frontends":
             guard let items = value.arrayValue?.compactMap(\.stringValue), items.count == value.arrayValue?.count,
                 items.allSatisfy({ FrontendMount.parse($0) != nil })

@@ -4,9 +4,6 @@ import TetherJSON
 import TetherTLS
 
 extension TetherHost {
-    /// The bundled REST front end's plugin id (its config may carry `adminUser`/`adminPassword`).
-    static let restFrontendPluginID = "io.tether.frontend-rest"
-
     /// Starts the HTTP listener (unless HTTPS-only), HTTPS when `httpsPort` is set (on
     /// `httpsBind`), and `/metrics` on its own listener when `metricsPort` is set; registers the
     /// `auth.*` commands front ends use for tokens. Raises the soft open-file limit first.
@@ -17,7 +14,7 @@ extension TetherHost {
         DataDirectoryPermissions.check(dataDirectory, logger: logger)
         let credentials = try AdminCredentials.resolve(
             environment: ProcessInfo.processInfo.environment,
-            pluginConfig: configuration.pluginConfigs[Self.restFrontendPluginID], dataDirectory: dataDirectory, logger: logger)
+            configured: (configuration.adminUser, configuration.adminPassword), dataDirectory: dataDirectory, logger: logger)
         let signer = WebTokenSigner(secret: try Self.tokenSecret(in: dataDirectory))
         let tokens = try TokenAuthority(signer: signer, credentials: credentials, dataDirectory: dataDirectory)
         let metrics = HTTPMetrics()

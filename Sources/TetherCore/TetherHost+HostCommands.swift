@@ -18,7 +18,7 @@ extension TetherHost {
                 throw CommandError(.badRequest, "devices.disconnect needs {\"guid\": string}")
             }
             guard let session = self?.ciraServer?.session(for: guid) else {
-                throw CommandError(.notFound, "Device not found/connected")
+                throw CommandError(.notConnected, "device \(guid) is not connected")
             }
             session.disconnect(reason: "disconnected by an administrator")
             return ["guid": .string(guid), "disconnected": true]

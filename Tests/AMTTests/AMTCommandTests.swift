@@ -48,7 +48,7 @@ import TetherJSON
                 "resourceUri": "http://intel.com/wbem/wscim/1/amt-schema/1/AMT_NoSuchThing",
             ])
         }
-        #expect(fault?.code == .deviceFailure)
+        #expect(fault?.code == .deviceError)
         #expect(fault?.detail?["fault"]?["code"] != nil)
         let bad = await #expect(throws: CommandError.self) {
             try await bed.host.bus.run("wsman.invoke", args: ["guid": .string(uuid.guidString), "action": "Get", "resourceUri": "nope"])

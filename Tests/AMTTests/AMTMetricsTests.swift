@@ -89,7 +89,7 @@ import TetherJSON
     }
 
     @Test func failedActionsMapToResults() {
-        #expect(PowerActionCommands.result(of: CommandError(.deviceFailure, "x")) == .deviceError)
+        #expect(PowerActionCommands.result(of: CommandError(.deviceError, "x")) == .deviceError)
         #expect(PowerActionCommands.result(of: CommandError(.timeout, "x")) == .timeout)
         #expect(PowerActionCommands.result(of: CommandError(.unauthorized, "x")) == .unauthorized)
         #expect(PowerActionCommands.result(of: CommandError(.pluginFailure, "x")) == .error)

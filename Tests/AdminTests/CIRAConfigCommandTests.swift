@@ -56,15 +56,14 @@ import TetherJSON
         let duplicate = await bed.failure("ciraconfigs.create", ciraBody("ciraConfig2"))
         #expect(duplicate?.code == .conflict)
         #expect(duplicate?.message == "CIRA Config ciraConfig2 already exists.")
-        #expect(duplicate?.detail?["httpStatus"]?.intValue == 400)
-        #expect(duplicate?.detail?["error"] == "Unique key violation")
+        #expect(duplicate?.detail?["reason"] == "duplicate")
 
         // Case-insensitive get; not found.
         #expect(try await bed.run("ciraconfigs.get", ["configName": "CIRACONFIG2"])["configName"] == "ciraconfig2")
         let missing = await bed.failure("ciraconfigs.get", ["configName": "dontexist"])
         #expect(missing?.code == .notFound)
         #expect(missing?.message == "CIRA profile dontexist Not Found")
-        #expect(missing?.detail?["httpStatus"]?.intValue == 404)
+        #expect(missing?.detail?["entity"] == "ciraConfig")
 
         // Update rules (rps.md §1.4), stale version, success.
         let updateCases: [(JSONValue, String)] = [
@@ -81,7 +80,7 @@ import TetherJSON
         let stale = await bed.failure("ciraconfigs.update", ["configName": "ciraconfig2", "mpsPort": 4434, "version": "123"])
         #expect(stale?.code == .conflict)
         #expect(stale?.message.contains("version 1") == true)
-        #expect(stale?.detail?["httpStatus"]?.intValue == 409)
+        #expect(stale?.detail?["reason"] == "stale_version")
         #expect(stale?.detail?["current"]?["mpsPort"]?.intValue == 4433)
         let noVersion = await bed.failure("ciraconfigs.update", ["configName": "ciraconfig2", "mpsPort": 4434])
         #expect(noVersion?.code == .conflict)
@@ -109,8 +108,7 @@ import TetherJSON
         ])
         let inUse = await bed.failure("ciraconfigs.delete", ["configName": "ciraconfig3"])
         #expect(inUse?.message == "CIRA Config: ciraconfig3 is associated with an AMT profile")
-        #expect(inUse?.detail?["httpStatus"]?.intValue == 400)
-        #expect(inUse?.detail?["error"] == "Foreign key violation")
+        #expect(inUse?.code == .conflict && inUse?.detail?["reason"] == "in_use")
         try await bed.run("ciraconfigs.delete", ["configName": "CiraConfig2"])
         #expect(await bed.failure("ciraconfigs.delete", ["configName": "ciraconfig2"])?.message == "CIRA profile ciraconfig2 Not Found")
         let audit = try await bed.host.store!.audit.list(page: .init(top: 100))

@@ -40,7 +40,7 @@ import TetherJSON
         #expect(created["expirationDate"]?.stringValue?.hasPrefix(String(Calendar.current.component(.year, from: Date()) + 1)) == true)
         let duplicate = await bed.failure("domains.create", body(["profileName": "vproDemo"]))
         #expect(duplicate?.message == "Domain vproDemo ID or Suffix already exists")
-        #expect(duplicate?.detail?["httpStatus"]?.intValue == 400)
+        #expect(duplicate?.detail?["reason"] == "duplicate")
         let stale = await bed.failure("domains.update", ["profileName": "vprodemo", "domainSuffix": "test.vprodemo.com", "version": 9])
         #expect(stale?.code == .conflict && stale?.message.contains("version 1") == true)
         let updated = try await bed.run("domains.update", ["profileName": "vprodemo", "domainSuffix": "test.vprodemo.com", "version": "1"])

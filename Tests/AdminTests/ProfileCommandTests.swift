@@ -89,7 +89,7 @@ import TetherJSON
         // Unknown CIRA config (the store's reference check).
         let unknownCIRA = await bed.failure("profiles.create", body(["generateRandomPassword": true, "ciraConfigName": "nociraconfig"]))
         #expect(unknownCIRA?.message == "Referenced constraint nociraconfig doesn't exist")
-        #expect(unknownCIRA?.detail?["httpStatus"]?.intValue == 400)
+        #expect(unknownCIRA?.code == .badRequest && unknownCIRA?.detail?["reason"] == "invalid_reference")
 
         // CCM defaults (Postman "profile6"): consent All, KVM on, SOL/IDER off, no MEBx, nothing secret echoed.
         let ccm = try await bed.run("profiles.create", body(["generateRandomPassword": true, "generateRandomMEBxPassword": true, "localWifiSyncEnabled": true]))

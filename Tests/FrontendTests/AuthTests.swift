@@ -69,7 +69,7 @@ import TetherJSON
         defer { try? FileManager.default.removeItem(at: directory) }
         let recorder = LogRecorder()
         let logger = recorder.logger()
-        let first = try AdminCredentials.resolve(environment: [:], pluginConfig: nil, dataDirectory: directory, logger: logger)
+        let first = try AdminCredentials.resolve(environment: [:], configured: (nil, nil), dataDirectory: directory, logger: logger)
         let logged = try #require(recorder.passwords.first, "the generated password was not logged")
         #expect(recorder.passwords.count == 1)
         let stored = try String(contentsOf: directory.appendingPathComponent(AdminCredentials.fileName), encoding: .utf8)
@@ -78,16 +78,20 @@ import TetherJSON
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         #expect(first.matches(username: "admin", password: logged))
         // Second start: read back, nothing logged again, same password still works.
-        let second = try AdminCredentials.resolve(environment: [:], pluginConfig: nil, dataDirectory: directory, logger: logger)
+        let second = try AdminCredentials.resolve(environment: [:], configured: (nil, nil), dataDirectory: directory, logger: logger)
         #expect(recorder.passwords.count == 1)
         #expect(second.matches(username: "Admin", password: logged))
         #expect(!second.matches(username: "admin", password: logged + "x"))
         // The environment wins over the file.
         let env = try AdminCredentials.resolve(
-            environment: ["TETHER_ADMIN_USER": "ops", "TETHER_ADMIN_PASSWORD": "pw-from-env"], pluginConfig: nil,
+            environment: ["TETHER_ADMIN_USER": "ops", "TETHER_ADMIN_PASSWORD": "pw-from-env"], configured: ("cfg", "pw-from-config"),
             dataDirectory: directory, logger: logger)
         #expect(env.matches(username: "ops", password: "pw-from-env"))
         #expect(!env.matches(username: "admin", password: logged))
+        // The host's configuration comes next, before the file.
+        let configured = try AdminCredentials.resolve(
+            environment: [:], configured: ("cfg", "pw-from-config"), dataDirectory: directory, logger: logger)
+        #expect(configured.matches(username: "cfg", password: "pw-from-config"))
     }
 
     /// The admin credentials file and the token key must be born 0600: written, then chmodded
@@ -100,7 +104,7 @@ import TetherJSON
         try #require(watch >= 0)
         defer { close(watch) }
         try #require(inotify_add_watch(watch, directory.path, UInt32(IN_ATTRIB | IN_MOVED_TO)) >= 0)
-        _ = try AdminCredentials.resolve(environment: [:], pluginConfig: nil, dataDirectory: directory, logger: LogRecorder().logger())
+        _ = try AdminCredentials.resolve(environment: [:], configured: (nil, nil), dataDirectory: directory, logger: LogRecorder().logger())
         _ = try TetherHost.tokenSecret(in: directory)
         var buffer = [UInt8](repeating: 0, count: 4096)
         let count = read(watch, &buffer, buffer.count)

@@ -22,9 +22,9 @@ struct RESTTestHost: Sendable {
         maxBodyBytes: Int? = nil, configure: (inout TetherConfiguration) -> Void = { _ in }
     ) async throws -> RESTTestHost {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tether-rest-\(UUID().uuidString)").path
-        var configuration = TetherConfiguration(
-            dataDirectory: directory,
-            pluginConfigs: ["io.tether.frontend-rest": ["adminUser": "admin", "adminPassword": .string(adminPassword)]])
+        var configuration = TetherConfiguration(dataDirectory: directory)
+        configuration.adminUser = "admin"
+        configuration.adminPassword = adminPassword
         configuration.ciraBind = "127.0.0.1"
         configuration.ciraPort = 0
         configuration.httpPort = 0

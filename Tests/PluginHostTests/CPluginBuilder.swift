@@ -34,11 +34,16 @@ enum CPluginBuilder {
     /// Builds `deadline_plugin.c` (ABI 1.1) into `directory/name`.
     @discardableResult
     static func buildDeadlinePlugin(into directory: String, name: String = "deadlines.so") async throws -> String {
+        try await buildV11Plugin(deadlinePluginSource, into: directory, name: name)
+    }
+
+    /// Builds a fixture plugin `source` against the frozen v1.1 header into `directory/name`.
+    static func buildV11Plugin(_ source: String, into directory: String, name: String) async throws -> String {
         let output = (directory as NSString).appendingPathComponent(name)
         try await run(
             "/usr/bin/cc",
             ["-std=c11", "-D_GNU_SOURCE", "-Wall", "-Werror", "-shared", "-fPIC", "-fvisibility=hidden",
-             "-I", frozenV11HeaderDirectory, deadlinePluginSource, "-o", output, "-lpthread"])
+             "-I", frozenV11HeaderDirectory, source, "-o", output, "-lpthread"])
         return output
     }
 

@@ -11,7 +11,7 @@ import TetherJSON
 @Suite struct DeadlineTests {
     /// A host whose `test.probe` command runs `probe`, with the 1.1 C test plugin loaded.
     static func host(
-        timeout: Duration = .seconds(5), tableSize: Int = MemoryLayout<tether_host_api>.size,
+        timeout: Duration = .seconds(30), tableSize: Int = MemoryLayout<tether_host_api>.size,
         probe: @escaping CommandHandler = { _ in ["remainingMs": remainingMilliseconds()] }
     ) async throws -> PluginHost {
         var logger = Logger(label: "test")
@@ -31,11 +31,12 @@ import TetherJSON
     }
 
     @Test func aSubmitInheritsTheRequestsDeadlineAndMayOnlyShortenIt() async throws {
-        let host = try await Self.host(timeout: .seconds(2))
+        let host = try await Self.host(timeout: .seconds(30))
         let inherited = try #require(try await host.bus.run("dl.relay")["remainingMs"]?.intValue)
-        #expect(inherited > 0 && inherited <= 2000, "\(inherited)")
+        #expect(inherited <= 30_000, "\(inherited)")
+        // The plugin asks for 5 s: the command gets that, not the parent's 30 s.
         let shortened = try #require(try await host.bus.run("dl.relay_short")["remainingMs"]?.intValue)
-        #expect(shortened > 0 && shortened <= 200, "\(shortened)")
+        #expect(shortened <= 5_000, "\(shortened)")
         let features = try await host.bus.run("dl.features")
         #expect(features == ["submit_within": 1, "deadline": 1])
         await host.shutdown()
@@ -54,7 +55,8 @@ import TetherJSON
         let started = ContinuousClock.now
         let error = await #expect(throws: CommandError.self) { try await host.bus.run("dl.relay") }
         #expect(error?.code == .timeout)
-        #expect(started.duration(to: .now) < .seconds(3))
+        // Far below the hour the submitted command would otherwise run (the machine may be loaded).
+        #expect(started.duration(to: .now) < .seconds(15))
         #expect(await waitUntil { cancelled.withLock { $0 } }, "the submitted command was not cancelled")
         #expect(await waitUntil { host.activity.requests == 0 && host.activity.submissions == 0 }, "\(host.activity)")
         await host.shutdown()
@@ -71,11 +73,12 @@ import TetherJSON
     }
 
     @Test func aCompletionAfterTheDeadlineIsDroppedAndTheHostKeepsServing() async throws {
-        let host = try await Self.host(timeout: .milliseconds(200))
+        let host = try await Self.host(timeout: .milliseconds(500))
         let error = await #expect(throws: CommandError.self) { try await host.bus.run("dl.late") }
         #expect(error?.code == .timeout)
-        // The plugin does complete, late: the host drops that callback and goes on serving.
-        #expect(await waitUntil { (try? await host.bus.run("dl.late_count"))?["late"]?.intValue == 1 })
+        // The plugin completes it now, after its deadline: the host drops that callback (and logs
+        // it) and goes on serving.
+        #expect(try await host.bus.run("dl.finish_late")["late"] == 1)
         #expect(try await host.bus.run("dl.features")["submit_within"] == 1)
         await host.shutdown()
     }
@@ -91,7 +94,7 @@ import TetherJSON
     @Test func aSwiftKitPluginOnAVersion10HostStillSubmits() async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let host = PluginHost(bus: CommandBus(), logger: logger, defaultTimeout: .seconds(5), hostTableSize: HostAPITable.version10Size)
+        let host = PluginHost(bus: CommandBus(), logger: logger, defaultTimeout: .seconds(120), hostTableSize: HostAPITable.version10Size)
         let records = host.loadAll(from: [.bundled()])
         let record = try #require(records.first { $0.id == "io.tether.diagnostics" })
         #expect(record.status == .loaded, "\(record.reason ?? "")")

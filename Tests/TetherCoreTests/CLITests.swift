@@ -35,7 +35,7 @@ import TetherJSON
         let plugins = json["plugins"]?.arrayValue ?? []
         let diagnostics = plugins.first { $0["id"] == "io.tether.diagnostics" }
         #expect(diagnostics?["status"] == "loaded")
-        #expect(diagnostics?["abi"] == "1.0")
+        #expect(diagnostics?["abi"] == .string(TetherHostVersion.abiText))
         #expect(diagnostics?["contributions"]?["tether.commands/1"] != nil)
         let broken = plugins.first { $0["path"]?.stringValue?.hasSuffix("libbroken.so") == true }
         #expect(broken?["status"] == "failed")

@@ -1,133 +1,60 @@
-/*
- * signage-display-restart: a vendor power action in plain C (only libc), built with `make`.
- * Load it with `tether serve --plugins examples/signage-display-restart`.
- *
- * Contributes action 900 "display-restart" (tether.power-actions/1): restart a signage player
- * gracefully (DMTF 14, soft reset, needs the OS agent); when the device refuses, fall back to a
- * hard reset (10). Built only on the host command `wsman.invoke` through host->submit, fully
- * asynchronous: each submit's completion starts the next step.
- */
+/* signage-display-restart: vendor power action 900 in plain C (libc + the Tether header), built
+ * with `make`; load it with `tether serve --plugins examples/signage-display-restart`. Restarts a
+ * signage player gracefully (power state 14, soft reset); when the device refuses, hard reset
+ * (10). Host command amt.power.change through the C helpers: no JSON written, none scanned. */
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "tether_plugin.h"
 
-typedef struct instance {
-    const tether_host_api *host;
-    atomic_int inflight;
-} instance;
-
-typedef struct request {
-    instance *self;
-    tether_complete_fn cb;
-    void *cb_ctx;
-    char guid[40];
-    int power_state; /* the state being tried: 14, then 10 */
-} request;
-
-static const char manifest[] =
-    "{\"actions\":[{\"code\":900,\"name\":\"display-restart\","
+static const tether_host_api *host;
+static const tether_c_host_v1 *x; /* the host's C helpers */
+static atomic_int inflight;       /* destroy() waits for these */
+typedef struct job { tether_complete_fn cb; void *cb_ctx; uint64_t id; char guid[64]; int state; } job;
+static const char manifest[] = "{\"actions\":[{\"code\":900,\"name\":\"display-restart\","
     "\"description\":\"Restart the signage player: soft reset, hard reset if refused (vendor C example)\"}]}";
+static const tether_extension_v1 actions = {sizeof actions, TETHER_ABI_VERSION, manifest, sizeof manifest - 1};
 
-static const tether_extension_v1 actions_extension = {
-    sizeof(tether_extension_v1), TETHER_ABI_VERSION, manifest, sizeof(manifest) - 1};
-
-static void finish(request *r, int32_t status, const char *json) {
-    instance *self = r->self;
-    r->cb(r->cb_ctx, status, (const uint8_t *)json, strlen(json));
-    free(r);
-    atomic_fetch_sub(&self->inflight, 1);
+static void finish(job *j, int32_t status, const tether_arg *fields, size_t count) {
+    x->complete(j->cb, j->cb_ctx, status, fields, count);
+    free(j);
+    atomic_fetch_sub(&inflight, 1);
 }
-
-static void on_reply(void *ctx, int32_t status, const uint8_t *json, size_t len);
-
-/* Submits RequestPowerStateChange(r->power_state) through wsman.invoke. */
-static int32_t submit_power(request *r) {
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd,
-             "{\"command\":\"wsman.invoke\",\"args\":{\"guid\":\"%s\","
-             "\"resourceUri\":\"http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_PowerManagementService\","
-             "\"action\":\"Invoke\",\"method\":\"RequestPowerStateChange\",\"body\":[{\"PowerState\":%d},"
-             "{\"ManagedElement\":{\"resourceUri\":\"http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ComputerSystem\","
-             "\"selectors\":{\"CreationClassName\":\"CIM_ComputerSystem\",\"Name\":\"ManagedSystem\"}}}]}}",
-             r->guid, r->power_state);
-    const tether_host_api *host = r->self->host;
-    return host->submit(host->host_ctx, (const uint8_t *)cmd, strlen(cmd), on_reply, r);
+static void power(job *j);
+static void done(void *ctx, int32_t status, const tether_json *reply) {
+    job *j = ctx;
+    int64_t rv = -1;
+    int ok = status == TETHER_OK && x->json_int(reply, "Body.ReturnValue", &rv) && rv == 0;
+    if (!ok && j->state == 14 && status == TETHER_OK) { j->state = 10; power(j); return; } /* refused: hard reset */
+    tether_arg good[] = {TETHER_VALUE("Body", reply, "Body"), TETHER_INT("powerState", j->state)};
+    tether_arg bad[] = {TETHER_STRING("error", "display-restart failed"), TETHER_STRING("code", TETHER_CODE_DEVICE_ERROR),
+                        TETHER_VALUE("detail", reply, "")};
+    if (ok) finish(j, TETHER_OK, good, 2); else finish(j, status < 0 ? status : TETHER_ERR_GENERIC, bad, 3);
 }
-
-static void on_reply(void *ctx, int32_t status, const uint8_t *json, size_t len) {
-    request *r = ctx;
-    int ok = status == TETHER_OK && memmem(json, len, "\"ReturnValue\":0", 15) != NULL;
-    char out[640];
-    if (ok) {
-        snprintf(out, sizeof out, "{\"Body\":{\"ReturnValue\":0,\"ReturnValueStr\":\"SUCCESS\"},\"powerState\":%d}",
-                 r->power_state);
-        finish(r, TETHER_OK, out);
-        return;
-    }
-    if (r->power_state == 14 && status == TETHER_OK) { /* refused (e.g. no OS agent): hard reset */
-        r->power_state = 10;
-        if (submit_power(r) == TETHER_OK) return;
-    }
-    int embed = len > 0 && len <= 400 && json[0] == '{'; /* the host's reply, for people */
-    snprintf(out, sizeof out, "{\"error\":\"display-restart failed at PowerState %d\",\"code\":\"device_failure\","
-             "\"detail\":%.*s}", r->power_state, embed ? (int)len : 4, embed ? (const char *)json : "null");
-    finish(r, TETHER_ERR_GENERIC, out);
+static void power(job *j) {
+    tether_arg args[] = {TETHER_STRING("guid", j->guid), TETHER_INT("powerState", j->state)};
+    tether_arg busy[] = {TETHER_STRING("error", "the host refused the command"), TETHER_STRING("code", TETHER_CODE_UNAVAILABLE)};
+    if (x->call(host, j->id, "amt.power.change", args, 2, done, j) != TETHER_OK) finish(j, TETHER_ERR_BUSY, busy, 2);
 }
-
-static int32_t plugin_create(const tether_host_api *host, const uint8_t *config, size_t config_len, void **out) {
-    (void)config; (void)config_len;
-    if (!TETHER_HAS_FIELD(host, tether_host_api, release)) return TETHER_ERR_ABI;
-    instance *self = calloc(1, sizeof(instance));
-    if (!self) return TETHER_ERR_GENERIC;
-    self->host = host;
-    *out = self;
-    return TETHER_OK;
+static int32_t handle(void *self, uint64_t id, const uint8_t *json, size_t len, tether_complete_fn cb, void *cb_ctx) {
+    const tether_json *request = x->json_parse(json, len);
+    const char *guid = request ? x->json_string(request, "guid") : NULL;
+    job *j = guid && strlen(guid) < sizeof j->guid ? calloc(1, sizeof *j) : NULL;
+    if (j) { *j = (job){cb, cb_ctx, id, "", 14}; strcpy(j->guid, guid); atomic_fetch_add(&inflight, 1); }
+    x->json_free(request);
+    if (j) power(j);
+    return (void)self, j ? TETHER_OK : TETHER_ERR_BAD_REQUEST;
 }
-
-static void plugin_destroy(void *raw) {
-    instance *self = raw;
-    struct timespec pause = {0, 1000000};
-    while (atomic_load(&self->inflight) > 0) nanosleep(&pause, NULL); /* drain: no callback after return */
-    free(self);
+static int32_t create(const tether_host_api *h, const uint8_t *c, size_t n, void **out) {
+    (void)c; (void)n;
+    if (!TETHER_HAS_FIELD(h, tether_host_api, submit_within)) return TETHER_ERR_ABI; /* needs a 1.1 host */
+    host = h; x = h->get_extension(h->host_ctx, TETHER_HOST_EXT_C_HELPERS); *out = (void *)h;
+    return x ? TETHER_OK : TETHER_ERR_ABI;
 }
-
-static int32_t plugin_handle(void *raw, uint64_t request_id, const uint8_t *json, size_t len,
-                             tether_complete_fn cb, void *cb_ctx) {
-    (void)request_id;
-    const char *begin = (const char *)json, *key = memmem(begin, len, "\"guid\":\"", 8);
-    if (!memmem(begin, len, "\"op\":\"power.action\"", 19) || !memmem(begin, len, "\"code\":900", 10) || !key) {
-        const char *e = "{\"error\":\"display-restart only answers power.action 900 with a guid\",\"code\":\"bad_request\"}";
-        cb(cb_ctx, TETHER_ERR_BAD_REQUEST, (const uint8_t *)e, strlen(e));
-        return TETHER_OK;
-    }
-    request *r = calloc(1, sizeof(request));
-    if (!r) return TETHER_ERR_BUSY;
-    size_t n = 0;
-    for (const char *p = key + 8; p < begin + len && *p != '"' && n < sizeof r->guid - 1; p++) {
-        if (!strchr("0123456789abcdef-", *p)) break;
-        r->guid[n++] = *p;
-    }
-    r->self = raw; r->cb = cb; r->cb_ctx = cb_ctx; r->power_state = 14;
-    atomic_fetch_add(&r->self->inflight, 1);
-    if (submit_power(r) != TETHER_OK) finish(r, TETHER_ERR_BUSY, "{\"error\":\"the host refused the command\",\"code\":\"unavailable\"}");
-    return TETHER_OK;
-}
-
-static void plugin_cancel(void *raw, uint64_t request_id) { (void)raw; (void)request_id; /* steps are short */ }
-
-static const void *plugin_get_extension(void *raw, const char *id) {
-    (void)raw;
-    return strcmp(id, TETHER_EXT_POWER_ACTIONS) == 0 ? &actions_extension : NULL;
-}
-
-static const tether_plugin_descriptor descriptor = {
-    sizeof(tether_plugin_descriptor), TETHER_ABI_VERSION, "com.example.signage.display-restart",
-    "Signage display restart (C example)", "1.0.0", 0, plugin_create, plugin_destroy, plugin_handle,
-    plugin_cancel, plugin_get_extension};
-
-TETHER_EXPORT const tether_plugin_descriptor *tether_plugin_entry(uint32_t host_abi_version) {
-    return (host_abi_version >> 16) == TETHER_ABI_VERSION_MAJOR ? &descriptor : NULL;
-}
+static void destroy(void *self) { struct timespec ms = {0, 1000000}; while (atomic_load(&inflight) > 0 && self) nanosleep(&ms, NULL); }
+static void cancel(void *self, uint64_t id) { (void)self; (void)id; } /* the host cancels the calls made for `id` */
+static const void *extension(void *self, const char *id) { (void)self; return strcmp(id, TETHER_EXT_POWER_ACTIONS) ? NULL : &actions; }
+static const tether_plugin_descriptor descriptor = {sizeof descriptor, TETHER_ABI_VERSION, "com.example.signage.display-restart",
+    "Signage display restart (C example)", "1.1.0", 0, create, destroy, handle, cancel, extension};
+TETHER_EXPORT const tether_plugin_descriptor *tether_plugin_entry(uint32_t abi) { return abi >> 16 == TETHER_ABI_VERSION_MAJOR ? &descriptor : NULL; }

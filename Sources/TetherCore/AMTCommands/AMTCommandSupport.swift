@@ -23,20 +23,20 @@ enum AMTCommandSupport {
     /// How an AMT failure reaches callers.
     static func commandError(_ error: AMTError) -> CommandError {
         switch error {
-        case .deviceNotConnected: CommandError(.notFound, error.description)
+        case .deviceNotConnected: CommandError(.notConnected, error.description)
         case .portNotForwarded, .channelUnavailable, .connectionClosed: CommandError(.unavailable, error.description)
         case .noPassword, .authenticationFailed: CommandError(.unauthorized, error.description)
         case .timeout: CommandError(.timeout, error.description)
         case .cancelled: CommandError(.cancelled, error.description)
         case .invalidArgument: CommandError(.badRequest, error.description)
         case .fault(let fault):
-            CommandError(.deviceFailure, error.description, detail: [
+            CommandError(.deviceError, error.description, detail: [
                 "fault": [
                     "code": .string(fault.code), "subcode": fault.subcode.map(JSONValue.string) ?? .null,
                     "reason": .string(fault.reason), "detail": fault.detail.map(JSONValue.string) ?? .null,
                 ]
             ])
-        case .replyTooLarge, .badHTTP, .httpStatus, .malformedReply: CommandError(.deviceFailure, error.description)
+        case .replyTooLarge, .badHTTP, .httpStatus, .malformedReply: CommandError(.deviceError, error.description)
         }
     }
 

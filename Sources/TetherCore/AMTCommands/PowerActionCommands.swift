@@ -60,7 +60,7 @@ final class PowerActionCommands: Sendable {
             }
             guard self.isConnected(guid) else {
                 self.metrics?.recordPowerAction(code: action.code, result: .notConnected)
-                throw CommandError(.notFound, "Device not found/connected. Please connect again using CIRA. (guid \(guid))")
+                throw CommandError(.notConnected, "device \(guid) is not connected (no CIRA tunnel)")
             }
             let request: JSONValue = [
                 "op": "power.action", "guid": .string(guid),
@@ -85,9 +85,9 @@ final class PowerActionCommands: Sendable {
     static func result(of error: any Error) -> PowerActionResult {
         guard let error = error as? CommandError else { return .error }
         switch error.code {
-        case .deviceFailure: return .deviceError
+        case .deviceError: return .deviceError
         case .timeout: return .timeout
-        case .notFound: return .notConnected
+        case .notConnected, .notFound: return .notConnected
         case .unavailable: return .unavailable
         case .unauthorized: return .unauthorized
         case .cancelled: return .cancelled

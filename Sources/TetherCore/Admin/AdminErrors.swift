@@ -3,13 +3,15 @@ import PluginHost
 import Store
 import TetherJSON
 
-/// Maps validation and store failures to `CommandError`s a front end can render like Open AMT.
+/// Maps validation and store failures to neutral `CommandError`s (no HTTP statuses, no front
+/// end's wording: the REST plugin maps them to Open AMT's answers).
 ///
-/// Conventions (see README "Administration"):
-/// - validation failures: `.badRequest`, `detail` = `[{"field", "message"}…]` (the peer's 400 `errors`);
-/// - every other failure: `detail` = `{"httpStatus": <the peer's status>, "error": <the peer's error name>}`,
-///   plus `"current"` (the stored record) and `"version"` for stale-version conflicts (peer: 409/412
-///   with the stored record as body).
+/// Conventions (see README "Administration" and the header's ERROR VOCABULARY):
+/// - validation failures: `.badRequest`, `detail` = `[{"field", "message"}…]`;
+/// - store failures: the code, plus `detail.reason` where the code alone does not say enough:
+///   `duplicate`, `in_use` (`.conflict`), `invalid_reference` (`.badRequest`), `stale_version`
+///   (`.conflict`, with `version` and, when known, `current`: the stored record); `detail.entity`
+///   names the kind of record (`device`, `profile`, …) for `.notFound`.
 enum AdminErrors {
     /// A validation failure. The message lists every field error so CLI users see them all.
     static func validation(_ errors: [FieldError], what: String) -> CommandError {
@@ -17,15 +19,15 @@ enum AdminErrors {
         return CommandError(.badRequest, "invalid \(what): \(text)", detail: .array(errors.map(\.json)))
     }
 
-    static func peer(_ code: CommandError.Code, _ message: String, status: Int, error: String) -> CommandError {
-        CommandError(code, message, detail: ["httpStatus": .number(status), "error": .string(error)])
+    /// A failure whose code needs a reason to be told apart (`duplicate`, `in_use`, …).
+    static func reason(_ code: CommandError.Code, _ message: String, _ reason: String) -> CommandError {
+        CommandError(code, message, detail: ["reason": .string(reason)])
     }
 
     /// A stale or missing `version`: names the current version and carries the stored record.
     static func staleVersion(_ message: String, current: JSONValue, version: Int) -> CommandError {
         CommandError(
-            .conflict, message,
-            detail: ["httpStatus": 409, "error": "Conflict", "version": .string(String(version)), "current": current])
+            .conflict, message, detail: ["reason": "stale_version", "version": .string(String(version)), "current": current])
     }
 
     /// Maps a repository error. Conflicts are handled by the callers (they need the current record).
@@ -36,19 +38,19 @@ enum AdminErrors {
         }
         switch error {
         case .duplicate:
-            return peer(.conflict, error.message, status: 400, error: "Unique key violation")
+            return reason(.conflict, error.message, "duplicate")
         case .notFound(let entity, _):
-            return peer(.notFound, error.message, status: 404, error: entity == .device ? "NOT FOUND" : "Not Found")
+            return CommandError(.notFound, error.message, detail: ["entity": .string(entity.rawValue)])
         case .conflict(_, _, let version):
-            return CommandError(.conflict, error.message, detail: ["httpStatus": 409, "error": "Conflict", "version": .string(String(version))])
+            return CommandError(.conflict, error.message, detail: ["reason": "stale_version", "version": .string(String(version))])
         case .inUse:
-            return peer(.conflict, error.message, status: 400, error: "Foreign key violation")
+            return reason(.conflict, error.message, "in_use")
         case .invalidReference:
-            return peer(.badRequest, error.message, status: 400, error: "Foreign key constraint violation")
+            return reason(.badRequest, error.message, "invalid_reference")
         case .invalidArgument(let text):
-            return peer(.badRequest, text, status: 400, error: "Bad Request")
+            return CommandError(.badRequest, text)
         case .corruptRecord, .database:
-            return peer(.internal, error.message, status: 500, error: "Internal Server Error")
+            return CommandError(.internal, error.message)
         }
     }
 }

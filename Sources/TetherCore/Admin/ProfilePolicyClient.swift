@@ -30,8 +30,7 @@ struct ProfilePolicyClient {
         guard let plugin = policy(for: mode) else {
             throw CommandError(
                 .unavailable,
-                "no profile policy plugin is loaded for activation mode '\(mode.rawValue)'; enable the bundled one (\(mode == .acm ? "io.tether.profile-acm" : "io.tether.profile-ccm")) or install a plugin declaring \(Self.extensionID) with this mode",
-                detail: ["httpStatus": 503, "error": "Service Unavailable"])
+                "no profile policy plugin is loaded for activation mode '\(mode.rawValue)'; enable the bundled one (\(mode == .acm ? "io.tether.profile-acm" : "io.tether.profile-ccm")) or install a plugin declaring \(Self.extensionID) with this mode")
         }
         let request: JSONValue = ["op": "profile.validate", "operation": .string(operation), "profile": .object(profile)]
         do throws(CommandError) {

@@ -7,7 +7,7 @@ import TetherJSON
 
 /// The REST API's administrator account. Sources, first match wins:
 /// 1. `TETHER_ADMIN_USER` / `TETHER_ADMIN_PASSWORD` in the environment;
-/// 2. `adminUser` / `adminPassword` in the REST front end's plugin config;
+/// 2. `adminUser` / `adminPassword` in the host's configuration;
 /// 3. `admin-credentials.json` in the data directory (user, salt, PBKDF2-HMAC-SHA256 hash);
 /// 4. none of these: a random password is generated, logged ONCE, and only its salted hash is
 ///    written (mode 0600) to `admin-credentials.json`.
@@ -60,13 +60,13 @@ struct AdminCredentials: Sendable {
 
     /// Resolves the account as described on the type.
     static func resolve(
-        environment: [String: String], pluginConfig: JSONValue?, dataDirectory: URL, logger: Logger
+        environment: [String: String], configured: (user: String?, password: String?), dataDirectory: URL, logger: Logger
     ) throws(ConfigurationError) -> AdminCredentials {
         if let password = environment["TETHER_ADMIN_PASSWORD"], !password.isEmpty {
             return try hashing(username: environment["TETHER_ADMIN_USER"] ?? "admin", password: password)
         }
-        if let password = pluginConfig?["adminPassword"]?.stringValue, !password.isEmpty {
-            return try hashing(username: pluginConfig?["adminUser"]?.stringValue ?? "admin", password: password)
+        if let password = configured.password, !password.isEmpty {
+            return try hashing(username: configured.user ?? "admin", password: password)
         }
         let file = dataDirectory.appendingPathComponent(fileName)
         if let data = FileManager.default.contents(atPath: file.path) {

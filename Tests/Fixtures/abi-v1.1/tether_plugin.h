@@ -65,6 +65,41 @@
  *  Host commands submitted through host->submit are JSON objects {"command":"<name>","args":{…}}
  *  and complete with the command's JSON result or an error body as above. "host.commands"
  *  lists every command the host and the loaded plugins offer.
+ *
+ * ERROR VOCABULARY (the "code" of every error body: a closed set, the TETHER_CODE_* strings)
+ *  bad_request   the arguments are invalid (validation: "detail":[{"field","message"}…];
+ *                a wrongly typed argument of a typed C command names it in "field")
+ *  not_found     the named object does not exist ("detail":{"entity":…} when known)
+ *  conflict      clashes with the current state ("detail":{"reason":"duplicate"|"in_use"|
+ *                "stale_version", "version"?, "current"?})
+ *  timeout       the deadline passed          not_connected  the device has no CIRA tunnel
+ *  device_error  the device refused or answered unusably ("detail" carries its answer)
+ *  unauthorized  credentials were refused     unavailable    missing, busy or shutting down
+ *  cancelled     the caller went away         plugin_failure a plugin failed or answered badly
+ *  unsupported   no such command, op or extension             internal  a bug in the host
+ *  ("bad_request" also carries "detail":{"reason":"invalid_reference"} for a dangling link.)
+ *  Codes and details are neutral: no HTTP status, no front end's wording. Front ends (the REST
+ *  plugin) map them to their own dialect. ABI 1.0's "device_failure" is read as "device_error".
+ *
+ * DEADLINES (ABI 1.1)
+ *  Every request handed to handle() carries its absolute deadline: "deadline_ms" (CLOCK_MONOTONIC
+ *  milliseconds, the clock of host->now_ns) and the budget left when it was sent, "timeout_ms".
+ *  Commands submitted with host->submit_within(request_id, …) inherit it (a plugin may ask for
+ *  an earlier one, never a later one); when the request is cancelled or times out, the host
+ *  calls cancel() on the plugin AND cancels every command it submitted for that request, and
+ *  refuses further submits for it (TETHER_ERR_CANCELLED). A completion after the deadline is
+ *  dropped and logged by the host; it is never a crash. v1.0's host->submit runs a command on
+ *  the plugin's own account, linked to no request. Default budgets: see README "Deadlines".
+ *
+ * WHAT THE HOST GUARANTEES
+ *  - No handle() or cancel() call runs, or starts, once destroy() has begun; destroy() is called
+ *    once, off the host's cooperative pool (it may wait for the plugin's own threads).
+ *  - cancel() may be called for an id that already completed (ignore it); completing the
+ *    request from inside cancel() is allowed.
+ *  - The callback context the host passes to handle() is not a pointer into host memory: a
+ *    duplicate or late callback is dropped and logged.
+ *  - host->alloc/release: memory that must outlive a call and be freed by the other side. No
+ *    v1.x function hands such blocks across today; they exist for extensions that will.
  * ---------------------------------------------------------------------------------------------
  */
 #ifndef TETHER_PLUGIN_H
@@ -102,6 +137,20 @@ extern "C" {
 #define TETHER_ERR_BUSY -7        /* back-pressure: try again later */
 #define TETHER_ERR_TIMEOUT -8     /* deadline passed */
 #define TETHER_ERR_NOT_FOUND -9   /* the named object does not exist */
+
+/* The error vocabulary: the "code" member of every error body (see ERROR VOCABULARY). */
+#define TETHER_CODE_BAD_REQUEST "bad_request"
+#define TETHER_CODE_NOT_FOUND "not_found"
+#define TETHER_CODE_CONFLICT "conflict"
+#define TETHER_CODE_TIMEOUT "timeout"
+#define TETHER_CODE_NOT_CONNECTED "not_connected"
+#define TETHER_CODE_DEVICE_ERROR "device_error"
+#define TETHER_CODE_UNAUTHORIZED "unauthorized"
+#define TETHER_CODE_UNAVAILABLE "unavailable"
+#define TETHER_CODE_CANCELLED "cancelled"
+#define TETHER_CODE_PLUGIN_FAILURE "plugin_failure"
+#define TETHER_CODE_UNSUPPORTED "unsupported"
+#define TETHER_CODE_INTERNAL "internal"
 
 /* Log levels for host->log. */
 #define TETHER_LOG_TRACE 0
@@ -199,6 +248,115 @@ typedef struct tether_extension_v1 {
     size_t manifest_len;
     /* ---- v1.0 ends here; append new fields below ---- */
 } tether_extension_v1;
+
+/* =============================================================================================
+ * TYPED C COMMANDS (ABI 1.1): plain C functions instead of JSON parsing.
+ *
+ * A plugin answers get_extension(TETHER_EXT_C_COMMANDS) with a tether_c_commands_v1 listing
+ * {name, summary, signature, function}. The host checks every signature at load: one it cannot
+ * read (an unknown type, say) refuses THAT command, with the reason shown in `tether plugins
+ * list` (contributions."tether.c-commands/1".refused); the others load. A call's JSON arguments
+ * are decoded by name into C values (a missing or wrongly typed one is a bad_request naming it),
+ * the function is called through libffi, and its return value becomes {"result": value}.
+ *
+ * Signature: "<return> (<type> <name>, …)", e.g. "int64 (int64 a, int64 b)", "double ()".
+ *   parameter types: bool (C bool), int32, uint32, int64, uint64, double,
+ *                    string (const char *: NUL-terminated UTF-8, borrowed for the call),
+ *                    json (const char *: the argument's JSON text, borrowed for the call)
+ *   return types:    void ({}), bool, int32, uint32, int64, uint64, double,
+ *                    string (char * from host->alloc, released by the host; NULL = failure)
+ *   asynchronous:    last parameter "reply" (C type tether_reply *), return type void. The
+ *                    function returns at once and answers later, exactly once, from any
+ *                    thread, with tether_c_host_v1.reply / reply_error. An answer after the
+ *                    deadline is dropped and logged.
+ * Synchronous functions run on the host's cooperative pool: they must not block. Functions are
+ * never called once destroy() has begun.
+ * ============================================================================================= */
+#define TETHER_EXT_C_COMMANDS "tether.c-commands/1"
+
+typedef struct tether_reply tether_reply; /* opaque: the pending answer of an asynchronous command */
+
+typedef struct tether_c_command {
+    const char *name;       /* command name, e.g. "example.add" */
+    const char *summary;    /* one line for "host.commands" */
+    const char *signature;  /* see above */
+    void (*function)(void); /* the function, cast: (void (*)(void))my_function */
+} tether_c_command;
+
+typedef struct tether_c_commands_v1 {
+    uint32_t struct_size;
+    uint32_t abi_version;
+    const tether_c_command *commands; /* static */
+    size_t count;
+    /* ---- v1.1 ends here; append new fields below ---- */
+} tether_c_commands_v1;
+
+/* =============================================================================================
+ * C HELPERS (ABI 1.1): host->get_extension(host->host_ctx, TETHER_HOST_EXT_C_HELPERS) returns a
+ * static tether_c_host_v1 so that C plugins call host commands with named, typed arguments and
+ * read replies by path — no hand-built JSON, no memmem.
+ * ============================================================================================= */
+#define TETHER_HOST_EXT_C_HELPERS "tether.c-host/1"
+
+typedef struct tether_json tether_json; /* opaque: a parsed JSON value owned by the host */
+
+/* One named argument (or reply field). Build them with the TETHER_* macros below. Inside a
+ * TETHER_ARRAY the names are ignored (NULL is fine). Nesting is limited to 16 levels. */
+typedef struct tether_arg {
+    const char *name;
+    int32_t type;                  /* TETHER_ARG_* */
+    int64_t integer;               /* INT, BOOL; OBJECT, ARRAY: the number of `items` */
+    double number;                 /* DOUBLE */
+    const char *text;              /* STRING (UTF-8, NUL-terminated); VALUE: the path in `value` */
+    const tether_json *value;      /* VALUE: a (part of a) parsed reply, copied */
+    const struct tether_arg *items; /* OBJECT: its members; ARRAY: its elements */
+} tether_arg;
+
+#define TETHER_ARG_INT 1
+#define TETHER_ARG_DOUBLE 2
+#define TETHER_ARG_BOOL 3
+#define TETHER_ARG_STRING 4
+#define TETHER_ARG_VALUE 5
+#define TETHER_ARG_OBJECT 6
+#define TETHER_ARG_ARRAY 7
+#define TETHER_INT(n, v) {(n), TETHER_ARG_INT, (int64_t)(v), 0.0, NULL, NULL, NULL}
+#define TETHER_DOUBLE(n, v) {(n), TETHER_ARG_DOUBLE, 0, (double)(v), NULL, NULL, NULL}
+#define TETHER_BOOL(n, v) {(n), TETHER_ARG_BOOL, (v) ? 1 : 0, 0.0, NULL, NULL, NULL}
+#define TETHER_STRING(n, v) {(n), TETHER_ARG_STRING, 0, 0.0, (v), NULL, NULL}
+#define TETHER_VALUE(n, json, path) {(n), TETHER_ARG_VALUE, 0, 0.0, (path), (json), NULL}
+#define TETHER_OBJECT(n, args, count) {(n), TETHER_ARG_OBJECT, (int64_t)(count), 0.0, NULL, NULL, (args)}
+#define TETHER_ARRAY(n, args, count) {(n), TETHER_ARG_ARRAY, (int64_t)(count), 0.0, NULL, NULL, (args)}
+
+/* The parsed reply of tether_c_host_v1.call: the command's result, or its error body
+ * {"error","code","detail"?} when status < 0. `reply` is valid until the callback returns. */
+typedef void (*tether_json_reply_fn)(void *cb_ctx, int32_t status, const tether_json *reply);
+
+typedef struct tether_c_host_v1 {
+    uint32_t struct_size;
+    uint32_t abi_version;
+    /* [thread-safe] Runs host command `command` with the named arguments, for request
+     * `request_id` (0: none; deadline and cancellation as submit_within). Same completion
+     * contract as submit: TETHER_OK => cb exactly once; an error status => cb never. */
+    int32_t (*call)(const tether_host_api *host, uint64_t request_id, const char *command,
+                    const tether_arg *args, size_t arg_count, tether_json_reply_fn cb, void *cb_ctx);
+    /* Parses JSON (e.g. what handle() received); NULL when malformed. Free with json_free. */
+    const tether_json *(*json_parse)(const uint8_t *json, size_t len);
+    void (*json_free)(const tether_json *value);
+    /* Readers. `path` is dotted ("Body.ReturnValue", "items.0.name"; "" = the value itself).
+     * They return 1, or 0 (leaving *out alone) when the member is missing or of another type. */
+    int (*json_int)(const tether_json *value, const char *path, int64_t *out);
+    int (*json_double)(const tether_json *value, const char *path, double *out);
+    int (*json_bool)(const tether_json *value, const char *path, int *out);
+    /* NUL-terminated UTF-8 valid as long as `value` is; NULL when missing or not a string. */
+    const char *(*json_string)(const tether_json *value, const char *path);
+    /* Completes a request handed to handle() with the object built from `fields` (for an error
+     * status: TETHER_STRING("error", …), TETHER_STRING("code", TETHER_CODE_…)). */
+    void (*complete)(tether_complete_fn cb, void *cb_ctx, int32_t status, const tether_arg *fields, size_t count);
+    /* Answers an asynchronous typed command: an object built from `fields`, or an error. */
+    void (*reply)(tether_reply *reply, const tether_arg *fields, size_t count);
+    void (*reply_error)(tether_reply *reply, const char *code, const char *message);
+    /* ---- v1.1 ends here; append new fields below ---- */
+} tether_c_host_v1;
 
 /* The exported entry: return the descriptor, or NULL to refuse a host of this ABI version. */
 typedef const tether_plugin_descriptor *(*tether_entry_fn)(uint32_t host_abi_version);

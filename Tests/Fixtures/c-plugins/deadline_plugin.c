@@ -4,11 +4,12 @@
  *
  * Commands (tether.commands/1):
  *   dl.relay          submit_within(test.probe) for this request; relays the reply.
- *   dl.relay_short    the same with an own deadline 200 ms from now (shorter than the parent's).
+ *   dl.relay_short    the same with an own deadline 5 s from now (shorter than the parent's).
  *   dl.cancel_submit  parks; when cancelled, tries submit_within for the cancelled request and
  *                     completes (from inside cancel) with {"submit_status":N}.
- *   dl.late           completes 1.5 s later from a thread of its own (after a short deadline).
- *   dl.late_count     {"late":N}: late completions made so far.
+ *   dl.late           parks (never answers by itself, ignores cancel).
+ *   dl.finish_late    completes the parked dl.late request (late: after its deadline), then
+ *                     answers {"late":N}: late completions made so far.
  *   dl.features       {"submit_within":0|1,"deadline":0|1}: what the host table offers, and
  *                     whether request_deadline_ns knows this request.
  * On a host table without the v1.1 fields, dl.relay falls back to the v1.0 submit.
@@ -27,12 +28,14 @@ typedef struct instance {
     tether_complete_fn parked_cb;
     void *parked_ctx;
     int late;
+    tether_complete_fn late_cb;
+    void *late_ctx;
 } instance;
 
 static const char manifest[] =
     "{\"commands\":[{\"name\":\"dl.relay\",\"summary\":\"\"},{\"name\":\"dl.relay_short\",\"summary\":\"\"},"
     "{\"name\":\"dl.cancel_submit\",\"summary\":\"\"},{\"name\":\"dl.late\",\"summary\":\"\"},"
-    "{\"name\":\"dl.late_count\",\"summary\":\"\"},{\"name\":\"dl.features\",\"summary\":\"\"}]}";
+    "{\"name\":\"dl.finish_late\",\"summary\":\"\"},{\"name\":\"dl.features\",\"summary\":\"\"}]}";
 static const tether_extension_v1 commands_ext = {sizeof(tether_extension_v1), TETHER_ABI_VERSION, manifest, sizeof(manifest) - 1};
 static const char probe[] = "{\"command\":\"test.probe\",\"args\":{}}";
 
@@ -52,20 +55,6 @@ static void relay_done(void *raw, int32_t status, const uint8_t *json, size_t le
     free(r);
 }
 
-typedef struct late_job { instance *self; tether_complete_fn cb; void *ctx; } late_job;
-
-static void *late_thread(void *raw) {
-    late_job *job = raw;
-    struct timespec pause = {1, 500 * 1000 * 1000};
-    nanosleep(&pause, NULL);
-    answer(job->cb, job->ctx, TETHER_OK, "{\"late\":true}");
-    pthread_mutex_lock(&job->self->lock);
-    job->self->late += 1;
-    pthread_mutex_unlock(&job->self->lock);
-    free(job);
-    return NULL;
-}
-
 static int32_t p_create(const tether_host_api *host, const uint8_t *config, size_t len, void **out) {
     (void)config; (void)len;
     instance *self = calloc(1, sizeof *self);
@@ -80,6 +69,8 @@ static void p_destroy(void *raw) {
     pthread_mutex_lock(&self->lock);
     if (self->parked_cb) answer(self->parked_cb, self->parked_ctx, TETHER_ERR_SHUTDOWN, "{\"error\":\"shutdown\"}");
     self->parked_cb = NULL;
+    if (self->late_cb) answer(self->late_cb, self->late_ctx, TETHER_ERR_SHUTDOWN, "{\"error\":\"shutdown\"}");
+    self->late_cb = NULL;
     pthread_mutex_unlock(&self->lock);
 }
 
@@ -94,7 +85,7 @@ static int32_t p_handle(void *raw, uint64_t id, const uint8_t *json, size_t len,
         r->ctx = ctx;
         int32_t status;
         if (has_v11(host)) {
-            uint64_t deadline = shorter ? host->now_ns(host->host_ctx) + 200u * 1000u * 1000u : 0;
+            uint64_t deadline = shorter ? host->now_ns(host->host_ctx) + 5000u * 1000u * 1000u : 0;
             uint64_t submit_id = 0;
             status = host->submit_within(host->host_ctx, id, deadline, (const uint8_t *)probe, sizeof(probe) - 1,
                                          relay_done, r, &submit_id);
@@ -113,18 +104,20 @@ static int32_t p_handle(void *raw, uint64_t id, const uint8_t *json, size_t len,
         return TETHER_OK;
     }
     if (memmem(text, len, "\"dl.late\"", 9)) {
-        late_job *job = malloc(sizeof *job);
-        job->self = self;
-        job->cb = cb;
-        job->ctx = ctx;
-        pthread_t thread;
-        pthread_create(&thread, NULL, late_thread, job);
-        pthread_detach(thread);
+        pthread_mutex_lock(&self->lock);
+        self->late_cb = cb;
+        self->late_ctx = ctx;
+        pthread_mutex_unlock(&self->lock);
         return TETHER_OK;
     }
     char reply[96];
-    if (memmem(text, len, "\"dl.late_count\"", 15)) {
+    if (memmem(text, len, "\"dl.finish_late\"", 16)) {
         pthread_mutex_lock(&self->lock);
+        if (self->late_cb) {
+            answer(self->late_cb, self->late_ctx, TETHER_OK, "{\"late\":true}");
+            self->late_cb = NULL;
+            self->late += 1;
+        }
         snprintf(reply, sizeof reply, "{\"late\":%d}", self->late);
         pthread_mutex_unlock(&self->lock);
         answer(cb, ctx, TETHER_OK, reply);
