@@ -27,6 +27,7 @@ let plugins = [
     bundledPlugin("ProfileCCM", dependencies: ["ProfilePolicyKit"]),
     bundledPlugin("PowerStandard"),
     bundledPlugin("FrontendREST"),
+    bundledPlugin("FrontendWeb"),
 ]
 
 let package = Package(
@@ -136,6 +137,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        // The web console in real headless Chromium (WebDriver over HTTP) and over plain HTTP.
+        .testTarget(name: "WebConsoleTests", dependencies: ["TetherCore", "TetherJSON", "AMTSimulator", "APF", "TestSupport"]),
         .testTarget(name: "CIRATests", dependencies: [
             "CIRA", "AMTSimulator", "APF", "TetherTLS", "TestSupport",
             .product(name: "NIOCore", package: "swift-nio"),

@@ -30,9 +30,11 @@ struct FrontendGateway: HTTPResponder {
     func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
         let path = request.uri.path
-        let mount = mounts.first { $0.contains(path: path) }
+        // The host serves /metrics itself, even beside a front end mounted at `/`.
+        let isMetrics = path.lowercased() == "/metrics" && (request.method == .get || request.method == .head)
+        let mount = isMetrics ? nil : mounts.first { $0.contains(path: path) }
         let response: Response
-        if mount == nil, path.lowercased() == "/metrics", request.method == .get || request.method == .head {
+        if isMetrics {
             response = Self.text(exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         } else if let mount {
             response = await forward(request, to: mount, remoteAddress: context.remoteAddress)
@@ -71,6 +73,8 @@ struct FrontendGateway: HTTPResponder {
             let name = field.name.canonicalName
             headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
         }
+        // HTTPTypes moves Host into the authority; front ends still see it as `host`.
+        if headers["host"] == nil, let authority = request.head.authority { headers["host"] = authority }
         var message: [String: JSONValue] = [
             "op": "http.request", "method": .string(request.method.rawValue), "path": .string(request.uri.path),
             "mount": .string(mount.prefix), "query": .string(request.uri.query ?? ""),

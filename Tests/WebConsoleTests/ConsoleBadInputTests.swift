@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+import TetherJSON
+@testable import TetherCore
+
+/// The bad inputs in headless Chromium: a wrong password, invalid form values (the
+/// page's own checks and the host's field errors, each at its field), a session that expires
+/// mid-use, an unknown path, and the host stopping while the page is open.
+@Suite struct ConsoleBadInputTests {
+    @Test func badInputsGetClearAnswersInTheBrowser() async throws {
+        let bed = try await ConsoleTestHost.start()
+        let chrome = try await ChromeDriver.start()
+        let browser = try await chrome.session()
+        let shots = try screenshotDirectory("bad-input")
+        var stopped = false
+        defer {
+            let alreadyStopped = stopped
+            Task {
+                await browser.quit()
+                chrome.stop()
+                if !alreadyStopped { await bed.stop() }
+            }
+        }
+        func shot(_ name: String) async throws { try await browser.screenshot(to: shots.appendingPathComponent("\(name).png")) }
+        func errorAt(_ field: String) async throws -> String { try await browser.text("[data-error-for=\"\(field)\"]") }
+
+        // An unknown path under / is the console's 404 page, not a stack trace.
+        try await browser.open(bed.base + "/no/such/page")
+        #expect(try await browser.text("h1") == "Page not found")
+        try await shot("01-not-found")
+
+        // A wrong password.
+        try await browser.open(bed.base + "/")
+        try await browser.fill("#login-username", "admin")
+        try await browser.fill("#login-password", "wrong-password")
+        try await browser.click("#login-submit")
+        try await browser.waitForText("#login-error", containing: "Incorrect Username and/or Password!")
+        try await shot("02-wrong-password")
+        try await browser.fill("#login-password", consoleAdminPassword)
+        try await browser.click("#login-submit")
+        _ = try await browser.element("#nav-devices")
+
+        // Invalid values: the page's checks, each at its field, nothing sent.
+        try await browser.open(bed.base + "/#/ciraconfigs/new")
+        try await browser.fill("#cira-configName", "bad name")
+        try await browser.fill("#cira-mpsServerAddress", "300.1.1.1")
+        try await browser.fill("#cira-mpsPort", "80")
+        try await browser.fill("#cira-username", "ab")
+        try await browser.fill("#cira-password", "seventeen-chars!!")
+        try await browser.fill("#cira-commonName", "not-an-ip")
+        try await browser.click("#cira-submit")
+        try await browser.waitForText("[data-error-for=\"configName\"]", containing: "no spaces")
+        #expect(try await errorAt("mpsServerAddress").contains("requires IPV4 server address"))
+        #expect(try await errorAt("mpsPort").contains("between 1024 and 49151"))
+        #expect(try await errorAt("username").contains("length should be in between 5 to 16"))
+        #expect(try await errorAt("password").contains("between 1 to 16"))
+        #expect(try await errorAt("commonName").contains("should be an IP address"))
+        #expect(try await browser.execute("return document.querySelector('#cira-configName').getAttribute('aria-invalid');") == "true")
+        try await shot("03-form-errors")
+        let none = try await bed.host.bus.run("ciraconfigs.list", args: ["$count": true])
+        #expect(none["totalCount"] == 0)
+
+        // A value only the host can judge (an IPv6 address inet_pton refuses): its error is
+        // shown at its field too.
+        try await browser.fill("#cira-configName", "v6config")
+        try await browser.click("#cira-format-4")
+        try await browser.fill("#cira-mpsServerAddress", "1:2:3:4:5:6:7:8:9")
+        try await browser.fill("#cira-mpsPort", "4433")
+        try await browser.fill("#cira-username", "standalone")
+        try await browser.fill("#cira-password", "G@ppm0ym")
+        try await browser.fill("#cira-commonName", "127.0.0.1")
+        try await browser.click("#cira-submit")
+        try await browser.waitForText("[data-error-for=\"mpsServerAddress\"]", containing: "serverAddressFormat 4 requires IPV6 server address")
+        #expect(try await errorAt("configName") == "")
+        try await shot("04-server-field-error")
+
+        // The session expires mid-use: the next check sends the page to the login form, saying why.
+        try await browser.open(bed.base + "/#/devices")
+        _ = try await browser.element("#devices-summary")
+        try await browser.addCookie(name: "tether_console", value: try bed.expiredToken())
+        try await browser.waitForText("#login-message", containing: "expired", timeout: .seconds(20))
+        try await shot("05-session-expired")
+        try await browser.fill("#login-username", "admin")
+        try await browser.fill("#login-password", consoleAdminPassword)
+        try await browser.click("#login-submit")
+        try await browser.waitForText("#devices-summary", containing: "devices")
+
+        // The host stops while the page is open: a banner, and the page stays.
+        await bed.stop()
+        stopped = true
+        try await browser.waitForText("#banner", containing: "Lost contact", timeout: .seconds(20))
+        #expect(try await browser.execute("return document.querySelector('#banner').hidden;") == false)
+        #expect(try await browser.text("#nav-devices") == "Devices")
+        try await shot("06-host-stopped")
+    }
+}
