@@ -6,7 +6,8 @@ import TetherJSON
 /// The bad inputs in headless Chromium: a wrong password, invalid form values (the
 /// page's own checks and the host's field errors, each at its field), a session that expires
 /// mid-use, an unknown path, and the host stopping while the page is open.
-@Suite struct ConsoleBadInputTests {
+extension ConsoleBrowserTests {
+@Suite struct BadInput {
     @Test func badInputsGetClearAnswersInTheBrowser() async throws {
         let bed = try await ConsoleTestHost.start()
         let chrome = try await ChromeDriver.start()
@@ -31,23 +32,18 @@ import TetherJSON
 
         // A wrong password.
         try await browser.open(bed.base + "/")
-        try await browser.fill("#login-username", "admin")
-        try await browser.fill("#login-password", "wrong-password")
-        try await browser.click("#login-submit")
+        try await browser.logIn(password: "wrong-password")
         try await browser.waitForText("#login-error", containing: "Incorrect Username and/or Password!")
         try await shot("02-wrong-password")
-        try await browser.fill("#login-password", consoleAdminPassword)
-        try await browser.click("#login-submit")
+        try await browser.logIn(password: consoleAdminPassword)
         _ = try await browser.element("#nav-devices")
 
         // Invalid values: the page's checks, each at its field, nothing sent.
         try await browser.open(bed.base + "/#/ciraconfigs/new")
-        try await browser.fill("#cira-configName", "bad name")
-        try await browser.fill("#cira-mpsServerAddress", "300.1.1.1")
-        try await browser.fill("#cira-mpsPort", "80")
-        try await browser.fill("#cira-username", "ab")
-        try await browser.fill("#cira-password", "seventeen-chars!!")
-        try await browser.fill("#cira-commonName", "not-an-ip")
+        try await browser.fill([
+            ("#cira-configName", "bad name"), ("#cira-mpsServerAddress", "300.1.1.1"), ("#cira-mpsPort", "80"),
+            ("#cira-username", "ab"), ("#cira-password", "seventeen-chars!!"), ("#cira-commonName", "not-an-ip"),
+        ])
         try await browser.click("#cira-submit")
         try await browser.waitForText("[data-error-for=\"configName\"]", containing: "no spaces")
         #expect(try await errorAt("mpsServerAddress").contains("requires IPV4 server address"))
@@ -62,13 +58,11 @@ import TetherJSON
 
         // A value only the host can judge (an IPv6 address inet_pton refuses): its error is
         // shown at its field too.
-        try await browser.fill("#cira-configName", "v6config")
         try await browser.click("#cira-format-4")
-        try await browser.fill("#cira-mpsServerAddress", "1:2:3:4:5:6:7:8:9")
-        try await browser.fill("#cira-mpsPort", "4433")
-        try await browser.fill("#cira-username", "standalone")
-        try await browser.fill("#cira-password", "G@ppm0ym")
-        try await browser.fill("#cira-commonName", "127.0.0.1")
+        try await browser.fill([
+            ("#cira-configName", "v6config"), ("#cira-mpsServerAddress", "1:2:3:4:5:6:7:8:9"), ("#cira-mpsPort", "4433"),
+            ("#cira-username", "standalone"), ("#cira-password", "G@ppm0ym"), ("#cira-commonName", "127.0.0.1"),
+        ])
         try await browser.click("#cira-submit")
         try await browser.waitForText("[data-error-for=\"mpsServerAddress\"]", containing: "serverAddressFormat 4 requires IPV6 server address")
         #expect(try await errorAt("configName") == "")
@@ -80,9 +74,7 @@ import TetherJSON
         try await browser.addCookie(name: "tether_console", value: try bed.expiredToken())
         try await browser.waitForText("#login-message", containing: "expired", timeout: .seconds(20))
         try await shot("05-session-expired")
-        try await browser.fill("#login-username", "admin")
-        try await browser.fill("#login-password", consoleAdminPassword)
-        try await browser.click("#login-submit")
+        try await browser.logIn(password: consoleAdminPassword)
         try await browser.waitForText("#devices-summary", containing: "devices")
 
         // The host stops while the page is open: a banner, and the page stays.
@@ -93,4 +85,5 @@ import TetherJSON
         #expect(try await browser.text("#nav-devices") == "Devices")
         try await shot("06-host-stopped")
     }
+}
 }

@@ -9,7 +9,8 @@ import TetherJSON
 /// online, open it and run Reset to BIOS, and check the simulator's call log. The device's
 /// friendly name is markup, which must render as text. Screenshots of each step are kept
 /// under `.build/console-screenshots/journey/`.
-@Suite struct ConsoleJourneyTests {
+extension ConsoleBrowserTests {
+@Suite struct Journey {
     static let markupName = "<img src=x onerror=alert(1)>"
 
     @Test func seedWalkthroughInHeadlessChromium() async throws {
@@ -31,23 +32,20 @@ import TetherJSON
 
         // 1. Log in.
         try await browser.open(bed.base + "/")
-        try await browser.fill("#login-username", "admin")
-        try await browser.fill("#login-password", consoleAdminPassword)
         try await shot("01-login")
-        try await browser.click("#login-submit")
+        try await browser.logIn(password: consoleAdminPassword)
         _ = try await browser.element("#nav-devices")
         try await browser.execute("window.__dialogs = 0; window.alert = window.confirm = window.prompt = () => { window.__dialogs += 1; };")
 
         // 2. CIRA Configs → New → the seed's form.
         try await browser.click("#nav-ciraconfigs")
         try await browser.click("#cira-new")
-        try await browser.fill("#cira-configName", "ciraconfig1")
-        try await browser.click("#cira-format-3")
-        try await browser.fill("#cira-mpsServerAddress", "127.0.0.1")
         #expect(try await browser.element("#cira-mpsPort").property("value") == "4433")
-        try await browser.fill("#cira-username", "standalone")
-        try await browser.fill("#cira-password", "G@ppm0ym")
-        try await browser.fill("#cira-commonName", "127.0.0.1")
+        try await browser.click("#cira-format-3")
+        try await browser.fill([
+            ("#cira-configName", "ciraconfig1"), ("#cira-mpsServerAddress", "127.0.0.1"), ("#cira-username", "standalone"),
+            ("#cira-password", "G@ppm0ym"), ("#cira-commonName", "127.0.0.1"),
+        ])
         #expect(try await browser.element("#cira-rootFormat").property("value") == "auto")
         try await browser.click("#cira-load-root")
         let cert = try await bed.host.bus.run("cert.show")
@@ -108,6 +106,16 @@ import TetherJSON
         #expect(try await browser.text("#devices-rows .device-tags").contains("<b>bold</b>"))
         try await shot("05-devices")
 
+        // A power action on the selected devices, with each device's result.
+        try await browser.click("#devices-rows .device-select")
+        try await browser.click("#devices-bulk-action option[value=\"10\"]")
+        try await browser.click("#devices-bulk-run")
+        try await browser.waitForText("#confirm-text", containing: "1 device")
+        try await browser.click("#confirm-ok")
+        try await browser.waitForText("#devices-bulk-notice", containing: "1 of 1 succeeded", timeout: .seconds(30))
+        #expect(try await browser.text("#devices-rows .device-result").contains("SUCCESS"))
+        #expect(device.firmware.calls.contains { $0.method == "RequestPowerStateChange" && $0.inputs["PowerState"] == "10" })
+
         // 5. The device page: Reset to BIOS, confirmed.
         try await browser.click("#devices-rows .device-link")
         try await browser.waitForText("#device-powerstate", containing: "On")
@@ -156,6 +164,11 @@ import TetherJSON
         try await shot("09-delete-refused")
         #expect((try? await bed.host.bus.run("ciraconfigs.get", args: ["configName": "ciraconfig1"])) != nil)
 
+        // Log out: back to the login form, and the session is gone.
+        try await browser.click("#logout")
+        try await browser.waitForText("#login-message", containing: "logged out")
+        #expect(try await browser.cookies().allSatisfy { $0["name"] != "tether_console" })
+
         if ProcessInfo.processInfo.environment["TETHER_UPDATE_DOC_SCREENSHOTS"] == "1" {
             let docs = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("docs/screenshots")
             try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
@@ -165,4 +178,5 @@ import TetherJSON
             }
         }
     }
+}
 }

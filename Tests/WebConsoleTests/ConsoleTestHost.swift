@@ -114,13 +114,3 @@ func screenshotDirectory(_ test: String) throws -> URL {
     print("console screenshots: \(root.path)")
     return root
 }
-
-/// Waits until `condition` holds, at most `timeout`.
-func eventually(timeout: Duration = .seconds(15), _ condition: () async -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(100))
-    }
-    return await condition()
-}

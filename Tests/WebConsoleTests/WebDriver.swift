@@ -144,4 +144,15 @@ struct WebDriver: Sendable {
 extension WebDriver {
     func click(_ css: String) async throws { try await element(css).click() }
     func fill(_ css: String, _ text: String) async throws { try await element(css).fill(text) }
+
+    /// Fills several fields, in order: `[(css, text)]`.
+    func fill(_ fields: [(String, String)]) async throws {
+        for (css, text) in fields { try await fill(css, text) }
+    }
+
+    /// Fills the console's login form and submits it.
+    func logIn(password: String) async throws {
+        try await fill([("#login-username", "admin"), ("#login-password", password)])
+        try await click("#login-submit")
+    }
 }

@@ -4,47 +4,25 @@ enum ScriptCIRAConfigs {
     static let source = #"""
 const addressFormats = [[3, "IPV4"], [4, "IPV6"], [201, "FQDN"]];
 
-async function renderCIRAList(main) {
-  main.append(pageHead("CIRA Configs", h("a", { class: "button primary", href: "#/ciraconfigs/new", id: "cira-new" }, "New")));
-  const notice = h("p", { class: "notice", role: "status", id: "cira-notice" });
-  const holder = h("div");
-  main.append(notice, holder);
-  const top = 10;
-  const load = async (skip) => {
-    const page = await run("ciraconfigs.list", { $top: top, $skip: skip, $count: true });
-    const rows = page.data.map((config) => h("tr", {},
-      h("td", {}, config.configName), h("td", {}, config.mpsServerAddress), h("td", {}, String(config.mpsPort)),
-      h("td", {}, config.username), h("td", {}, config.commonName || "—"),
-      h("td", {}, h("div", { class: "actions" },
-        h("a", { class: "button", href: "#/ciraconfigs/" + encodeURIComponent(config.configName) + "/edit", "aria-label": "Edit " + config.configName }, "Edit"),
-        h("button", { type: "button", class: "danger", "aria-label": "Delete " + config.configName,
-          onclick: () => deleteCIRAConfig(config.configName, notice, () => load(skip)) }, "Delete")))));
-    holder.replaceChildren(
-      h("div", { class: "tablewrap" }, h("table", { id: "cira-table" },
-        h("thead", {}, h("tr", {}, ["Config Name", "MPS Server Address", "Port", "User Name", "Cert. Hostname (CN)", "Actions"].map((title) => h("th", { scope: "col" }, title)))),
-        h("tbody", {}, rows.length ? rows : h("tr", {}, h("td", { colspan: "6" }, "No CIRA configs yet: click New."))))),
-      pager("cira-pager", skip, top, page.totalCount, load));
-  };
-  await load(0);
+function renderCIRAList(main) {
+  return listPage(main, {
+    title: "CIRA Configs", prefix: "cira", newHref: "#/ciraconfigs/new", command: "ciraconfigs.list",
+    columns: ["Config Name", "MPS Server Address", "Port", "User Name", "Cert. Hostname (CN)", "Actions"],
+    empty: "No CIRA configs yet: click New.",
+    cells: (config, list) => [config.configName, config.mpsServerAddress, String(config.mpsPort), config.username, config.commonName || "—",
+      h("div", { class: "actions" }, editLink("#/ciraconfigs/" + encodeURIComponent(config.configName) + "/edit", config.configName),
+        deleteButton(list, "CIRA config", config.configName, "ciraconfigs.delete", { configName: config.configName },
+          (error) => explainCIRAInUse(config.configName, error)))],
+  });
 }
 
-async function deleteCIRAConfig(name, notice, reload) {
-  if (!await confirmDialog("Delete CIRA config", `Delete the CIRA config “${name}”?`, "Delete")) return;
-  try {
-    await run("ciraconfigs.delete", { configName: name });
-    notice.className = "notice good";
-    notice.textContent = `CIRA config “${name}” deleted.`;
-    await reload();
-  } catch (error) {
-    if (error.status === 401) return;
-    let users = [];
-    try { users = (await run("profiles.list", { $top: 100 })).filter((profile) => profile.ciraConfigName === name).map((profile) => profile.profileName); }
-    catch (lookup) { users = []; }
-    notice.className = "notice bad";
-    notice.textContent = users.length
-      ? `“${name}” is in use by the profile(s) ${users.join(", ")}: a CIRA config cannot be deleted while a profile uses it. Give those profiles another CIRA config (or delete them) first. (${error.message})`
-      : "Could not delete: " + error.message;
-  }
+/** A refused delete: names the profiles that still use the config. */
+async function explainCIRAInUse(name, error) {
+  let users = [];
+  try { users = (await run("profiles.list", { $top: 100 })).filter((profile) => profile.ciraConfigName === name).map((profile) => profile.profileName); }
+  catch (lookup) { users = []; }
+  if (!users.length) return null;
+  return `“${name}” is in use by the profile(s) ${users.join(", ")}: a CIRA config cannot be deleted while a profile uses it. Give those profiles another CIRA config (or delete them) first. (${error.message})`;
 }
 
 function fingerprintText(hex) {
@@ -123,16 +101,8 @@ async function renderCIRAForm(main, name) {
     const root = rootFormat.value === "paste" ? rootText.value.replace(/\s+/g, "") : loadedRoot;
     if (root) args.mpsRootCertificate = root;
     if (current) args.version = current.version;
-    submit.disabled = true;
-    try {
-      await run(current ? "ciraconfigs.update" : "ciraconfigs.create", args);
-      state.flash = `CIRA config “${values.configName}” ${current ? "saved" : "created"}.`;
-      location.hash = "#/ciraconfigs";
-    } catch (error) {
-      if (error.status !== 401) showServerError(form, error);
-    } finally {
-      submit.disabled = false;
-    }
+    await submitForm(form, submit, () => run(current ? "ciraconfigs.update" : "ciraconfigs.create", args),
+      `CIRA config “${values.configName}” ${current ? "saved" : "created"}.`, "#/ciraconfigs");
   });
   configName.focus();
 }

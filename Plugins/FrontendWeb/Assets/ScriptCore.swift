@@ -209,6 +209,51 @@ function pager(id, skip, top, total, load) {
     h("button", { type: "button", id: id + "-next", disabled: last >= total, onclick: () => load(skip + top) }, "Next"));
 }
 
+/** A paged list page: heading with New (top right), a notice line, the table and its pager.
+ *  `cells(item, list)` gives a row's cells; `list` has the notice and `reload()`. */
+async function listPage(main, options) {
+  main.append(pageHead(options.title, h("a", { class: "button primary", href: options.newHref, id: options.prefix + "-new" }, "New")));
+  const notice = h("p", { class: "notice", role: "status", id: options.prefix + "-notice" });
+  const holder = h("div");
+  main.append(notice, holder);
+  const top = 10;
+  const load = async (skip) => {
+    const page = await run(options.command, { $top: top, $skip: skip, $count: true });
+    const list = { notice, reload: () => load(skip) };
+    const rows = page.data.map((item) => h("tr", {}, options.cells(item, list).map((cell) => h("td", {}, cell))));
+    const empty = h("tr", {}, h("td", { colspan: String(options.columns.length) }, options.empty));
+    holder.replaceChildren(
+      h("div", { class: "tablewrap" }, h("table", { id: options.prefix + "-table" },
+        h("thead", {}, h("tr", {}, options.columns.map((title) => h("th", { scope: "col" }, title)))),
+        h("tbody", {}, rows.length ? rows : empty))),
+      pager(options.prefix + "-pager", skip, top, page.totalCount, load));
+  };
+  await load(0);
+}
+
+function editLink(href, name) {
+  return h("a", { class: "button", href, "aria-label": "Edit " + name }, "Edit");
+}
+
+/** A Delete button for one list row: confirms, runs `command`, reports in the list's notice;
+ *  `explain(error)` may describe a refusal better than the host's message. */
+function deleteButton(list, noun, name, command, args, explain) {
+  return h("button", { type: "button", class: "danger", "aria-label": "Delete " + name, onclick: async () => {
+    if (!await confirmDialog("Delete " + noun, `Delete the ${noun} “${name}”?`, "Delete")) return;
+    try {
+      await run(command, args);
+      list.notice.className = "notice good";
+      list.notice.textContent = `Deleted the ${noun} “${name}”.`;
+      await list.reload();
+    } catch (error) {
+      if (error.status === 401) return;
+      const explained = explain ? await explain(error) : null;
+      list.notice.className = "notice bad";
+      list.notice.textContent = explained || "Could not delete: " + error.message;
+    }
+  } }, "Delete");
+}
+
 function formatDate(value) {
   if (!value) return "—";
   const date = new Date(typeof value === "number" ? value * 1000 : value);

@@ -1,35 +1,14 @@
 /// Domains: the list with each provisioning certificate's expiry, and the upload form.
 enum ScriptDomains {
     static let source = #"""
-async function renderDomainList(main) {
-  main.append(pageHead("Domains", h("a", { class: "button primary", href: "#/domains/new", id: "domain-new" }, "New")));
-  const notice = h("p", { class: "notice", role: "status", id: "domain-notice" });
-  const holder = h("div");
-  main.append(notice, holder);
-  const top = 10;
-  const load = async (skip) => {
-    const page = await run("domains.list", { $top: top, $skip: skip, $count: true });
-    const rows = page.data.map((domain) => h("tr", {},
-      h("td", {}, domain.profileName), h("td", {}, domain.domainSuffix), h("td", {}, formatDate(domain.expirationDate)),
-      h("td", {}, h("button", { type: "button", class: "danger", "aria-label": "Delete " + domain.profileName, onclick: async () => {
-        if (!await confirmDialog("Delete domain", `Delete the domain “${domain.profileName}” and its provisioning certificate?`, "Delete")) return;
-        try {
-          await run("domains.delete", { profileName: domain.profileName });
-          notice.className = "notice good";
-          notice.textContent = `Domain “${domain.profileName}” deleted.`;
-          await load(skip);
-        } catch (error) {
-          notice.className = "notice bad";
-          notice.textContent = "Could not delete: " + error.message;
-        }
-      } }, "Delete"))));
-    holder.replaceChildren(
-      h("div", { class: "tablewrap" }, h("table", { id: "domain-table" },
-        h("thead", {}, h("tr", {}, ["Name", "DNS suffix", "Certificate expires", "Actions"].map((title) => h("th", { scope: "col" }, title)))),
-        h("tbody", {}, rows.length ? rows : h("tr", {}, h("td", { colspan: "4" }, "No domains yet: click New."))))),
-      pager("domain-pager", skip, top, page.totalCount, load));
-  };
-  await load(0);
+function renderDomainList(main) {
+  return listPage(main, {
+    title: "Domains", prefix: "domain", newHref: "#/domains/new", command: "domains.list",
+    columns: ["Name", "DNS suffix", "Certificate expires", "Actions"],
+    empty: "No domains yet: click New.",
+    cells: (domain, list) => [domain.profileName, domain.domainSuffix, formatDate(domain.expirationDate),
+      deleteButton(list, "domain", domain.profileName, "domains.delete", { profileName: domain.profileName })],
+  });
 }
 
 function readFileBase64(file) {
@@ -71,20 +50,10 @@ function renderDomainForm(main) {
     if (!file.files.length) errors.push({ field: "provisioningCert", message: "Choose the provisioning certificate (.pfx)" });
     if (!password.value) errors.push({ field: "provisioningCertPassword", message: "The PFX password is required" });
     if (errors.length) { showErrors(form, errors); return; }
-    submit.disabled = true;
-    try {
-      const certificate = await readFileBase64(file.files[0]);
-      await run("domains.create", {
-        profileName: name.value.trim(), domainSuffix: suffix.value.trim(), provisioningCert: certificate,
-        provisioningCertPassword: password.value, provisioningCertStorageFormat: "raw",
-      });
-      state.flash = `Domain “${name.value.trim()}” created.`;
-      location.hash = "#/domains";
-    } catch (error) {
-      if (error.status !== 401) showServerError(form, error);
-    } finally {
-      submit.disabled = false;
-    }
+    await submitForm(form, submit, async () => run("domains.create", {
+      profileName: name.value.trim(), domainSuffix: suffix.value.trim(), provisioningCert: await readFileBase64(file.files[0]),
+      provisioningCertPassword: password.value, provisioningCertStorageFormat: "raw",
+    }), `Domain “${name.value.trim()}” created.`, "#/domains");
   });
   name.focus();
 }

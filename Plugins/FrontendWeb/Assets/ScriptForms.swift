@@ -45,6 +45,21 @@ function showServerError(form, error) {
   else showErrors(form, [], error.message);
 }
 
+/** Sends a form with its button disabled meanwhile: on success shows `done` on the page at
+ *  `target`; on failure the host's errors at their fields. */
+async function submitForm(form, submit, send, done, target) {
+  submit.disabled = true;
+  try {
+    await send();
+    state.flash = done;
+    location.hash = target;
+  } catch (error) {
+    if (error.status !== 401) showServerError(form, error);
+  } finally {
+    submit.disabled = false;
+  }
+}
+
 function formError() {
   return h("p", { class: "formerror", role: "alert", tabindex: "-1" });
 }

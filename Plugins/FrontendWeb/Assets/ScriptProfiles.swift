@@ -11,39 +11,16 @@ const modeSentences = {
   ccmactivate: "CCM: the user must consent to every redirection session (consent is always All); no MEBx password is set.",
 };
 
-async function renderProfileList(main) {
-  main.append(pageHead("Profiles", h("a", { class: "button primary", href: "#/profiles/new", id: "profile-new" }, "New")));
-  const notice = h("p", { class: "notice", role: "status", id: "profile-notice" });
-  const holder = h("div");
-  main.append(notice, holder);
-  const top = 10;
-  const load = async (skip) => {
-    const page = await run("profiles.list", { $top: top, $skip: skip, $count: true });
-    const rows = page.data.map((profile) => h("tr", {},
-      h("td", {}, profile.profileName), h("td", {}, profile.activation === "acmactivate" ? "ACM" : "CCM"),
-      h("td", {}, profile.ciraConfigName || "—"), h("td", {}, (profile.tags || []).map((tag) => h("span", { class: "tag" }, tag))),
-      h("td", {}, profile.userConsent || "—"),
-      h("td", {}, h("div", { class: "actions" },
-        h("a", { class: "button", href: "#/profiles/" + encodeURIComponent(profile.profileName) + "/edit", "aria-label": "Edit " + profile.profileName }, "Edit"),
-        h("button", { type: "button", class: "danger", "aria-label": "Delete " + profile.profileName, onclick: async () => {
-          if (!await confirmDialog("Delete profile", `Delete the profile “${profile.profileName}”?`, "Delete")) return;
-          try {
-            await run("profiles.delete", { profileName: profile.profileName });
-            notice.className = "notice good";
-            notice.textContent = `Profile “${profile.profileName}” deleted.`;
-            await load(skip);
-          } catch (error) {
-            notice.className = "notice bad";
-            notice.textContent = "Could not delete: " + error.message;
-          }
-        } }, "Delete")))));
-    holder.replaceChildren(
-      h("div", { class: "tablewrap" }, h("table", { id: "profile-table" },
-        h("thead", {}, h("tr", {}, ["Profile Name", "Mode", "CIRA Config", "Tags", "User consent", "Actions"].map((title) => h("th", { scope: "col" }, title)))),
-        h("tbody", {}, rows.length ? rows : h("tr", {}, h("td", { colspan: "6" }, "No profiles yet: click New."))))),
-      pager("profile-pager", skip, top, page.totalCount, load));
-  };
-  await load(0);
+function renderProfileList(main) {
+  return listPage(main, {
+    title: "Profiles", prefix: "profile", newHref: "#/profiles/new", command: "profiles.list",
+    columns: ["Profile Name", "Mode", "CIRA Config", "Tags", "User consent", "Actions"],
+    empty: "No profiles yet: click New.",
+    cells: (profile, list) => [profile.profileName, profile.activation === "acmactivate" ? "ACM" : "CCM", profile.ciraConfigName || "—",
+      (profile.tags || []).map((tag) => h("span", { class: "tag" }, tag)), profile.userConsent || "—",
+      h("div", { class: "actions" }, editLink("#/profiles/" + encodeURIComponent(profile.profileName) + "/edit", profile.profileName),
+        deleteButton(list, "profile", profile.profileName, "profiles.delete", { profileName: profile.profileName }))],
+  });
 }
 
 async function renderProfileForm(main, name) {
@@ -131,16 +108,8 @@ async function renderProfileForm(main, name) {
     if (amtPassword.value && !amtRandomBox.checked) args.amtPassword = amtPassword.value;
     if (acm && mebxPassword.value && !mebxRandomBox.checked) args.mebxPassword = mebxPassword.value;
     if (current) args.version = current.version;
-    submit.disabled = true;
-    try {
-      await run(current ? "profiles.update" : "profiles.create", args);
-      state.flash = `Profile “${nameValue}” ${current ? "saved" : "created"}.`;
-      location.hash = "#/profiles";
-    } catch (error) {
-      if (error.status !== 401) showServerError(form, error);
-    } finally {
-      submit.disabled = false;
-    }
+    await submitForm(form, submit, () => run(current ? "profiles.update" : "profiles.create", args),
+      `Profile “${nameValue}” ${current ? "saved" : "created"}.`, "#/profiles");
   });
   profileName.focus();
 }
