@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import TetherJSON
 @testable import TetherCore
 
@@ -68,12 +69,29 @@ extension ConsoleBrowserTests {
         #expect(try await errorAt("configName") == "")
         try await shot("04-server-field-error")
 
+        // Domains: a PFX with the wrong password is refused at the password field; the right one
+        // is stored and its expiry listed.
+        let pfx = try await Self.provisioningPFX(commonName: "vprodemo.com", password: "Pfx-P@ss1")
+        defer { try? FileManager.default.removeItem(atPath: pfx.deletingLastPathComponent().path) }
+        try await browser.open(bed.base + "/#/domains/new")
+        try await browser.fill([("#domain-profileName", "vprodemo"), ("#domain-domainSuffix", "vprodemo.com"), ("#domain-provisioningCertPassword", "wrong")])
+        try await browser.element("#domain-provisioningCert").type(pfx.path)
+        try await browser.click("#domain-submit")
+        try await browser.waitForText("[data-error-for=\"provisioningCertPassword\"]", containing: " ")
+        #expect((try? await bed.host.bus.run("domains.get", args: ["profileName": "vprodemo"])) == nil)
+        try await browser.fill("#domain-provisioningCertPassword", "Pfx-P@ss1")
+        try await browser.click("#domain-submit")
+        try await browser.waitForText("#flash", containing: "created")
+        let expiry = try await browser.waitForText("#domain-table", containing: "vprodemo.com")
+        #expect(expiry.contains(String(Calendar.current.component(.year, from: Date().addingTimeInterval(200 * 86_400)))))
+        try await shot("05-domains")
+
         // The session expires mid-use: the next check sends the page to the login form, saying why.
         try await browser.open(bed.base + "/#/devices")
         _ = try await browser.element("#devices-summary")
         try await browser.addCookie(name: "tether_console", value: try bed.expiredToken())
         try await browser.waitForText("#login-message", containing: "expired", timeout: .seconds(20))
-        try await shot("05-session-expired")
+        try await shot("06-session-expired")
         try await browser.logIn(password: consoleAdminPassword)
         try await browser.waitForText("#devices-summary", containing: "devices")
 
@@ -83,7 +101,24 @@ extension ConsoleBrowserTests {
         try await browser.waitForText("#banner", containing: "Lost contact", timeout: .seconds(20))
         #expect(try await browser.execute("return document.querySelector('#banner').hidden;") == false)
         #expect(try await browser.text("#nav-devices") == "Devices")
-        try await shot("06-host-stopped")
+        try await shot("07-host-stopped")
+    }
+
+    /// A provisioning certificate for `commonName` valid for 300 days, as a .pfx file the test
+    /// can upload (openssl CLI: one self-signed certificate and its key).
+    static func provisioningPFX(commonName: String, password: String) async throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("console-pfx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let key = directory.appendingPathComponent("key.pem").path, cert = directory.appendingPathComponent("cert.pem").path
+        let pfx = directory.appendingPathComponent("provisioning.pfx")
+        for arguments in [
+            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "300", "-subj", "/CN=\(commonName)"],
+            ["pkcs12", "-export", "-inkey", key, "-in", cert, "-out", pfx.path, "-passout", "pass:\(password)"],
+        ] {
+            let result = try await ChildProcess.run("/usr/bin/openssl", arguments, timeout: .seconds(60))
+            try #require(result.status == 0, "openssl \(arguments[0]): \(result.stderr)")
+        }
+        return pfx
     }
 }
 }

@@ -14,7 +14,7 @@ extension ConsoleBrowserTests {
     static let markupName = "<img src=x onerror=alert(1)>"
 
     @Test func seedWalkthroughInHeadlessChromium() async throws {
-        let bed = try await ConsoleTestHost.start()
+        let bed = try await ConsoleTestHost.start(amtCallTimeout: .seconds(4))
         let chrome = try await ChromeDriver.start()
         let browser = try await chrome.session()
         let shots = try screenshotDirectory("journey")
@@ -71,6 +71,10 @@ extension ConsoleBrowserTests {
         try await browser.click("#nav-profiles")
         try await browser.click("#profile-new")
         try await browser.fill("#profile-profileName", "profile1")
+        try await browser.click("#profile-activation-acmactivate")
+        try await browser.waitForText("#profile-mode-sentence", containing: "without the user's consent")
+        #expect(try await browser.element("#profile-userConsent").property("disabled") == false)
+        #expect(try await browser.element("#profile-mebxPassword").property("disabled") == false)
         try await browser.click("#profile-activation-ccmactivate")
         try await browser.waitForText("#profile-mode-sentence", containing: "consent")
         #expect(try await browser.element("#profile-userConsent").property("disabled") == true)
@@ -105,6 +109,12 @@ extension ConsoleBrowserTests {
         #expect(try await browser.text("#devices-rows .device-link") == Self.markupName)
         #expect(try await browser.text("#devices-rows .device-tags").contains("<b>bold</b>"))
         try await shot("05-devices")
+        try await browser.fill("#devices-search", "no-such-host")
+        try await browser.waitForText("#devices-rows", containing: "No device matches")
+        try await browser.fill("#devices-search", "LAB-")
+        try await browser.waitForText("#devices-rows", containing: "lab-1")
+        try await browser.click("#devices-tag option[value=\"<b>bold</b>\"]")
+        try await browser.waitForText("#devices-rows", containing: "lab-1")
 
         // A power action on the selected devices, with each device's result.
         try await browser.click("#devices-rows .device-select")
@@ -148,12 +158,23 @@ extension ConsoleBrowserTests {
         #expect(try await browser.execute("return window.__dialogs;") == 0)
         #expect(await browser.alertText() == nil)
 
+        // A device that stops answering: the outcome names the step that failed.
+        var hung = FirmwareFaults()
+        hung.neverAnswer = true
+        device.firmware.setFaults(hung)
+        try await browser.click("#action-power-off")
+        try await browser.click("#confirm-ok")
+        let failure = try await browser.waitForText("#device-outcome", containing: "failed", timeout: .seconds(30))
+        #expect(failure.contains("failed step: Get AMT_BootSettingData"), "\(failure)")
+        try await shot("08-action-failed")
+        device.firmware.setFaults(FirmwareFaults())
+
         // 7. The device disconnects while its page is open.
         await device.device.stop()
         try await browser.waitForText("#device-status", containing: "Disconnected", timeout: .seconds(30))
         try await browser.waitForText("#device-notice", containing: "not connected")
         #expect(try await browser.element("#action-reset-to-bios").property("disabled") == true)
-        try await shot("08-device-disconnected")
+        try await shot("09-device-disconnected")
 
         // 8. A CIRA config in use by a profile cannot be deleted; the page says why.
         try await browser.click("#nav-ciraconfigs")
@@ -161,7 +182,7 @@ extension ConsoleBrowserTests {
         try await browser.click("#confirm-ok")
         let refusal = try await browser.waitForText("#cira-notice", containing: "in use")
         #expect(refusal.contains("profile1"))
-        try await shot("09-delete-refused")
+        try await shot("10-delete-refused")
         #expect((try? await bed.host.bus.run("ciraconfigs.get", args: ["configName": "ciraconfig1"])) != nil)
 
         // Log out: back to the login form, and the session is gone.

@@ -19,7 +19,7 @@ struct ConsoleTestHost: Sendable {
     let base: String
     let dataDirectory: String
 
-    static func start(frontends: [String] = []) async throws -> ConsoleTestHost {
+    static func start(frontends: [String] = [], amtCallTimeout: Duration? = nil) async throws -> ConsoleTestHost {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tether-console-\(UUID().uuidString)").path
         var configuration = TetherConfiguration(
             dataDirectory: directory,
@@ -30,6 +30,7 @@ struct ConsoleTestHost: Sendable {
         configuration.commonName = "127.0.0.1"
         configuration.instanceName = "console-test"
         configuration.frontends = frontends
+        if let amtCallTimeout { configuration.amtCallTimeout = amtCallTimeout }
         var logger = Logger(label: "console-test")
         logger.logLevel = .critical
         let host = TetherHost(configuration: configuration, logger: logger)

@@ -101,7 +101,7 @@ async function renderDevices(main) {
   const loadTags = async () => {
     const tags = await run("devices.tags");
     const chosen = tagFilter.value;
-    tagFilter.replaceChildren(h("option", { value: "" }, "All tags"), tags.map((tag) => h("option", { value: tag, selected: tag === chosen }, tag)));
+    tagFilter.replaceChildren(h("option", { value: "" }, "All tags"), ...tags.map((tag) => h("option", { value: tag, selected: tag === chosen }, tag)));
   };
 
   search.addEventListener("input", render);
