@@ -57,7 +57,7 @@ struct ConsoleAPI {
             throw ConsoleFailure(502, "The host issued no token.", code: "plugin_failure")
         }
         return ConsoleResponse.json(200, ["username": .string(username), "expiresAt": result["expiresAt"] ?? .null])
-            .with(header: "set-cookie", ConsoleSession.cookie(token: token, path: request.base, seconds: plugin.sessionMinutes * 60))
+            .with(header: "set-cookie", ConsoleSession.cookie(token: token, path: request.base))
     }
 
     private func run(_ command: String) async throws(ConsoleFailure) -> ConsoleResponse {

@@ -45,9 +45,11 @@ enum ConsoleSession {
         }
     }
 
-    /// `Set-Cookie` for a new session of `seconds`, scoped to the mount.
-    static func cookie(token: String, path: String, seconds: Int) -> String {
-        "\(cookieName)=\(token); Path=\(path); Max-Age=\(seconds); HttpOnly; SameSite=Strict"
+    /// `Set-Cookie` for a new session, scoped to the mount. A browser-session cookie (no
+    /// `Max-Age`): the token's own expiry ends the session, so the page can say it expired
+    /// instead of finding the cookie silently gone.
+    static func cookie(token: String, path: String) -> String {
+        "\(cookieName)=\(token); Path=\(path); HttpOnly; SameSite=Strict"
     }
 
     /// `Set-Cookie` that removes the session.

@@ -48,7 +48,10 @@ async function call(method, path, body) {
   try { payload = await response.json(); } catch (error) { payload = {}; }
   hostReachable();
   if (response.status === 401 && path !== "login") {
-    sessionLost(payload.code === "no_session" ? "" : (payload.error || "Please log in again."));
+    const signedIn = state.user !== null;
+    sessionLost(payload.code === "no_session"
+      ? (signedIn ? "Your session has ended. Please log in again." : "")
+      : (payload.error || "Please log in again."));
     throw new ApiError(401, payload);
   }
   if (!response.ok) throw new ApiError(response.status, payload);
