@@ -75,6 +75,7 @@ extension ConsoleBrowserTests {
         defer { try? FileManager.default.removeItem(atPath: pfx.deletingLastPathComponent().path) }
         try await browser.open(bed.base + "/#/domains/new")
         try await browser.fill([("#domain-profileName", "vprodemo"), ("#domain-domainSuffix", "vprodemo.com"), ("#domain-provisioningCertPassword", "wrong")])
+        #expect(try await browser.unlabelledControls() == [])
         try await browser.element("#domain-provisioningCert").type(pfx.path)
         try await browser.click("#domain-submit")
         try await browser.waitForText("[data-error-for=\"provisioningCertPassword\"]", containing: " ")

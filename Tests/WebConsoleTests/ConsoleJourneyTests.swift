@@ -47,6 +47,7 @@ extension ConsoleBrowserTests {
             ("#cira-password", "G@ppm0ym"), ("#cira-commonName", "127.0.0.1"),
         ])
         #expect(try await browser.element("#cira-rootFormat").property("value") == "auto")
+        #expect(try await browser.unlabelledControls() == [])
         try await browser.click("#cira-load-root")
         let cert = try await bed.host.bus.run("cert.show")
         let fingerprint = try #require(cert["rootFingerprintSHA256"]?.stringValue).uppercased()
@@ -84,6 +85,7 @@ extension ConsoleBrowserTests {
         #expect(generated.count == 16)
         try await browser.fill("#profile-tags", "lab, store-42")
         try await browser.click("#profile-ciraConfigName option[value=\"ciraconfig1\"]")
+        #expect(try await browser.unlabelledControls() == [])
         try await shot("04-profile-form")
         try await browser.click("#profile-submit")
         try await browser.waitForText("#flash", containing: "created")
@@ -108,7 +110,14 @@ extension ConsoleBrowserTests {
             "return document.querySelector('#devices-rows .status.connected') !== null;")
         #expect(try await browser.text("#devices-rows .device-link") == Self.markupName)
         #expect(try await browser.text("#devices-rows .device-tags").contains("<b>bold</b>"))
+        #expect(try await browser.unlabelledControls() == [])
         try await shot("05-devices")
+        // Narrow screens: the menu folds above the content.
+        try await browser.resize(width: 420, height: 800)
+        try await browser.waitUntil("the menu to sit above the content",
+            "return document.querySelector('nav.menu').getBoundingClientRect().bottom <= document.querySelector('main.content').getBoundingClientRect().top + 1;")
+        try await shot("05-devices-narrow")
+        try await browser.resize(width: 1100, height: 760)
         try await browser.fill("#devices-search", "no-such-host")
         try await browser.waitForText("#devices-rows", containing: "No device matches")
         try await browser.fill("#devices-search", "LAB-")
@@ -131,6 +140,7 @@ extension ConsoleBrowserTests {
         try await browser.waitForText("#device-powerstate", containing: "On")
         try await browser.waitForText("#device-amtversion", containing: ".")
         #expect(try await browser.text("#device-friendlyname") == Self.markupName)
+        #expect(try await browser.unlabelledControls() == [])
         try await browser.waitUntil("the power buttons to be enabled", "return !document.querySelector('#action-reset-to-bios').disabled;")
         for name in ["power-on", "power-off", "reset", "power-cycle", "boot-to-bios", "reset-to-bios"] {
             _ = try await browser.element("#action-\(name)")

@@ -150,6 +150,18 @@ extension WebDriver {
         for (css, text) in fields { try await fill(css, text) }
     }
 
+    /// Ids (or tag names) of visible form controls that have neither a `<label>` nor an `aria-label`.
+    func unlabelledControls() async throws -> [String] {
+        let script = """
+            return Array.from(document.querySelectorAll('input, select, textarea, button'))
+              .filter((e) => e.offsetParent !== null)
+              .filter((e) => e.tagName === 'BUTTON' ? !(e.textContent.trim() || e.getAttribute('aria-label'))
+                                                    : !((e.labels && e.labels.length) || e.getAttribute('aria-label')))
+              .map((e) => e.id || e.tagName);
+            """
+        return try await execute(script).arrayValue?.compactMap(\.stringValue) ?? []
+    }
+
     /// Fills the console's login form and submits it.
     func logIn(password: String) async throws {
         try await fill([("#login-username", "admin"), ("#login-password", password)])

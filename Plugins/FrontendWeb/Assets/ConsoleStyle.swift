@@ -32,9 +32,10 @@ main.content { padding: 1.2rem 1.6rem; min-width: 0; }
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 1rem 1.2rem; margin-bottom: 1rem; }
 table { width: 100%; border-collapse: collapse; background: var(--panel); }
 th, td { text-align: left; padding: .5rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
-th { background: #e9eef4; font-weight: 600; }
+th { background: #e9eef4; font-weight: 600; overflow-wrap: normal; white-space: nowrap; }
 .tablewrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 8px; }
-button, .button { font: inherit; padding: .45rem .9rem; border-radius: 6px; border: 1px solid var(--brand); background: var(--panel);
+.tablewrap table { min-width: 42rem; }
+button, .button { white-space: nowrap; font: inherit; padding: .45rem .9rem; border-radius: 6px; border: 1px solid var(--brand); background: var(--panel);
   color: var(--brand); cursor: pointer; text-decoration: none; display: inline-block; }
 button.primary, .button.primary { background: var(--brand); color: #fff; }
 button.primary:hover { background: var(--brand-dark); }
@@ -83,7 +84,7 @@ dialog::backdrop { background: rgba(20, 25, 35, .45); }
 .mono { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .88rem; }
 @media (max-width: 760px) {
   .shell { grid-template-columns: 1fr; }
-  .topbar { grid-column: 1; }
+  .topbar { grid-column: 1; flex-wrap: wrap; gap: .4rem 1rem; }
   nav.menu { border-right: 0; border-bottom: 1px solid var(--line); padding: 0; }
   nav.menu ul { display: flex; flex-wrap: wrap; }
   main.content { padding: 1rem; }
