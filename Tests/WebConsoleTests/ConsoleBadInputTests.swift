@@ -69,6 +69,19 @@ extension ConsoleBrowserTests {
         #expect(try await errorAt("configName") == "")
         try await shot("04-server-field-error")
 
+        // Corrected, it is created; then edited (the form sends the stored version).
+        try await browser.fill("#cira-mpsServerAddress", "::1")
+        try await browser.click("#cira-submit")
+        try await browser.waitForText("#flash", containing: "created")
+        try await browser.click("a[aria-label=\"Edit v6config\"]")
+        try await browser.waitUntil("the edit form", "return document.querySelector('#cira-mpsServerAddress') && document.querySelector('#cira-mpsServerAddress').value === '::1';")
+        #expect(try await browser.element("#cira-format-4").property("checked") == true)
+        try await browser.fill("#cira-mpsPort", "4434")
+        try await browser.click("#cira-submit")
+        try await browser.waitForText("#flash", containing: "saved")
+        let edited = try await bed.host.bus.run("ciraconfigs.get", args: ["configName": "v6config"])
+        #expect(edited["mpsPort"] == 4434 && edited["version"] == "2", "\(edited)")
+
         // Domains: a PFX with the wrong password is refused at the password field; the right one
         // is stored and its expiry listed.
         let pfx = try await Self.provisioningPFX(commonName: "vprodemo.com", password: "Pfx-P@ss1")
@@ -93,7 +106,10 @@ extension ConsoleBrowserTests {
         try await browser.addCookie(name: "tether_console", value: try bed.expiredToken())
         try await browser.waitForText("#login-message", containing: "expired", timeout: .seconds(20))
         try await shot("06-session-expired")
-        try await browser.logIn(password: consoleAdminPassword)
+        // …and logs in again with the keyboard alone: Tab to the password, Enter to submit.
+        try await browser.element("#login-username").fill("admin\u{E004}")
+        #expect(try await browser.execute("return document.activeElement.id;") == "login-password")
+        try await browser.element("#login-password").type(consoleAdminPassword + "\u{E007}")
         try await browser.waitForText("#devices-summary", containing: "devices")
 
         // The host stops while the page is open: a banner, and the page stays.
