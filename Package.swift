@@ -28,6 +28,7 @@ let plugins = [
     bundledPlugin("PowerStandard"),
     bundledPlugin("FrontendREST"),
     bundledPlugin("Webhooks"),
+    bundledPlugin("FrontendWeb"),
 ]
 
 let package = Package(
@@ -159,6 +160,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        // The web console in real headless Chromium (WebDriver over HTTP) and over plain HTTP.
+        .testTarget(name: "WebConsoleTests", dependencies: ["TetherCore", "TetherJSON", "AMTSimulator", "APF", "TestSupport"]),
         .testTarget(name: "CIRATests", dependencies: [
             "CIRA", "AMTSimulator", "APF", "TetherTLS", "TestSupport",
             .product(name: "NIOCore", package: "swift-nio"),

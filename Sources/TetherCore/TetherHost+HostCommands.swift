@@ -35,6 +35,8 @@ extension TetherHost {
                 "rootCertificatePEM": .string(authority.rootCertificatePEM),
                 "mpsRootCertificate": .string(root.derBase64),
                 "rootFingerprintSHA256": .string(root.fingerprintSHA256),
+                "rootSubject": root.subjectCommonName.map { .string("CN=" + $0) } ?? .null,
+                "rootNotBefore": .string(formatter.string(from: root.notBefore)),
                 "rootNotAfter": .string(formatter.string(from: root.notAfter)),
                 "serverCommonName": .string(authority.commonName),
                 "serverNotAfter": .string(formatter.string(from: server.notAfter)),

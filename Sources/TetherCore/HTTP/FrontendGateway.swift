@@ -45,11 +45,14 @@ struct FrontendGateway: HTTPResponder {
     func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
         let path = request.uri.path
-        let mount = mounts.first { $0.contains(path: path) }
+        // The host serves /metrics itself (on the listener that serves it), even beside a front
+        // end mounted at `/`.
+        let isMetrics = servesMetrics && path.lowercased() == "/metrics" && (request.method == .get || request.method == .head)
+        let mount = isMetrics ? nil : mounts.first { $0.contains(path: path) }
         var response: Response
         if !hostAllowed(request) {
             response = Self.error(.misdirectedRequest, "Misdirected Request", "this host name is not served here")
-        } else if mount == nil, servesMetrics, path.lowercased() == "/metrics", request.method == .get || request.method == .head {
+        } else if isMetrics {
             if security.metricsRequireToken, principal(of: request) == nil {
                 response = Self.error(.unauthorized, "Unauthorized", "a bearer token is required")
                 response.headers[.wwwAuthenticate] = "Bearer"
@@ -125,6 +128,8 @@ struct FrontendGateway: HTTPResponder {
             let name = field.name.canonicalName
             headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
         }
+        // HTTPTypes moves Host into the authority; front ends still see it as `host`.
+        if headers["host"] == nil, let authority = request.head.authority { headers["host"] = authority }
         var message: [String: JSONValue] = [
             "op": "http.request", "method": .string(request.method.rawValue), "path": .string(request.uri.path),
             "mount": .string(mount.prefix), "query": .string(request.uri.query ?? ""),
