@@ -19,11 +19,11 @@ extension TetherHost {
         let mounts = try FrontendMount.resolve(
             contributions: plugins.plugins(contributing: "tether.frontend.http/1").map { ($0.plugin.id, $0.manifest) },
             configured: configuration.frontends)
-        let metrics = HTTPMetrics()
+        let metrics = HTTPMetrics(factory: metricsFactory)
         let gateway = FrontendGateway(
             mounts: mounts, plugins: plugins, metrics: metrics, maxBodyBytes: configuration.httpMaxBodyBytes,
             timeout: configuration.httpRequestTimeout, logger: logger,
-            exposition: { [weak self] in self?.metricsExposition(http: metrics) ?? "" })
+            exposition: { [weak self] in self?.metricsExposition() ?? "" })
         let http = try await HTTPListener.start(
             gateway: gateway, host: configuration.httpBind, port: configuration.httpPort, tls: nil, logger: logger)
         var https: HTTPListener?
@@ -58,14 +58,21 @@ extension TetherHost {
         return try await HTTPListener.start(gateway: gateway, host: configuration.httpBind, port: port, tls: tls, logger: logger)
     }
 
-    /// Stops the HTTP(S) listeners.
-    func stopHTTP() async {
+    /// Stops the HTTP(S) listeners: no new connections, in-flight requests finish until
+    /// `deadline`, then the rest are cut (logged). Returns whether everything drained in time.
+    @discardableResult
+    func stopHTTP(until deadline: ContinuousClock.Instant = .now + .seconds(10)) async -> Bool {
         guard let runtime = running.withLock({ state -> HTTPRuntime? in
             defer { state.http = nil }
             return state.http
-        }) else { return }
-        await runtime.http.stop()
-        await runtime.https?.stop()
+        }) else { return true }
+        async let https = runtime.https?.stop(deadline: deadline) ?? true
+        let drained = await runtime.http.stop(deadline: deadline)
+        guard await https, drained else {
+            logger.warning("HTTP requests were still running at the shutdown deadline and were cut")
+            return false
+        }
+        return true
     }
 
     /// The bound HTTP port, once started (useful when configured as 0).

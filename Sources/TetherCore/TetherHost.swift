@@ -3,6 +3,7 @@ import CIRA
 import Foundation
 import Logging
 import PluginHost
+import Prometheus
 import Store
 import Synchronization
 import TetherJSON
@@ -30,8 +31,13 @@ public final class TetherHost: Sendable {
     public let bus: CommandBus
     public let plugins: PluginHost
     public let logger: Logger
+    /// This host's Prometheus registry (served on `GET /metrics`) and the swift-metrics factory
+    /// that records into it. Each host owns its own, so several hosts in one process (tests) keep
+    /// separate metrics; nothing here bootstraps the process-wide `MetricsSystem`.
+    public let metricsRegistry: PrometheusCollectorRegistry
+    public let metricsFactory: PrometheusMetricsFactory
     /// WS-Man call durations and power actions, served on `GET /metrics`.
-    public let amtMetrics = AMTMetrics()
+    public let amtMetrics: AMTMetrics
 
     struct Running: Sendable {
         var store: TetherStore?
@@ -41,6 +47,9 @@ public final class TetherHost: Sendable {
         var recorder: ConnectionEventRecorder?
         var control: ControlSocket?
         var http: HTTPRuntime?
+        /// Set when shutdown starts: the end of the drain period, shared by every listener.
+        var drainDeadline: ContinuousClock.Instant?
+        var stopped = false
     }
 
     let running = Mutex(Running())
@@ -49,6 +58,8 @@ public final class TetherHost: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.bus = CommandBus()
+        (self.metricsRegistry, self.metricsFactory) = Self.makeMetrics()
+        self.amtMetrics = AMTMetrics(factory: metricsFactory)
         self.plugins = PluginHost(bus: bus, logger: logger, defaultTimeout: configuration.pluginTimeout)
     }
 
@@ -133,7 +144,9 @@ public final class TetherHost: Sendable {
             let authenticator = StoreAuthenticator(store: store, logger: logger) { [weak self] request in
                 await self?.selfRegister(request) ?? false
             }
-            let server = CIRAServer(settings: settings, tls: tls, authenticator: authenticator, observer: recorder, logger: logger)
+            let server = CIRAServer(
+                settings: settings, tls: tls, authenticator: authenticator, observer: recorder, logger: logger,
+                metrics: CIRAMetrics(factory: metricsFactory))
             let port = try await server.start(host: configuration.ciraBind, port: configuration.ciraPort)
             _ = try? await store.devices.clearInstance(configuration.instanceName)
             running.withLock {
@@ -158,21 +171,11 @@ public final class TetherHost: Sendable {
         }
     }
 
-    /// Stops listeners, flushes pending connection events, and stops plugins.
+    /// Stops gracefully: the listeners stop accepting and let in-flight requests finish until
+    /// the drain deadline (`shutdownDrainTimeout`), the tunnels close, pending connection events
+    /// are flushed, the plugins are destroyed. The same order as ``serviceGroup(backstop:)``.
     public func stop() async {
-        let state = running.withLock { $0 }
-        await stopHTTP()
-        await state.control?.stop()
-        await state.cira?.stop()
-        if let recorder = state.recorder {
-            try? await Task.sleep(for: .milliseconds(50))
-            await recorder.flush()
-        }
-        if let store = state.store {
-            _ = try? await store.devices.clearInstance(configuration.instanceName)
-        }
-        await plugins.shutdown()
-        logger.info("host stopped")
+        await stopAll()
     }
 
     /// Self-registration hook (a CIRA config that allows it); extended by the admin commands.
