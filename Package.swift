@@ -161,7 +161,7 @@ let package = Package(
         ]),
         // Seconds-long in-process smoke runs of the libFuzzer harnesses (Fuzz/README.md).
         .testTarget(
-            name: "FuzzSmokeTests", dependencies: ["WSMan", "TetherJSON"], path: "Fuzz",
+            name: "FuzzSmokeTests", dependencies: ["WSMan", "TetherJSON", "TestSupport"], path: "Fuzz",
             exclude: ["README.md", "build.sh", "Main", "RESTRequest", "APFDecoderFuzz", "corpus"],
             sources: ["Harnesses", "Smoke"]),
     ] + plugins.map(\.1)

@@ -23,7 +23,19 @@ import TetherJSON
         logLines(output).first { $0["message"]?.stringValue == message }?["metadata"]?[key]?.stringValue
     }
 
-    @Test func sigtermDrainsInFlightPowerActionAndHTTPRequest() async throws {
+    /// A running `tether serve --demo` (JSON logs, the drain deadline above) with one simulated
+    /// device whose every WS-Man answer takes `delay` seconds, and a REST token.
+    private struct Running {
+        let host: BackgroundProcess
+        let device: BackgroundProcess
+        let dataDirectory: String
+        let control: String
+        let guid: String
+        let api: String
+        let token: String
+    }
+
+    private func start(delay: Double) async throws -> Running {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tether-drain-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let config = dir + "/tether.json"
@@ -37,30 +49,37 @@ import TetherJSON
         #expect(await host.waitForOutput(containing: "demo ready"), "output: \(host.output)")
         let ciraPort = try #require(metadata(host.output, message: "demo ready: devices may register themselves", key: "ciraPort"))
         let httpPort = try #require(metadata(host.output, message: "http listening", key: "port"))
-
         let device = try BackgroundProcess(
             Self.directory + "/amtsim",
             [
                 "--server", "127.0.0.1:\(ciraPort)", "--devices", "1", "--username", "standalone", "--password", "G@ppm0ym",
                 "--amt-password", "Demo-P@ssw0rd1", "--insecure", "--control-port", "0", "--slow-fraction", "1",
-                "--slow-delay", String(Self.wsmanDelay), "--no-reconnect",
+                "--slow-delay", String(delay), "--no-reconnect",
             ])
-        defer { device.signal(SIGKILL) }
         #expect(await host.waitForOutput(containing: "\"message\":\"device connected\""), "output: \(host.output)")
         #expect(await device.waitForOutput(containing: "control endpoint: "))
         let control = try #require(device.output.split(separator: "\n").first { $0.hasPrefix("control endpoint: ") })
             .dropFirst("control endpoint: ".count)
         let guid = try await deviceGUID(control: String(control))
         let api = "http://127.0.0.1:\(httpPort)/api/v1"
-        let token = try await login(api)
+        return Running(
+            host: host, device: device, dataDirectory: dir + "/data", control: String(control), guid: guid, api: api,
+            token: try await login(api))
+    }
+
+    @Test func sigtermDrainsInFlightPowerActionAndHTTPRequest() async throws {
+        let running = try await start(delay: Self.wsmanDelay)
+        let (host, guid, api, token, control) = (running.host, running.guid, running.api, running.token, running.control)
+        defer { running.device.signal(SIGKILL) }
+        let dir = running.dataDirectory
 
         // The power action (3 WS-Man calls) through the control socket, the power state (2 calls)
         // through HTTP; both start now and each call takes `wsmanDelay`.
-        async let power = ChildProcess.run(Self.directory + "/tether", ["power", guid, "power-off", "--data-dir", dir + "/data"])
+        async let power = ChildProcess.run(Self.directory + "/tether", ["power", guid, "power-off", "--data-dir", dir])
         async let state = ChildProcess.run(
             "/usr/bin/curl", ["-s", "-w", "\n%{http_code}", "-H", "Authorization: Bearer \(token)", "\(api)/amt/power/state/\(guid)"])
         // Both are in flight once the device has answered the first call of each.
-        let inFlight = try await waitForCalls(control: String(control), guid: guid) { calls in
+        let inFlight = try await waitForCalls(control: control, guid: guid) { calls in
             calls.contains { $0.contains("AMT_BootSettingData") } && calls.contains { $0.contains("CIM_ServiceAvailableToElement") }
         }
         #expect(inFlight, "the two requests never reached the device")
@@ -82,6 +101,27 @@ import TetherJSON
             #expect(!output.contains(lost), "logged '\(lost)': \(output)")
         }
         #expect(output.contains("\"message\":\"host stopped\""))
+    }
+
+    /// A second SIGTERM during the drain stops the process at once (status 128 + 15), without
+    /// waiting for the power action still running.
+    @Test func secondSignalStopsAtOnce() async throws {
+        let running = try await start(delay: 4)
+        defer { running.device.signal(SIGKILL) }
+        async let power = ChildProcess.run(
+            Self.directory + "/tether", ["power", running.guid, "power-off", "--data-dir", running.dataDirectory])
+        #expect(try await waitForCalls(control: running.control, guid: running.guid) { $0.contains { $0.contains("AMT_BootSettingData") } })
+        running.host.signal(SIGTERM)
+        #expect(await running.host.waitForOutput(containing: "\"message\":\"shutting down\""))
+        let second = ContinuousClock.now
+        running.host.signal(SIGTERM)
+        let exit = await running.host.waitForExit()
+        let elapsed = ContinuousClock.now - second
+        #expect(exit.status == 128 + SIGTERM && exit.reason == .exit, "exit \(exit)")
+        // Two more 4 s WS-Man calls were pending: the process did not wait for them.
+        #expect(elapsed < .seconds(4), "took \(elapsed)")
+        #expect(running.host.output.contains("second signal during shutdown"))
+        #expect(try await power.status != 0)
     }
 
     private func deviceGUID(control: String) async throws -> String {
