@@ -52,31 +52,30 @@ extension TetherHost {
         }
     }
 
+    /// Removes a started part from the running state (so each is stopped once) and returns it.
+    private func take<Part: Sendable>(_ part: WritableKeyPath<Running, Part?>) -> Part? {
+        running.withLock { state in
+            defer { state[keyPath: part] = nil }
+            return state[keyPath: part]
+        }
+    }
+
     func stopControlSocket(until deadline: ContinuousClock.Instant) async {
-        guard let control = running.withLock({ state in
-            defer { state.control = nil }
-            return state.control
-        }) else { return }
+        guard let control = take(\.control) else { return }
         if await !control.stop(until: deadline) {
             logger.warning("control-socket commands were still running at the shutdown deadline")
         }
     }
 
     func stopCIRA() async {
-        guard let cira = running.withLock({ state in
-            defer { state.cira = nil }
-            return state.cira
-        }) else { return }
+        guard let cira = take(\.cira) else { return }
         await cira.stop()
     }
 
     /// Writes the pending connection events; every tunnel has closed by now, so the disconnect
     /// events are among them.
     func flushConnectionEvents() async {
-        guard let recorder = running.withLock({ state in
-            defer { state.recorder = nil }
-            return state.recorder
-        }) else { return }
+        guard let recorder = take(\.recorder) else { return }
         await recorder.flush()
     }
 
