@@ -33,15 +33,20 @@ import TetherJSON
         let deadline = ContinuousClock.now + .seconds(3)
         var runs = 0
         var statuses: [Int: Int] = [:]
+        // The seeds as they are (with the token) first, then mutations.
         while ContinuousClock.now < deadline || runs < 50 {
-            let seed = Self.seeds[mutator.below(Self.seeds.count)]
+            let pristine = runs < Self.seeds.count
+            let seed = Self.seeds[pristine ? runs : mutator.below(Self.seeds.count)]
             var headers: [String: JSONValue] = ["content-type": "application/json"]
-            if mutator.below(2) == 0 { headers["authorization"] = .string("Bearer " + (mutator.below(4) == 0 ? mutated(token) : token)) }
+            if pristine || mutator.below(2) == 0 {
+                headers["authorization"] = .string("Bearer " + (!pristine && mutator.below(4) == 0 ? mutated(token) : token))
+            }
+            func part(_ text: String) -> String { pristine ? text : maybeMutated(text) }
             let request: JSONValue = [
-                "op": "http.request", "method": .string(mutator.below(4) == 0 ? mutated(seed.method) : seed.method),
-                "path": .string(maybeMutated(seed.path)), "mount": "/api/v1", "query": .string(maybeMutated(seed.query)),
+                "op": "http.request", "method": .string(!pristine && mutator.below(4) == 0 ? mutated(seed.method) : seed.method),
+                "path": .string(part(seed.path)), "mount": "/api/v1", "query": .string(part(seed.query)),
                 "headers": .object(headers), "remoteAddress": "127.0.0.1",
-                "body_base64": .string(Data(maybeMutated(seed.body).utf8).base64EncodedString()),
+                "body_base64": .string(Data(part(seed.body).utf8).base64EncodedString()),
             ]
             let reply = try await bed.host.plugins.call(pluginID: "io.tether.frontend-rest", request: request)
             let status = reply["status"]?.intValue ?? 0
