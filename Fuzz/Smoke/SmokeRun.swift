@@ -3,10 +3,25 @@ import TestSupport
 
 /// Runs `harness` over every seed in `Fuzz/corpus/<corpus>` plus `extraSeeds`, then over random
 /// mutations of them until `budget` elapses or `maxRuns` inputs ran; returns the number of runs.
-/// The harness traps on a broken invariant, which fails the test run.
+/// The harness traps on a broken invariant, which fails the test run. The loop runs on a thread of
+/// its own, so it never holds one of the (two) cooperative pool threads the other suites need.
 func smokeRun(
     corpus: String, extraSeeds: [[UInt8]] = [], tokens: [String] = [], seed: UInt64 = 17,
-    budget: Duration = .seconds(2), maxRuns: Int = 200_000, _ harness: (UnsafeBufferPointer<UInt8>) -> Void
+    budget: Duration = .milliseconds(1500), maxRuns: Int = 200_000,
+    _ harness: @escaping @Sendable (UnsafeBufferPointer<UInt8>) -> Void
+) async throws -> Int {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
+        Thread {
+            continuation.resume(with: Result {
+                try smokeLoop(corpus: corpus, extraSeeds: extraSeeds, tokens: tokens, seed: seed, budget: budget, maxRuns: maxRuns, harness)
+            })
+        }.start()
+    }
+}
+
+private func smokeLoop(
+    corpus: String, extraSeeds: [[UInt8]], tokens: [String], seed: UInt64, budget: Duration, maxRuns: Int,
+    _ harness: (UnsafeBufferPointer<UInt8>) -> Void
 ) throws -> Int {
     let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("corpus/\(corpus)")
