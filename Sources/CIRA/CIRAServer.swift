@@ -116,3 +116,9 @@ private final class OpenConnections: Sendable {
 
     var all: [any Channel] { channels.withLock { Array($0.values) } }
 }
+
+/// Opaque to reflection: a test that prints a `CIRAServer` (a failed `#expect`) must not read the
+/// dictionary without its lock while event loops change it.
+extension OpenConnections: CustomReflectable {
+    var customMirror: Mirror { Mirror(self, children: []) }
+}
