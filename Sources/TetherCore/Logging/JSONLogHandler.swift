@@ -31,7 +31,7 @@ public struct JSONLogHandler: LogHandler {
         let line = Self.line(
             timestamp: Date(), level: event.level, label: label, message: event.message.description,
             metadata: merged, source: event.source)
-        StandardErrorLines.write(line)
+        StandardErrorLines.emit(line)
     }
 
     /// One log line as JSON text (with the trailing newline).
@@ -69,12 +69,12 @@ public struct JSONLogHandler: LogHandler {
 enum StandardErrorLines {
     private static let lock = Mutex(())
 
-    static func write(_ line: Data) {
+    static func emit(_ line: Data) {
         lock.withLock { _ in
             line.withUnsafeBytes { bytes in
                 var offset = 0
                 while offset < bytes.count {
-                    let written = Glibc.write(2, bytes.baseAddress! + offset, bytes.count - offset)
+                    let written = write(2, bytes.baseAddress! + offset, bytes.count - offset)
                     if written <= 0 {
                         if written < 0 && errno == EINTR { continue }
                         return
