@@ -49,6 +49,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The stable C ABI between the host and its plugins (header only + a layout check).
@@ -64,12 +67,15 @@ let package = Package(
             "COpenSSL",
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        // swift-metrics counters that also keep their counts for in-process readers.
+        .target(name: "TetherMetrics", dependencies: [.product(name: "CoreMetrics", package: "swift-metrics")]),
         // The CIRA server: connection state machine, channels, session registry.
         .target(name: "CIRA", dependencies: [
             "APF", "TetherTLS",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "CoreMetrics", package: "swift-metrics"), "TetherMetrics",
         ]),
         // WS-Management: envelopes, XML parsing, HTTP/1.1 framing, digest auth.
         .target(name: "WSMan", dependencies: ["COpenSSL"]),
@@ -77,8 +83,9 @@ let package = Package(
         .target(name: "TetherAsync"),
         // Per-device WS-Man client over CIRA channels and typed AMT operations.
         .target(name: "AMT", dependencies: [
-            "WSMan", "CIRA", "TetherJSON", "TetherAsync",
+            "WSMan", "CIRA", "TetherJSON", "TetherAsync", "TetherMetrics",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
         ]),
         // SQLite store with sealed secrets.
         .target(name: "Store", dependencies: [
@@ -99,11 +106,14 @@ let package = Package(
         ]),
         // The host application: configuration, lifecycle, host commands.
         .target(name: "TetherCore", dependencies: [
-            "PluginHost", "TetherJSON", "Store", "CIRA", "TetherTLS", "APF", "AMT", "WSMan", "MQTT",
+            "PluginHost", "TetherJSON", "Store", "CIRA", "TetherTLS", "APF", "AMT", "WSMan", "MQTT", "TetherMetrics",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             "COpenSSL",
         ]),
         // What a Swift plugin links: entry boilerplate, JSON, async bridge, drain on destroy.
@@ -114,6 +124,9 @@ let package = Package(
             "TetherCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         // The AMT device simulator (library used in-process by tests + executable).
         .target(name: "AMTSimulator", dependencies: [
@@ -182,5 +195,10 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        // Seconds-long in-process smoke runs of the libFuzzer harnesses (Fuzz/README.md).
+        .testTarget(
+            name: "FuzzSmokeTests", dependencies: ["WSMan", "TetherJSON", "TestSupport"], path: "Fuzz",
+            exclude: ["README.md", "build.sh", "Main", "RESTRequest", "APFDecoderFuzz", "corpus"],
+            sources: ["Harnesses", "Smoke"]),
     ] + plugins.map(\.1)
 )

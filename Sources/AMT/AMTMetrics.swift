@@ -1,4 +1,6 @@
+import CoreMetrics
 import Synchronization
+import TetherMetrics
 
 /// How a power action ended, as counted by ``AMTMetrics/recordPowerAction(code:result:)``.
 public enum PowerActionResult: String, Sendable, CaseIterable {
@@ -20,20 +22,20 @@ public enum PowerActionResult: String, Sendable, CaseIterable {
     case error
 }
 
-/// Counters of the WS-Man layer, exported on `GET /metrics`: the duration of every WS-Man call
-/// (queueing, digest round trips and retries included) and power actions by code and result.
-/// Thread-safe; one per ``AMTClientRegistry``.
+/// Metrics of the WS-Man layer, recorded through swift-metrics: the duration of every WS-Man call
+/// (queueing, digest round trips and retries included) as the timer
+/// `tether_wsman_call_duration_seconds` (a Prometheus histogram with ``callDurationBuckets``), and
+/// power actions as `tether_power_actions_total{code,result}`. Thread-safe; one per host.
 public final class AMTMetrics: Sendable {
-    /// Upper bounds (seconds) of the call-duration histogram buckets.
+    /// The swift-metrics label of the WS-Man call timer.
+    public static let callDurationLabel = "tether_wsman_call_duration_seconds"
+    /// Upper bounds (seconds) of the call-duration histogram buckets (the host configures its
+    /// Prometheus factory with them).
     public static let callDurationBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-    /// A consistent copy of the counters.
+    /// A consistent copy of the in-process counts.
     public struct Snapshot: Sendable, Equatable {
-        /// Calls per bucket of ``AMTMetrics/callDurationBuckets`` (cumulative, Prometheus style).
-        public var callBucketCounts = [Int](repeating: 0, count: AMTMetrics.callDurationBuckets.count)
-        /// Sum of all call durations, in seconds.
-        public var callDurationSum = 0.0
-        /// Calls measured (the `+Inf` bucket).
+        /// Calls measured.
         public var callCount = 0
         /// (action code, result) → count.
         public var powerActions: [PowerActionKey: Int] = [:]
@@ -50,26 +52,32 @@ public final class AMTMetrics: Sendable {
         }
     }
 
-    private let state = Mutex(Snapshot())
+    private let callTimer: Timer
+    /// In-process tally only: the exported call count is the histogram's `_count`.
+    private let calls = Atomic<Int>(0)
+    private let powerActions: CountedCounters<PowerActionKey>
 
-    public init() {}
+    /// Metrics made by `factory` (default: the process-wide `MetricsSystem.factory`).
+    public init(factory: any MetricsFactory = MetricsSystem.factory) {
+        callTimer = Timer(label: Self.callDurationLabel, dimensions: [], factory: factory)
+        powerActions = CountedCounters(factory: factory) { key in
+            ("tether_power_actions_total", [("code", String(key.code)), ("result", key.result.rawValue)])
+        }
+    }
 
     /// Records one finished WS-Man call (successful or not) that took `seconds`.
     public func recordCall(seconds: Double) {
-        state.withLock { state in
-            for (index, bound) in Self.callDurationBuckets.enumerated() where seconds <= bound {
-                state.callBucketCounts[index] += 1
-            }
-            state.callDurationSum += seconds
-            state.callCount += 1
-        }
+        callTimer.recordNanoseconds(Int64((max(0, seconds) * 1e9).rounded()))
+        calls.add(1, ordering: .relaxed)
     }
 
     /// Records one power action `code` that ended with `result`.
     public func recordPowerAction(code: Int, result: PowerActionResult) {
-        state.withLock { $0.powerActions[PowerActionKey(code: code, result: result), default: 0] += 1 }
+        powerActions.increment(PowerActionKey(code: code, result: result))
     }
 
-    /// The counters now.
-    public var snapshot: Snapshot { state.withLock { $0 } }
+    /// The in-process counts now.
+    public var snapshot: Snapshot {
+        Snapshot(callCount: calls.load(ordering: .relaxed), powerActions: powerActions.counts)
+    }
 }

@@ -14,19 +14,22 @@ public final class CIRAServer: Sendable {
     private let tls: TLSContext
     private let group: any EventLoopGroup
     private let listener = Mutex<(any Channel)?>(nil)
+    /// Every accepted connection until it closes, so `stop` can wait for their close events.
+    private let connections = OpenConnections()
 
     /// - Parameters:
     ///   - tls: a server `TLSContext` (its certificate's CN is what devices check).
     ///   - authenticator: decides on each device's credentials.
     ///   - observer: receives connect/disconnect/seen events (e.g. to persist them in batches).
+    ///   - metrics: the server's counters (the host passes ones made by its metrics factory).
     public init(
         settings: CIRASettings = CIRASettings(), tls: TLSContext, authenticator: any CIRADeviceAuthenticator,
         observer: (any CIRASessionObserver)? = nil, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        logger: Logger
+        logger: Logger, metrics: CIRAMetrics = CIRAMetrics()
     ) {
         self.settings = settings
         self.sessions = CIRASessionRegistry()
-        self.metrics = CIRAMetrics()
+        self.metrics = metrics
         self.tls = tls
         self.group = group
         self.context = CIRAServerContext(
@@ -48,8 +51,9 @@ public final class CIRAServer: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 65536))
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+            .childChannelInitializer { [connections] channel in
+                connections.track(channel)
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
                         OpenSSLHandler(context: tls),
                         IdleStateHandler(allTimeout: idle),
@@ -64,8 +68,9 @@ public final class CIRAServer: Sendable {
         return bound
     }
 
-    /// Stops accepting and closes every tunnel.
-    public func stop() async {
+    /// Stops accepting, closes every tunnel and returns once every connection has closed (so the
+    /// observer has seen every disconnect), or after `deadline`, when the rest are closed hard.
+    public func stop(deadline: Duration = .seconds(5)) async {
         let channel = listener.withLock { value in
             defer { value = nil }
             return value
@@ -73,6 +78,22 @@ public final class CIRAServer: Sendable {
         try? await channel?.close()
         for session in sessions.all {
             session.disconnect(reason: "server shutting down")
+        }
+        let open = connections.all
+        let connections = self.connections
+        let logger = context.logger
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for connection in open { try? await connection.closeFuture.get() }
+            }
+            group.addTask {
+                guard (try? await Task.sleep(for: deadline)) != nil else { return }
+                let stragglers = connections.all
+                logger.warning("closing CIRA connections that did not close in time", metadata: ["count": "\(stragglers.count)"])
+                for connection in stragglers { connection.close(promise: nil) }
+            }
+            await group.next()
+            group.cancelAll()
         }
     }
 
@@ -85,4 +106,24 @@ public final class CIRAServer: Sendable {
     public func session(for guid: String) -> CIRADeviceSession? {
         sessions.session(for: guid)
     }
+}
+
+/// The accepted connections that have not closed yet. Thread-safe.
+private final class OpenConnections: Sendable {
+    private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+    /// Remembers `channel` until its close future completes.
+    func track(_ channel: any Channel) {
+        let id = ObjectIdentifier(channel)
+        channels.withLock { $0[id] = channel }
+        channel.closeFuture.whenComplete { [self] _ in channels.withLock { _ = $0.removeValue(forKey: id) } }
+    }
+
+    var all: [any Channel] { channels.withLock { Array($0.values) } }
+}
+
+/// Opaque to reflection: a test that prints a `CIRAServer` (a failed `#expect`) must not read the
+/// dictionary without its lock while event loops change it.
+extension OpenConnections: CustomReflectable {
+    var customMirror: Mirror { Mirror(self, children: []) }
 }

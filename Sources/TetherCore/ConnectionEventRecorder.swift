@@ -68,7 +68,7 @@ final class ConnectionEventRecorder: CIRASessionObserver {
             let result = try await store.devices.applyConnectionEvents(events)
             logger.debug("recorded connection events", metadata: ["applied": "\(result.applied)", "stale": "\(result.stale)"])
         } catch {
-            logger.error("could not record \(events.count) connection events: \(error)")
+            logger.error("could not record connection events", metadata: ["count": "\(events.count)", "error": "\(error)"])
         }
     }
 }

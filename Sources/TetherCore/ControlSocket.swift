@@ -11,11 +11,13 @@ import TetherJSON
 /// `{"ok": false, "error": {"error", "code", …}}`.
 final class ControlSocket: Sendable {
     private let channel: any Channel
+    private let inFlight: InFlightRequests
     let path: String
 
-    private init(channel: any Channel, path: String) {
+    private init(channel: any Channel, path: String, inFlight: InFlightRequests) {
         self.channel = channel
         self.path = path
+        self.inFlight = inFlight
     }
 
     static func start(path: String, bus: CommandBus, logger: Logger) async throws -> ControlSocket {
@@ -23,12 +25,13 @@ final class ControlSocket: Sendable {
         // bind under a restrictive umask (only ever stricter for anything created meanwhile).
         let previousMask = umask(0o077)
         defer { umask(previousMask) }
+        let inFlight = InFlightRequests()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
                         ByteToMessageHandler(LineDecoder(maximumLength: 1 << 20)),
-                        ControlRequestHandler(bus: bus, logger: logger),
+                        ControlRequestHandler(bus: bus, logger: logger, inFlight: inFlight),
                     ])
                 }
             }
@@ -37,12 +40,16 @@ final class ControlSocket: Sendable {
             try? await channel.close()
             throw ControlSocketError.permissions
         }
-        return ControlSocket(channel: channel, path: path)
+        return ControlSocket(channel: channel, path: path, inFlight: inFlight)
     }
 
-    func stop() async {
+    /// Stops accepting (the socket file goes), then waits until the commands in progress have
+    /// written their replies, at most until `deadline`. Returns whether they all finished.
+    @discardableResult
+    func stop(until deadline: ContinuousClock.Instant = .now + .seconds(10)) async -> Bool {
         try? await channel.close()
         unlink(path)
+        return await inFlight.drained(until: deadline)
     }
 }
 
@@ -70,10 +77,12 @@ private final class ControlRequestHandler: ChannelInboundHandler, Sendable {
     typealias OutboundOut = ByteBuffer
     let bus: CommandBus
     let logger: Logger
+    let inFlight: InFlightRequests
 
-    init(bus: CommandBus, logger: Logger) {
+    init(bus: CommandBus, logger: Logger, inFlight: InFlightRequests) {
         self.bus = bus
         self.logger = logger
+        self.inFlight = inFlight
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -81,6 +90,8 @@ private final class ControlRequestHandler: ChannelInboundHandler, Sendable {
         let channel = context.channel
         let bus = self.bus
         let request = try? JSONValue(parsing: Array(line.readableBytesView))
+        let inFlight = self.inFlight
+        inFlight.begin()
         Task {
             let reply: JSONValue
             if let request {
@@ -93,12 +104,12 @@ private final class ControlRequestHandler: ChannelInboundHandler, Sendable {
             }
             var buffer = channel.allocator.buffer(bytes: reply.encodedBytes())
             buffer.writeInteger(UInt8(ascii: "\n"))
-            channel.writeAndFlush(buffer, promise: nil)
+            channel.writeAndFlush(buffer).whenComplete { _ in inFlight.end() }
         }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        logger.warning("control socket: \(error)")
+        logger.warning("control socket connection failed", metadata: ["error": "\(error)"])
         context.close(promise: nil)
     }
 }

@@ -20,7 +20,7 @@ struct StoreAuthenticator: CIRADeviceAuthenticator {
             if await selfRegistration(request) { return .accept }
             return .reject(reason: "device \(request.guid) is not registered")
         } catch {
-            logger.error("device lookup failed: \(error)", metadata: ["guid": "\(request.guid)"])
+            logger.error("device lookup failed", metadata: ["guid": "\(request.guid)", "error": "\(error)"])
             return .reject(reason: "device lookup failed")
         }
         do {
@@ -32,7 +32,7 @@ struct StoreAuthenticator: CIRADeviceAuthenticator {
             let passwordMatches = ConstantTime.equal(expected.reveal(), request.password)
             return userMatches && passwordMatches ? .accept : .reject(reason: "wrong MPS username or password")
         } catch {
-            logger.error("reading device credentials failed: \(error)", metadata: ["guid": "\(request.guid)"])
+            logger.error("reading device credentials failed", metadata: ["guid": "\(request.guid)", "error": "\(error)"])
             return .reject(reason: "credential check failed")
         }
     }

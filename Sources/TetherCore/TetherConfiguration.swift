@@ -54,6 +54,10 @@ public struct TetherConfiguration: Sendable {
     /// The host's own settings, read by no plugin.
     public var adminUser: String?
     public var adminPassword: String?
+    /// Log line format: `text` (swift-log's stream format) or `json` (one JSON object per line).
+    public var logFormat: LogFormat = .text
+    /// How long a graceful shutdown waits for in-flight HTTP requests and commands to finish.
+    public var shutdownDrainTimeout: Duration = .seconds(10)
 
     public init(
         dataDirectory: String = TetherConfiguration.defaultDataDirectory(),
@@ -120,6 +124,7 @@ extension TetherConfiguration {
             ("TETHER_KEEPALIVE_INTERVAL", "keepAliveIntervalSeconds"), ("TETHER_IDLE_TIMEOUT", "idleTimeoutSeconds"),
             ("TETHER_INSTANCE_NAME", "instanceName"),
             ("TETHER_HTTP_PORT", "httpPort"), ("TETHER_HTTP_BIND", "httpBind"), ("TETHER_HTTPS_PORT", "httpsPort"),
+            ("TETHER_LOG_FORMAT", "logFormat"), ("TETHER_SHUTDOWN_DRAIN", "shutdownDrainSeconds"),
         ]
         for (variable, key) in mapping {
             guard let text = environment[variable], !text.isEmpty else { continue }
@@ -128,7 +133,8 @@ extension TetherConfiguration {
             case "pluginDirectories": value = .array(text.split(separator: ":").map { .string(String($0)) })
             case "disabledPlugins": value = .array(text.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) })
             case "bundledPlugins": value = .bool(["1", "true", "yes", "on"].contains(text.lowercased()))
-            case "pluginTimeoutSeconds", "ciraPort", "keepAliveIntervalSeconds", "idleTimeoutSeconds", "httpPort", "httpsPort":
+            case "pluginTimeoutSeconds", "ciraPort", "keepAliveIntervalSeconds", "idleTimeoutSeconds", "httpPort", "httpsPort",
+                "shutdownDrainSeconds":
                 guard let number = Double(text) else { throw ConfigurationError("\(variable) must be a number") }
                 value = .double(number)
             default: value = .string(text)
@@ -161,6 +167,12 @@ extension TetherConfiguration {
             guard let level = value.stringValue, ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level)
             else { throw bad("one of trace, debug, info, notice, warning, error, critical") }
             logLevel = level
+        case "logFormat":
+            guard let format = value.stringValue.flatMap(LogFormat.init(rawValue:)) else { throw bad("\"text\" or \"json\"") }
+            logFormat = format
+        case "shutdownDrainSeconds":
+            guard let seconds = value.doubleValue, seconds >= 0, seconds <= 3600 else { throw bad("a number of seconds in [0, 3600]") }
+            shutdownDrainTimeout = .milliseconds(Int64(seconds * 1000))
         case "ciraPort":
             // 0 = any free port (tests, side-by-side hosts), as on the command line.
             guard let port = value.intValue, (0...65535).contains(port) else { throw bad("a port number 0–65535") }

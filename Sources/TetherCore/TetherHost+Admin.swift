@@ -24,7 +24,7 @@ extension TetherHost {
         do {
             candidates = try await store.ciraConfigs.selfRegistrationCandidates(username: request.username)
         } catch {
-            logger.error("self-registration lookup failed: \(error)", metadata: ["guid": "\(request.guid)"])
+            logger.error("self-registration lookup failed", metadata: ["guid": "\(request.guid)", "error": "\(error)"])
             return false
         }
         // Compare against every candidate so the time taken does not reveal which one matched.
@@ -63,7 +63,7 @@ extension TetherHost {
                 "device registered itself", metadata: ["guid": "\(request.guid)", "ciraConfig": "\(config.configName)", "remote": "\(request.remoteAddress)"])
             return true
         } catch {
-            logger.error("self-registration failed: \(error)", metadata: ["guid": "\(request.guid)"])
+            logger.error("self-registration failed", metadata: ["guid": "\(request.guid)", "error": "\(error)"])
             return false
         }
     }

@@ -17,7 +17,7 @@ extension TetherHost {
             configured: (configuration.adminUser, configuration.adminPassword), dataDirectory: dataDirectory, logger: logger)
         let signer = WebTokenSigner(secret: try Self.tokenSecret(in: dataDirectory))
         let tokens = try TokenAuthority(signer: signer, credentials: credentials, dataDirectory: dataDirectory)
-        let metrics = HTTPMetrics()
+        let metrics = HTTPMetrics(factory: metricsFactory)
         registerAuthCommands(
             credentials: credentials, tokens: tokens,
             throttle: LoginThrottle(settings: security), metrics: metrics)
@@ -32,7 +32,7 @@ extension TetherHost {
             mounts: mounts, plugins: plugins, metrics: metrics, maxBodyBytes: configuration.httpMaxBodyBytes,
             timeout: configuration.httpRequestTimeout, logger: logger, security: security, tokens: tokens,
             servesMetrics: security.metricsPort == nil, isSecure: false,
-            exposition: { [weak self] in self?.metricsExposition(http: metrics) ?? "" })
+            exposition: { [weak self] in self?.metricsExposition() ?? "" })
         var started: [HTTPListener] = []
         do throws(ConfigurationError) {
             let http = security.httpEnabled
@@ -90,15 +90,22 @@ extension TetherHost {
             logger: logger)
     }
 
-    /// Stops the HTTP(S) listeners.
-    func stopHTTP() async {
+    /// Stops the HTTP(S) listeners: no new connections, in-flight requests finish until
+    /// `deadline`, then the rest are cut (logged). Returns whether everything drained in time.
+    @discardableResult
+    func stopHTTP(until deadline: ContinuousClock.Instant = .now + .seconds(10)) async -> Bool {
         guard let runtime = running.withLock({ state -> HTTPRuntime? in
             defer { state.http = nil }
             return state.http
-        }) else { return }
-        await runtime.http?.stop()
-        await runtime.https?.stop()
-        await runtime.metricsListener?.stop()
+        }) else { return true }
+        async let https = runtime.https?.stop(deadline: deadline) ?? true
+        async let metricsListener = runtime.metricsListener?.stop(deadline: deadline) ?? true
+        let drained = await runtime.http?.stop(deadline: deadline) ?? true
+        guard await https, await metricsListener, drained else {
+            logger.warning("HTTP requests were still running at the shutdown deadline and were cut")
+            return false
+        }
+        return true
     }
 
     /// The bound HTTP port, once started (useful when configured as 0); nil when HTTPS-only.

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import MQTT
 import PluginHost
+import Prometheus
 import Store
 import Synchronization
 import TetherJSON
@@ -31,8 +32,15 @@ public final class TetherHost: Sendable {
     public let bus: CommandBus
     public let plugins: PluginHost
     public let logger: Logger
+    /// This host's Prometheus registry (served on `GET /metrics`) and the swift-metrics factory
+    /// that records into it. Each host owns its own, so several hosts in one process (tests) keep
+    /// separate metrics; nothing here bootstraps the process-wide `MetricsSystem`.
+    public let metricsRegistry: PrometheusCollectorRegistry
+    public let metricsFactory: PrometheusMetricsFactory
+    /// Counts kept by components themselves, copied into `metricsRegistry` at each scrape.
+    let scrapedMetrics: ScrapedMetrics
     /// WS-Man call durations and power actions, served on `GET /metrics`.
-    public let amtMetrics = AMTMetrics()
+    public let amtMetrics: AMTMetrics
     /// Device, power, admin and job events for plugins (`tether.events/1`) and publishers (Events/).
     public let events = EventBus()
     /// Fleet jobs (bulk power actions and states) with progress and per-device results (Jobs/).
@@ -48,6 +56,9 @@ public final class TetherHost: Sendable {
         var recorder: ConnectionEventRecorder?
         var control: ControlSocket?
         var http: HTTPRuntime?
+        /// Set when shutdown starts: the end of the drain period, shared by every listener.
+        var drainDeadline: ContinuousClock.Instant?
+        var stopped = false
     }
 
     let running = Mutex(Running())
@@ -56,6 +67,9 @@ public final class TetherHost: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.bus = CommandBus()
+        (self.metricsRegistry, self.metricsFactory) = Self.makeMetrics()
+        self.scrapedMetrics = ScrapedMetrics(registry: metricsRegistry)
+        self.amtMetrics = AMTMetrics(factory: metricsFactory)
         self.plugins = PluginHost(bus: bus, logger: logger, defaultTimeout: configuration.pluginTimeout)
     }
 
@@ -144,7 +158,9 @@ public final class TetherHost: Sendable {
             let authenticator = StoreAuthenticator(store: store, logger: logger) { [weak self] request in
                 await self?.selfRegister(request, gate: registrationGate) ?? false
             }
-            let server = CIRAServer(settings: settings, tls: tls, authenticator: authenticator, observer: recorder, logger: logger)
+            let server = CIRAServer(
+                settings: settings, tls: tls, authenticator: authenticator, observer: recorder, logger: logger,
+                metrics: CIRAMetrics(factory: metricsFactory))
             let port = try await server.start(host: configuration.ciraBind, port: configuration.ciraPort)
             _ = try? await store.devices.clearInstance(configuration.instanceName)
             running.withLock {
@@ -169,7 +185,9 @@ public final class TetherHost: Sendable {
         }
     }
 
-    /// Stops listeners, flushes pending connection events, and stops plugins.
+    /// Stops gracefully: the listeners stop accepting and let in-flight requests finish until
+    /// the drain deadline (`shutdownDrainTimeout`), the tunnels close, pending connection events
+    /// are flushed, the plugins are destroyed. The same order as ``serviceGroup(backstop:)``.
     public func stop() async {
         let state = running.withLock { $0 }
         await stopHTTP()

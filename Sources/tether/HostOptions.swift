@@ -23,6 +23,9 @@ struct HostOptions: ParsableArguments {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String?
 
+    @Option(name: .long, help: "Log format: text or json (one JSON object per line; also TETHER_LOG_FORMAT).")
+    var logFormat: String?
+
     @Option(name: .long, help: "CIRA port (default 4433; also TETHER_CIRA_PORT).")
     var ciraPort: Int?
 
@@ -70,12 +73,15 @@ struct HostOptions: ParsableArguments {
             guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level '\(logLevel)'") }
             configuration.logLevel = logLevel
         }
+        if let logFormat {
+            guard let format = LogFormat(rawValue: logFormat) else { throw ValidationError("--log-format must be text or json") }
+            configuration.logFormat = format
+        }
         return configuration
     }
 
+    /// Bootstraps swift-log for the whole process (once) and returns the host's logger.
     func makeLogger(_ configuration: TetherConfiguration) -> Logger {
-        var logger = Logger(label: "tether") { label in StreamLogHandler.standardError(label: label) }
-        logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
-        return logger
+        TetherLogging.bootstrap(level: Logger.Level(rawValue: configuration.logLevel) ?? .info, format: configuration.logFormat)
     }
 }

@@ -1,9 +1,12 @@
 import ArgumentParser
-import Dispatch
 import Foundation
+import Logging
+import ServiceLifecycle
 import TetherCore
+import UnixSignals
 
-/// `tether serve`: runs the host until SIGINT or SIGTERM, then shuts down gracefully.
+/// `tether serve`: runs the host as a service group until SIGINT or SIGTERM, then shuts down
+/// gracefully (see ``ShutdownSignals``).
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the host until SIGINT/SIGTERM.")
 
@@ -18,10 +21,12 @@ struct Serve: AsyncParsableCommand {
             configuration.commonName = "127.0.0.1"
         }
         let host = TetherHost(configuration: configuration, logger: options.makeLogger(configuration))
+        // Trapped before anything starts, so a signal during start-up is a graceful shutdown too.
+        let trapped = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         do {
             try await host.start(.all)
         } catch {
-            host.logger.critical("cannot start: \(error.description)")
+            host.logger.critical("cannot start", metadata: ["error": "\(error.description)"])
             await host.stop()
             throw ExitCode(2)
         }
@@ -29,46 +34,37 @@ struct Serve: AsyncParsableCommand {
             do {
                 try await DemoSeed.apply(to: host)
             } catch {
-                host.logger.error("demo set-up failed: \(error.message)")
+                host.logger.error("demo set-up failed", metadata: ["error": "\(error.message)"])
             }
         }
-        let signal = await ShutdownSignal.wait()
-        host.logger.info("shutting down", metadata: ["signal": "\(signal)"])
-        await host.stop()
-    }
-}
-
-/// Waits for SIGINT or SIGTERM.
-enum ShutdownSignal {
-    static func wait() async -> String {
-        await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
-            let queue = DispatchQueue(label: "tether.signals")
-            let resumed = ResumeOnce(continuation)
-            var sources: [any DispatchSourceSignal] = []
-            for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-                source.setEventHandler { resumed.resume(name) }
-                source.resume()
-                sources.append(source)
-            }
-            SignalSources.keep(sources)
+        let group = host.serviceGroup()
+        let signals = Task { await ShutdownSignals.watch(trapped, group: group, logger: host.logger) }
+        defer { signals.cancel() }
+        do {
+            try await group.run()
+        } catch {
+            host.logger.critical("the host stopped on an error", metadata: ["error": "\(error)"])
+            await host.stop()
+            throw ExitCode(1)
         }
     }
 }
 
-/// Keeps the signal sources alive for the life of the process.
-private enum SignalSources {
-    nonisolated(unsafe) static var retained: [any DispatchSourceSignal] = []
-    static func keep(_ sources: [any DispatchSourceSignal]) { retained = sources }
-}
-
-private final class ResumeOnce: @unchecked Sendable {
-    // @unchecked: only touched on the serial signal queue.
-    private var continuation: CheckedContinuation<String, Never>?
-    init(_ continuation: CheckedContinuation<String, Never>) { self.continuation = continuation }
-    func resume(_ value: String) {
-        continuation?.resume(returning: value)
-        continuation = nil
+/// SIGTERM/SIGINT handling of `tether serve`: the first signal starts the graceful shutdown of the
+/// host's service group (stop accepting, drain, flush, destroy plugins, exit 0); a second one
+/// while that runs stops the process at once (exit status 128 + the signal number).
+enum ShutdownSignals {
+    static func watch(_ signals: UnixSignalsSequence, group: ServiceGroup, logger: Logger) async {
+        var received = 0
+        for await signal in signals {
+            received += 1
+            if received == 1 {
+                logger.info("shutting down", metadata: ["signal": "\(signal)"])
+                await group.triggerGracefulShutdown()
+            } else {
+                logger.critical("second signal during shutdown: stopping now", metadata: ["signal": "\(signal)"])
+                _exit(128 + signal.rawValue)
+            }
+        }
     }
 }

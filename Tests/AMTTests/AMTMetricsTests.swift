@@ -5,6 +5,7 @@ import PluginHost
 import Testing
 @testable import TetherCore
 import TetherJSON
+import TestSupport
 
 /// WS-Man call durations and power-action counters, and their Prometheus rendering.
 @Suite struct AMTMetricsTests {
@@ -12,7 +13,8 @@ import TetherJSON
         let bed = try await AMTTestBed.start()
         let uuid = amtTestUUID(21)
         let device = try await bed.connect(uuid, firmware: AMTFirmware(uuid: uuid, password: "P@ssw0rd-amt"))
-        let metrics = AMTMetrics()
+        let (prometheus, factory) = TetherHost.makeMetrics()
+        let metrics = AMTMetrics(factory: factory)
         let server = bed.server
         let registry = AMTClientRegistry(
             sessions: { server.session(for: $0) }, password: { _ in "P@ssw0rd-amt" }, logger: silentLogger(),
@@ -20,11 +22,12 @@ import TetherJSON
         let client = registry.client(for: uuid.guidString)
         for _ in 0..<3 { #expect(try await client.powerState() == 2) }  // Enumerate + Pull each
         _ = try await client.generalSettings()  // one Get
-        let snapshot = metrics.snapshot
-        #expect(snapshot.callCount == 7)
-        #expect(snapshot.callDurationSum > 0)
-        #expect(snapshot.callBucketCounts.last == 7)  // all under 10 s
-        #expect(zip(snapshot.callBucketCounts, snapshot.callBucketCounts.dropFirst()).allSatisfy { $0 <= $1 })
+        #expect(metrics.snapshot.callCount == 7)
+        let exposition = try PrometheusExposition(parsing: prometheus.emitToString())
+        let histogram = "tether_wsman_call_duration_seconds"
+        #expect(exposition.value(histogram + "_count") == 7)
+        #expect(exposition.bucket(histogram, le: 10) == 7)  // all under 10 s
+        #expect((exposition.value(histogram + "_sum") ?? 0) > 0)
         await device.stop()
         await server.stop()
     }
@@ -47,20 +50,19 @@ import TetherJSON
                 - before.powerActions[key(14, .notConnected), default: 0] == 2)
         #expect(after.callCount - before.callCount >= 3)  // Get + Put of the boot settings, the power change
 
-        let text = bed.host.metricsExposition(http: HTTPMetrics())
-        #expect(text.contains("# TYPE tether_wsman_call_duration_seconds histogram"))
-        #expect(text.contains("tether_wsman_call_duration_seconds_bucket{le=\"0.005\"} "))
-        #expect(text.contains("tether_wsman_call_duration_seconds_bucket{le=\"+Inf\"} "))
-        #expect(text.contains("tether_wsman_call_duration_seconds_sum "))
-        #expect(text.contains("tether_wsman_call_duration_seconds_count "))
-        #expect(text.contains("# TYPE tether_power_actions_total counter"))
-        #expect(text.contains("tether_power_actions_total{code=\"14\",result=\"success\"} "))
-        #expect(text.contains("tether_power_actions_total{code=\"14\",result=\"not_connected\"} "))
+        let exposition = try PrometheusExposition(parsing: bed.host.metricsExposition())
+        #expect(exposition.families["tether_wsman_call_duration_seconds"]?.type == "histogram")
+        #expect(exposition.families["tether_power_actions_total"]?.type == "counter")
+        #expect((exposition.value("tether_power_actions_total", ["code": "14", "result": "success"]) ?? 0) >= 1)
+        #expect((exposition.value("tether_power_actions_total", ["code": "14", "result": "not_connected"]) ?? 0) >= 2)
         await device.stop()
     }
 
-    @Test func renderingMatchesTheCounters() {
-        let metrics = AMTMetrics()
+    /// The recording API's numbers reach swift-prometheus's exposition exactly: cumulative
+    /// buckets with the documented bounds, sum, count, and the power-action series.
+    @Test func renderingMatchesTheCounters() throws {
+        let (registry, factory) = TetherHost.makeMetrics()
+        let metrics = AMTMetrics(factory: factory)
         metrics.recordCall(seconds: 0.00390625)
         metrics.recordCall(seconds: 0.25)
         metrics.recordCall(seconds: 12)
@@ -68,24 +70,20 @@ import TetherJSON
         metrics.recordPowerAction(code: 8, result: .success)
         metrics.recordPowerAction(code: 100, result: .timeout)
         metrics.recordPowerAction(code: 2, result: .deviceError)
-        let snapshot = metrics.snapshot
-        var out = PrometheusText()
-        TetherHost.renderAMT(snapshot, into: &out)
-        let lines = Set(out.text.split(separator: "\n").map(String.init))
-        for expected in [
-            "tether_wsman_call_duration_seconds_bucket{le=\"0.005\"} 1",
-            "tether_wsman_call_duration_seconds_bucket{le=\"0.25\"} 2",
-            "tether_wsman_call_duration_seconds_bucket{le=\"0.5\"} 2",
-            "tether_wsman_call_duration_seconds_bucket{le=\"10\"} 2",
-            "tether_wsman_call_duration_seconds_bucket{le=\"+Inf\"} 3",
-            "tether_wsman_call_duration_seconds_sum 12.25390625",
-            "tether_wsman_call_duration_seconds_count 3",
-            "tether_power_actions_total{code=\"2\",result=\"device_error\"} 1",
-            "tether_power_actions_total{code=\"8\",result=\"success\"} 2",
-            "tether_power_actions_total{code=\"100\",result=\"timeout\"} 1",
-        ] {
-            #expect(lines.contains(expected), "missing: \(expected)")
-        }
+        let exposition = try PrometheusExposition(parsing: registry.emitToString())
+        let histogram = "tether_wsman_call_duration_seconds"
+        #expect(exposition.bucketBounds(histogram) == AMTMetrics.callDurationBuckets)
+        #expect(exposition.bucket(histogram, le: 0.005) == 1)
+        #expect(exposition.bucket(histogram, le: 0.25) == 2)
+        #expect(exposition.bucket(histogram, le: 0.5) == 2)
+        #expect(exposition.bucket(histogram, le: 10) == 2)
+        #expect(exposition.bucket(histogram, le: .infinity) == 3)
+        #expect(abs((exposition.value(histogram + "_sum") ?? 0) - 12.25390625) < 1e-6)
+        #expect(exposition.value(histogram + "_count") == 3)
+        #expect(exposition.value("tether_power_actions_total", ["code": "2", "result": "device_error"]) == 1)
+        #expect(exposition.value("tether_power_actions_total", ["code": "8", "result": "success"]) == 2)
+        #expect(exposition.value("tether_power_actions_total", ["code": "100", "result": "timeout"]) == 1)
+        #expect(metrics.snapshot.powerActions[AMTMetrics.PowerActionKey(code: 8, result: .success)] == 2)
     }
 
     @Test func failedActionsMapToResults() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import TetherJSON
 @testable import TetherCore
 
@@ -125,21 +126,47 @@ import TetherJSON
         #expect(second.status == 304)
     }
 
+    /// `/metrics` parses as Prometheus text and carries every documented family with its type and
+    /// labels; histograms are cumulative with `+Inf` = `_count`.
     @Test func metricsArePrometheusText() async throws {
         let bed = try await sharedHost.value
         _ = try await bed.request("GET", "/api/v1/devices/stats")
         let reply = try await bed.request("GET", "/metrics")
         #expect(reply.status == 200)
         #expect(reply.headers["content-type"]?.hasPrefix("text/plain") == true)
-        let text = reply.text
-        #expect(text.contains("# TYPE tether_connected_devices gauge"))
-        #expect(text.contains("tether_cira_handshakes_completed_total "))
-        #expect(text.contains("tether_cira_handshakes_failed_total "))
-        #expect(text.contains("tether_http_requests_total{frontend=\"rest\",code=\"401\"}"))
-        #expect(text.contains("tether_http_request_duration_seconds_bucket{le=\"+Inf\"}"))
-        // Every sample line is "name{labels} value".
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            #expect(Double(line.split(separator: " ").last ?? "") != nil, "bad sample line: \(line)")
+        let exposition = try PrometheusExposition(parsing: reply.text)
+        let documented: [(String, String)] = [
+            ("tether_connected_devices", "gauge"), ("tether_http_requests_total", "counter"),
+            ("tether_http_request_duration_seconds", "histogram"), ("tether_wsman_call_duration_seconds", "histogram"),
+        ] + [
+            "connections_accepted", "handshakes_completed", "handshakes_failed", "auth_failures", "protocol_errors",
+            "idle_closes", "channels_opened", "channel_open_failures", "replaced_sessions",
+        ].map { ("tether_cira_\($0)_total", "counter") }
+        for (name, type) in documented {
+            #expect(exposition.families[name]?.type == type, "\(name) should be a \(type)")
+        }
+        #expect((exposition.value("tether_http_requests_total", ["frontend": "rest", "code": "401"]) ?? 0) >= 1)
+        #expect(exposition.bucketBounds("tether_http_request_duration_seconds") == [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30])
+        #expect(exposition.bucketBounds("tether_wsman_call_duration_seconds") == [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])
+        for sample in exposition.samples("tether_http_requests_total") {
+            #expect(Set(sample.labels.keys) == ["frontend", "code"])
+        }
+        for sample in exposition.samples("tether_power_actions_total") {
+            #expect(Set(sample.labels.keys) == ["code", "result"])
+        }
+        for sample in exposition.samples("tether_plugin_call_errors_total") {
+            #expect(Set(sample.labels.keys) == ["plugin", "code"])
         }
     }
+
+    /// The parser refuses what a scraper would: a bucket count that decreases, a sample of an
+    /// undeclared family, a bad escape (so the test above can fail).
+    @Test func expositionParserRefusesBrokenText() {
+        let histogram = "# TYPE h histogram\nh_bucket{le=\"1\"} 5\nh_bucket{le=\"2\"} 4\nh_bucket{le=\"+Inf\"} 5\nh_sum 1\nh_count 5\n"
+        #expect(throws: PrometheusExposition.ParseError.self) { try PrometheusExposition(parsing: histogram) }
+        #expect(throws: PrometheusExposition.ParseError.self) { try PrometheusExposition(parsing: "x_total 1\n") }
+        #expect(throws: PrometheusExposition.ParseError.self) { try PrometheusExposition(parsing: "# TYPE c counter\nc{a=\"\\q\"} 1\n") }
+        #expect(throws: Never.self) { try PrometheusExposition(parsing: "# TYPE c counter\nc{a=\"x\\\"y\"} 1\n") }
+    }
+
 }

@@ -57,23 +57,23 @@ extension TetherHost {
     /// Event metrics: `tether_events_published_total`, `tether_events_dropped_total{subscriber}`,
     /// `tether_events_delivered_total{subscriber}`, `tether_events_failed_total{subscriber}`,
     /// `tether_events_queued{subscriber}`.
-    func renderEventMetrics(into out: inout PrometheusText) {
+    func exportEventMetrics(into out: ScrapedMetrics) {
         let snapshot = events.snapshot
-        out.family("tether_events_published_total", type: "counter", help: "Events published on the host's event bus.")
-        out.sample("tether_events_published_total", snapshot.published)
-        let families: [(String, String, String, KeyPath<EventSubscription.Counters, Int>)] = [
-            ("tether_events_delivered_total", "counter", "Events a subscriber took.", \.delivered),
-            ("tether_events_dropped_total", "counter", "Events a subscriber lost because its queue was full.", \.dropped),
-            ("tether_events_failed_total", "counter", "Events a subscriber failed to take (error or deadline).", \.failed),
-            ("tether_events_queued", "gauge", "Events waiting in a subscriber's queue.", \.queued),
-        ]
-        for (name, type, help, path) in families {
-            out.family(name, type: type, help: help)
-            if path == \EventSubscription.Counters.dropped { out.sample(name, labels: [("subscriber", "ingress")], snapshot.droppedAtIngress) }
-            for entry in snapshot.subscriptions {
-                out.sample(name, labels: [("subscriber", entry.name)], entry.counters[keyPath: path])
-            }
+        out.counter("tether_events_published_total", help: "Events published on the host's event bus.", total: snapshot.published)
+        out.counter(
+            "tether_events_dropped_total", [("subscriber", "ingress")],
+            help: "Events a subscriber lost because its queue was full.", total: snapshot.droppedAtIngress)
+        for entry in snapshot.subscriptions {
+            let labels = [("subscriber", entry.name)]
+            out.counter("tether_events_delivered_total", labels, help: "Events a subscriber took.", total: entry.counters.delivered)
+            out.counter(
+                "tether_events_dropped_total", labels, help: "Events a subscriber lost because its queue was full.",
+                total: entry.counters.dropped)
+            out.counter(
+                "tether_events_failed_total", labels, help: "Events a subscriber failed to take (error or deadline).",
+                total: entry.counters.failed)
+            out.gauge("tether_events_queued", labels, help: "Events waiting in a subscriber's queue.", entry.counters.queued)
         }
-        renderMQTTMetrics(into: &out)
+        exportMQTTMetrics(into: out)
     }
 }

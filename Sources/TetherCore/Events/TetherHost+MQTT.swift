@@ -33,19 +33,13 @@ extension TetherHost {
     }
 
     /// `tether_mqtt_*` counters, when MQTT is configured.
-    func renderMQTTMetrics(into out: inout PrometheusText) {
+    func exportMQTTMetrics(into out: ScrapedMetrics) {
         guard let counters = mqttPublisher.withLock({ $0 })?.counters else { return }
-        let samples: [(String, String, String, Int)] = [
-            ("tether_mqtt_connected", "gauge", "1 while the MQTT broker connection is up.", counters.connected ? 1 : 0),
-            ("tether_mqtt_acknowledged_total", "counter", "Events the broker acknowledged (PUBACK).", counters.acknowledged),
-            ("tether_mqtt_dropped_total", "counter", "Events dropped because the MQTT queue was full.", counters.dropped),
-            ("tether_mqtt_queued", "gauge", "Events waiting for the broker.", counters.queued + counters.inFlight),
-            ("tether_mqtt_connects_total", "counter", "Accepted connections to the broker.", counters.connects),
-            ("tether_mqtt_connect_failures_total", "counter", "Failed connection attempts to the broker.", counters.connectFailures),
-        ]
-        for (name, type, help, value) in samples {
-            out.family(name, type: type, help: help)
-            out.sample(name, value)
-        }
+        out.gauge("tether_mqtt_connected", help: "1 while the MQTT broker connection is up.", counters.connected ? 1 : 0)
+        out.counter("tether_mqtt_acknowledged_total", help: "Events the broker acknowledged (PUBACK).", total: counters.acknowledged)
+        out.counter("tether_mqtt_dropped_total", help: "Events dropped because the MQTT queue was full.", total: counters.dropped)
+        out.gauge("tether_mqtt_queued", help: "Events waiting for the broker.", counters.queued + counters.inFlight)
+        out.counter("tether_mqtt_connects_total", help: "Accepted connections to the broker.", total: counters.connects)
+        out.counter("tether_mqtt_connect_failures_total", help: "Failed connection attempts to the broker.", total: counters.connectFailures)
     }
 }

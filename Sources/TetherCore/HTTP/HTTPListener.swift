@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 import TetherTLS
 
@@ -12,11 +13,13 @@ final class HTTPListener: Sendable {
     /// Open connections and refusals at the connection cap.
     let gate: ConnectionGate
     private let task: Task<Void, Never>
+    private let group: ServiceGroup
 
-    private init(port: Int, gate: ConnectionGate, task: Task<Void, Never>) {
+    private init(port: Int, gate: ConnectionGate, task: Task<Void, Never>, group: ServiceGroup) {
         self.port = port
         self.gate = gate
         self.task = task
+        self.group = group
     }
 
     /// Binds `host:port` (0 = any free port) and serves `gateway`; with `tls`, speaks HTTPS.
@@ -49,9 +52,12 @@ final class HTTPListener: Sendable {
                 configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
                 onServerRunning: { channel in once.resume(.success(channel.localAddress?.port ?? port)) },
                 logger: logger)
+            // The app runs in a service group of its own so that `stop` can shut it down gracefully.
+            let group = ServiceGroup(services: [app], logger: logger)
+            once.group = group
             let task = Task {
                 do {
-                    try await app.run()
+                    try await group.run()
                     once.resume(.failure(ConfigurationError("the HTTP server on \(host):\(port) stopped before it started")))
                 } catch {
                     once.resume(.failure(ConfigurationError("cannot listen for HTTP on \(host):\(port): \(error)")))
@@ -60,17 +66,34 @@ final class HTTPListener: Sendable {
             once.task = task
         }
         switch bound {
-        case .success(let actual): return HTTPListener(port: actual, gate: gate, task: once.task!)
+        case .success(let actual): return HTTPListener(port: actual, gate: gate, task: once.task!, group: once.group!)
         case .failure(let error):
             once.task?.cancel()
             throw error
         }
     }
 
-    /// Closes the listener and waits for in-flight connections to finish.
-    func stop() async {
-        task.cancel()
-        await task.value
+    /// Stops accepting, lets in-flight requests finish (idle keep-alive connections close at
+    /// once) and returns when every connection has closed — or, at `deadline`, cuts the rest
+    /// (cancellation) and returns `false`.
+    @discardableResult
+    func stop(deadline: ContinuousClock.Instant = .now + .seconds(10)) async -> Bool {
+        await group.triggerGracefulShutdown()
+        let task = self.task
+        return await withTaskGroup(of: Bool.self) { waiters in
+            waiters.addTask {
+                await task.value
+                return true
+            }
+            waiters.addTask {
+                guard (try? await Task.sleep(until: deadline)) != nil else { return true }
+                task.cancel()
+                return false
+            }
+            let drained = await waiters.next() ?? true
+            waiters.cancelAll()
+            return drained
+        }
     }
 }
 
@@ -79,6 +102,12 @@ private final class Once<Value: Sendable>: @unchecked Sendable {
     // @unchecked: every field is guarded by `lock`.
     private let lock = Mutex<(continuation: CheckedContinuation<Value, Never>?, done: Bool)>((nil, false))
     private let taskBox = Mutex<Task<Void, Never>?>(nil)
+    private let groupBox = Mutex<ServiceGroup?>(nil)
+
+    var group: ServiceGroup? {
+        get { groupBox.withLock { $0 } }
+        set { groupBox.withLock { $0 = newValue } }
+    }
 
     var task: Task<Void, Never>? {
         get { taskBox.withLock { $0 } }

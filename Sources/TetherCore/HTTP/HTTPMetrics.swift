@@ -1,53 +1,63 @@
-import Synchronization
+import CoreMetrics
+import TetherMetrics
 
-/// Counters of the HTTP listener, exported on `GET /metrics`. Thread-safe.
+/// Metrics of the HTTP listener and its front ends, recorded through swift-metrics with the host's
+/// factory: `tether_http_requests_total{frontend,code}`, the timer
+/// `tether_http_request_duration_seconds` (a Prometheus histogram with ``durationBuckets``) and
+/// `tether_plugin_call_errors_total{plugin,code}`, `tether_http_login_failures_total` and
+/// `tether_http_login_throttled_total`. Thread-safe.
 public final class HTTPMetrics: Sendable {
+    /// The swift-metrics label of the request timer.
+    static let durationLabel = "tether_http_request_duration_seconds"
     /// Upper bounds (seconds) of the request-duration histogram buckets.
     static let durationBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 
-    struct State {
-        /// (front end, status code) → count.
-        var requests: [RequestKey: Int] = [:]
-        /// (plugin id, error code) → count.
-        var pluginErrors: [PluginErrorKey: Int] = [:]
-        var bucketCounts = [Int](repeating: 0, count: HTTPMetrics.durationBuckets.count)
-        var durationSum = 0.0
-        var durationCount = 0
-        var loginFailures = 0
-        var loginThrottled = 0
-    }
+    struct RequestKey: Hashable, Sendable { var frontend: String; var status: Int }
+    struct PluginErrorKey: Hashable, Sendable { var plugin: String; var code: String }
 
-    struct RequestKey: Hashable { var frontend: String; var status: Int }
-    struct PluginErrorKey: Hashable { var plugin: String; var code: String }
+    private let requests: CountedCounters<RequestKey>
+    private let pluginErrors: CountedCounters<PluginErrorKey>
+    private let duration: Timer
+    /// `failures` (wrong user name or password) and `throttled` (refused by the rate limit).
+    private let logins: CountedCounters<String>
 
-    let state = Mutex(State())
-
-    public init() {}
-
-    func recordRequest(frontend: String, status: Int, seconds: Double) {
-        state.withLock { state in
-            state.requests[RequestKey(frontend: frontend, status: status), default: 0] += 1
-            for (index, bound) in Self.durationBuckets.enumerated() where seconds <= bound { state.bucketCounts[index] += 1 }
-            state.durationSum += seconds
-            state.durationCount += 1
+    /// Metrics made by `factory` (default: the process-wide `MetricsSystem.factory`).
+    public init(factory: any MetricsFactory = MetricsSystem.factory) {
+        requests = CountedCounters(factory: factory) { key in
+            ("tether_http_requests_total", [("frontend", key.frontend), ("code", String(key.status))])
+        }
+        pluginErrors = CountedCounters(factory: factory) { key in
+            ("tether_plugin_call_errors_total", [("plugin", key.plugin), ("code", key.code)])
+        }
+        duration = Timer(label: Self.durationLabel, dimensions: [], factory: factory)
+        logins = CountedCounters(factory: factory, initial: ["failures", "throttled"]) { key in
+            ("tether_http_login_\(key)_total", [])
         }
     }
 
-    func recordPluginError(plugin: String, code: String) {
-        state.withLock { $0.pluginErrors[PluginErrorKey(plugin: plugin, code: code), default: 0] += 1 }
+    func recordRequest(frontend: String, status: Int, seconds: Double) {
+        requests.increment(RequestKey(frontend: frontend, status: status))
+        duration.recordNanoseconds(Int64((max(0, seconds) * 1e9).rounded()))
     }
 
-    func recordLoginFailure() { state.withLock { $0.loginFailures += 1 } }
-    func recordLoginThrottled() { state.withLock { $0.loginThrottled += 1 } }
+    func recordPluginError(plugin: String, code: String) {
+        pluginErrors.increment(PluginErrorKey(plugin: plugin, code: code))
+    }
+
+    func recordLoginFailure() { logins.increment("failures") }
+    func recordLoginThrottled() { logins.increment("throttled") }
 
     /// Failed logins, and logins refused by the rate limit, so far.
-    public var loginCounts: (failures: Int, throttled: Int) { state.withLock { ($0.loginFailures, $0.loginThrottled) } }
+    public var loginCounts: (failures: Int, throttled: Int) {
+        let counts = logins.counts
+        return (counts["failures"] ?? 0, counts["throttled"] ?? 0)
+    }
 
     /// Total requests answered with `status` (tests and diagnostics).
     public func requests(status: Int) -> Int {
-        state.withLock { $0.requests.filter { $0.key.status == status }.values.reduce(0, +) }
+        requests.counts.filter { $0.key.status == status }.values.reduce(0, +)
     }
 
     /// Total failed plugin calls.
-    public var pluginErrorCount: Int { state.withLock { $0.pluginErrors.values.reduce(0, +) } }
+    public var pluginErrorCount: Int { pluginErrors.counts.values.reduce(0, +) }
 }
