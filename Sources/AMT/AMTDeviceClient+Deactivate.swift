@@ -11,3 +11,12 @@ extension AMTDeviceClient {
         ).1
     }
 }
+
+extension AMTDeviceClient {
+    /// MPS's device refresh: forgets the cached digest credentials, so the next call reads the
+    /// AMT password from the store again, and closes the idle channels.
+    public func refreshCredentials() {
+        state.withLock { $0.credentials = nil }
+        closeIdleChannels()
+    }
+}

@@ -223,8 +223,15 @@ let maintenanceHost = Task { try await RESTTestHost.start() }
 
         let status = try await bed.request("GET", "/api/v1/devices/redirectstatus/\(device.guid)", token: token)
         #expect(status.json == ["isKVMConnected": false, "isSOLConnected": false, "isIDERConnected": false])
+        // Refresh re-reads the stored AMT password: a changed (here: wrong) one is used at once.
+        try await bed.host.bus.run("devices.update", args: ["guid": .string(device.guid), "amtPassword": "Wrong-P@ss1"])
+        #expect(try await bed.request("GET", "/api/v1/amt/features/\(device.guid)", token: token).status == 200, "cached credentials")
         let refresh = try await bed.request("DELETE", "/api/v1/devices/refresh/\(device.guid)", token: token)
         #expect(refresh.json?["description"] == .string("Device info refreshed : \(device.guid)"))
+        #expect(try await bed.request("GET", "/api/v1/amt/features/\(device.guid)", token: token).status == 500, "the new password is read")
+        try await bed.host.bus.run("devices.update", args: ["guid": .string(device.guid), "amtPassword": .string(TestDevice.amtPassword)])
+        _ = try await bed.request("DELETE", "/api/v1/devices/refresh/\(device.guid)", token: token)
+        #expect(try await bed.request("GET", "/api/v1/amt/features/\(device.guid)", token: token).status == 200)
 
         device.firmware.modifyState { $0.maintenance.unprovisionReturnValue = 0 }
         let accepted = try await bed.request("DELETE", path, token: token)

@@ -82,9 +82,8 @@ struct AMTMaintenanceCommands {
         bus.register(name: "devices.refresh", summary: "Re-read a connected device's credentials: {guid}", provider: "host") { args in
             let guid = try AMTCommandSupport.guid(args, command: "devices.refresh")
             guard isConnected(guid) else { throw CommandError(.notFound, "Device not found/connected") }
-            // Credentials are read from the store for every digest handshake; dropping the idle
-            // channels makes the next call authenticate afresh.
-            registry.client(for: guid).closeIdleChannels()
+            // The next call reads the AMT password from the store again (e.g. after a change).
+            registry.client(for: guid).refreshCredentials()
             return ["guid": .string(guid), "refreshed": true]
         }
     }
