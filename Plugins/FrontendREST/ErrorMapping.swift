@@ -19,6 +19,11 @@ enum ErrorMapping {
                 })
         }
         let detail = error.detail
+        // Errors built before the neutral vocabulary (ABI 1.0 plugins, older branches) may still
+        // name the peer's status; honour it rather than guess.
+        if let status = detail?["httpStatus"]?.intValue, (400...599).contains(status) {
+            return .named(status, detail?["error"]?.stringValue ?? defaultName(status), error.message)
+        }
         switch (error.code, detail?["reason"]?.stringValue) {
         case ("conflict", "duplicate"): return .named(400, "Unique key violation", error.message)
         case ("conflict", "in_use"): return .named(400, "Foreign key violation", error.message)

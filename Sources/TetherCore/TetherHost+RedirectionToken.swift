@@ -30,7 +30,7 @@ extension TetherHost {
             do {
                 token = try tokens.issue(subject: "redirection", lifetime: Self.redirectionTokenLifetime, deviceId: guid)
             } catch {
-                throw CommandError(.internal, "cannot issue a token: \(error.description)")
+                throw CommandError(.internal, "cannot issue a token: \(error)")
             }
             return ["token": .string(token)]
         }

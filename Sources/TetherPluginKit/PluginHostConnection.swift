@@ -69,11 +69,12 @@ public final class PluginHostConnection: @unchecked Sendable {
 
     /// Runs host command `command` with `args` and returns its result.
     ///
-    /// Submitted from inside `handle`, the command is linked to the request being handled: it
-    /// runs under that request's deadline, or `timeout` from now when that is earlier (a plugin
-    /// may shorten its budget, never extend it), and is cancelled with it. Cancelling the
-    /// calling task cancels the command (`cancel_submit`); on a v1.0 host, which cannot cancel,
-    /// the call stops waiting and the late reply is dropped.
+    /// Submitted from inside `handle` (before it answers), the command is linked to the request
+    /// being handled: it runs under that request's deadline, or `timeout` from now when that is
+    /// earlier (a plugin may shorten its budget, never extend it), and is cancelled with it.
+    /// Submitted later (from a task that outlives the answer) it runs on the plugin's own
+    /// account. Cancelling the calling task cancels the command (`cancel_submit`); on a v1.0
+    /// host, which cannot cancel, the call stops waiting and the late reply is dropped.
     public func submit(
         _ command: String, args: JSONValue = .object([:]), timeout: Duration? = nil
     ) async throws(HostCommandError) -> JSONValue {
@@ -132,7 +133,7 @@ public final class PluginHostConnection: @unchecked Sendable {
             }
             var id: UInt64 = 0
             let status = within(
-                ctx, PluginRequest.current?.id ?? 0, deadline, buffer.baseAddress, buffer.count, submitCompletion, context, &id)
+                ctx, PluginRequest.linkableID, deadline, buffer.baseAddress, buffer.count, submitCompletion, context, &id)
             return status == TETHER_OK ? .started(id) : .refused(status)
         }
         guard let submit = table.pointee.submit else { return .refused(TETHER_ERR_UNSUPPORTED) }

@@ -32,6 +32,7 @@ final class PluginInstance: Sendable {
             let context = PluginRequest(id: id, deadlineNanoseconds: host.deadline(ofRequest: id))
             state.tasks[id] = Task {
                 let (status, body) = await PluginRequest.$current.withValue(context) { await self.run(request) }
+                context.answered.set()
                 completion.complete(status: status, body: body.encodedBytes())
                 _ = self.inflight.withLock { $0.tasks.removeValue(forKey: id) }
             }

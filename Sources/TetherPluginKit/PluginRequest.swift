@@ -1,4 +1,5 @@
 import CTetherABI
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -13,6 +14,27 @@ public struct PluginRequest: Sendable {
     /// The absolute deadline on the host's clock (`now_ns`, CLOCK_MONOTONIC nanoseconds); nil
     /// when the host did not give one (a v1.0 host).
     public let deadlineNanoseconds: UInt64?
+    /// Set once the request has been answered: work a plugin started from `handle` that goes on
+    /// afterwards (a child task) then submits on the plugin's own account, not for the request.
+    let answered = Answered()
+
+    init(id: UInt64, deadlineNanoseconds: UInt64?) {
+        self.id = id
+        self.deadlineNanoseconds = deadlineNanoseconds
+    }
+
+    /// The request id to link a submit to: the current request while it is unanswered, else 0.
+    static var linkableID: UInt64 {
+        guard let current, !current.answered.value else { return 0 }
+        return current.id
+    }
+
+    /// A flag set once, from any thread.
+    final class Answered: Sendable {
+        private let flag = Atomic<Bool>(false)
+        var value: Bool { flag.load(ordering: .acquiring) }
+        func set() { flag.store(true, ordering: .releasing) }
+    }
 
     /// The request the current task is handling, if any.
     @TaskLocal public static var current: PluginRequest?

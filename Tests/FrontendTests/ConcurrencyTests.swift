@@ -7,17 +7,9 @@ import TetherJSON
     @Test func aThousandConcurrentRequestsAreAllAnswered() async throws {
         let bed = try await sharedHost.value
         let token = try await bed.token()
-        let device = try TestDevice.make(bed, number: 1000, username: "loaduser", password: "L0ad-P@ss")
-        let created = try await bed.request(
-            "POST", "/api/v1/devices",
-            json: [
-                "guid": .string(device.guid), "hostname": "load-host", "mpsusername": "loaduser", "mpsPassword": "L0ad-P@ss",
-                "amtPassword": .string(TestDevice.amtPassword),
-            ], token: token)
-        try #require(created.status == 201 || created.status == 200, "\(created.status) \(created.text)")
-        device.device.start()
+        let device = try await TestDevice.registerAndConnect(
+            bed, token: token, number: 1000, username: "loaduser", password: "L0ad-P@ss", hostname: "load-host")
         defer { Task { await device.device.stop() } }
-        _ = await device.device.waitUntilConnected()
 
         let replies = await withTaskGroup(of: (Int, String).self) { group in
             for index in 0..<1000 {

@@ -25,3 +25,24 @@ struct TestDevice {
         return TestDevice(guid: uuid.guidString.lowercased(), firmware: firmware, device: device)
     }
 }
+
+extension TestDevice {
+    /// Makes a device, registers it through REST (`POST /api/v1/devices`, with its AMT password)
+    /// and starts it; returns once its tunnel is up.
+    static func registerAndConnect(
+        _ bed: RESTTestHost, token: String, number: Int, username: String, password: String, hostname: String
+    ) async throws -> TestDevice {
+        let device = try make(bed, number: number, username: username, password: password)
+        let created = try await bed.request(
+            "POST", "/api/v1/devices",
+            json: [
+                "guid": .string(device.guid), "hostname": .string(hostname), "mpsusername": .string(username),
+                "mpsPassword": .string(password), "amtPassword": .string(amtPassword),
+            ], token: token)
+        try #require(created.status == 201 || created.status == 200, "\(created.status) \(created.text)")
+        device.device.start()
+        let status = await device.device.waitUntilConnected()
+        try #require(status == .connected, "device did not connect: \(status)")
+        return device
+    }
+}

@@ -34,17 +34,8 @@ import TetherJSON
         #expect(actions.contains { $0["code"] == 100 && $0["plugin"] == "io.tether.power-standard" })
         #expect((try await bed.request("GET", "/api/v1/power/actions")).status == 401)
 
-        let device = try TestDevice.make(bed, number: 900, username: "signage", password: "S1gnage-P@ss")
-        let created = try await bed.request(
-            "POST", "/api/v1/devices",
-            json: [
-                "guid": .string(device.guid), "hostname": "signage-1", "mpsusername": "signage", "mpsPassword": "S1gnage-P@ss",
-                "amtPassword": .string(TestDevice.amtPassword),
-            ], token: token)
-        try #require(created.status == 201, "\(created.text)")
-        device.device.start()
-        let status = await device.device.waitUntilConnected()
-        try #require(status == .connected, "device did not connect: \(status)")
+        let device = try await TestDevice.registerAndConnect(
+            bed, token: token, number: 900, username: "signage", password: "S1gnage-P@ss", hostname: "signage-1")
         device.firmware.clearCalls()
 
         let reply = try await bed.request("POST", "/api/v1/amt/power/action/\(device.guid)", json: ["action": 900], token: token)
