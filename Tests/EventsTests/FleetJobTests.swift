@@ -13,8 +13,11 @@ import FoundationNetworking
 /// One host for the job tests (starting one generates RSA keys, slow in debug builds).
 let jobsHost = Task {
     try await EventsTestHost.start(
-        pluginConfigs: ["io.tether.frontend-rest": ["adminUser": "admin", "adminPassword": .string(restAdminPassword)]], http: true, control: true,
-        amtCallTimeout: .seconds(5))
+        http: true, control: true, amtCallTimeout: .seconds(5)
+    ) { configuration in
+        configuration.adminUser = "admin"
+        configuration.adminPassword = restAdminPassword
+    }
 }
 let restAdminPassword = "Jobs-Admin-P@ss1"
 

@@ -62,10 +62,10 @@ extension EventsIntegrationTests {
             #expect(connected["guid"]?.stringValue == guid && connected["type"] == "device.connected" && connected["tenantId"] == "")
             // The broker's PUBACK may trail its delivery to the subscriber.
             let acknowledged = await eventually {
-                let metrics = bed.host.metricsExposition(http: HTTPMetrics())
+                let metrics = bed.host.metricsExposition()
                 return metrics.contains("tether_mqtt_connected 1") && metrics.contains("tether_mqtt_acknowledged_total 2")
             }
-            #expect(acknowledged, "\(bed.host.metricsExposition(http: HTTPMetrics()))")
+            #expect(acknowledged, "\(bed.host.metricsExposition())")
         }
 
         @Test func badMQTTConfigurationIsRefusedWithTheKey() throws {

@@ -17,9 +17,9 @@ import FoundationNetworking
         password: String = adminPassword, _ adjust: (inout TetherConfiguration) -> Void = { _ in }
     ) async throws -> RESTTestHost {
         try await reuseCertificateAuthority(in: directory)
-        var configuration = TetherConfiguration(
-            dataDirectory: directory,
-            pluginConfigs: ["io.tether.frontend-rest": ["adminUser": "admin", "adminPassword": .string(password)]])
+        var configuration = TetherConfiguration(dataDirectory: directory)
+        configuration.adminUser = "admin"
+        configuration.adminPassword = password
         configuration.ciraBind = "127.0.0.1"
         configuration.ciraPort = 0
         configuration.httpPort = 0

@@ -40,7 +40,7 @@ import TetherJSON
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let config = dir + "/tether.json"
         try Data(
-            #"{"shutdownDrainSeconds": \#(Self.drainSeconds), "logFormat": "json", "ciraBind": "127.0.0.1", "plugins": {"io.tether.frontend-rest": {"config": {"adminPassword": "\#(Self.adminPassword)"}}}}"#
+            #"{"shutdownDrainSeconds": \#(Self.drainSeconds), "logFormat": "json", "ciraBind": "127.0.0.1", "adminPassword": "\#(Self.adminPassword)"}"#
                 .utf8
         ).write(to: URL(fileURLWithPath: config))
         let host = try BackgroundProcess(

@@ -21,9 +21,9 @@ struct ConsoleTestHost: Sendable {
 
     static func start(frontends: [String] = [], amtCallTimeout: Duration? = nil) async throws -> ConsoleTestHost {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tether-console-\(UUID().uuidString)").path
-        var configuration = TetherConfiguration(
-            dataDirectory: directory,
-            pluginConfigs: ["io.tether.frontend-rest": ["adminUser": "admin", "adminPassword": .string(consoleAdminPassword)]])
+        var configuration = TetherConfiguration(dataDirectory: directory)
+        configuration.adminUser = "admin"
+        configuration.adminPassword = consoleAdminPassword
         configuration.ciraBind = "127.0.0.1"
         configuration.ciraPort = 0
         configuration.httpPort = 0
