@@ -7,7 +7,7 @@ import TetherJSON
 /// The bad inputs in headless Chromium: a wrong password, invalid form values (the
 /// page's own checks and the host's field errors, each at its field), a session that expires
 /// mid-use, an unknown path, and the host stopping while the page is open.
-extension ConsoleBrowserTests {
+extension ConsoleTests {
 @Suite struct BadInput {
     @Test func badInputsGetClearAnswersInTheBrowser() async throws {
         let bed = try await ConsoleTestHost.start()

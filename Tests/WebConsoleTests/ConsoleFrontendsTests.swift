@@ -5,7 +5,8 @@ import TetherJSON
 
 /// The console over plain HTTP: swapping front ends is configuration (REST only, console
 /// only, both), the security headers, the session cookie, and the API's refusals.
-@Suite struct ConsoleFrontendsTests {
+extension ConsoleTests {
+@Suite struct Frontends {
     static let consoleHeader = ["X-Tether-Console": "1"]
 
     /// The console header plus a session cookie.
@@ -104,4 +105,5 @@ import TetherJSON
             "POST", "/console/_console/api/run/devices.stats", body: "{}", headers: Self.authed(cookie))
         #expect(stats.status == 200, "\(stats.text)")
     }
+}
 }

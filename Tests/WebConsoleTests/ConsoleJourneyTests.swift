@@ -9,7 +9,7 @@ import TetherJSON
 /// online, open it and run Reset to BIOS, and check the simulator's call log. The device's
 /// friendly name is markup, which must render as text. Screenshots of each step are kept
 /// under `.build/console-screenshots/journey/`.
-extension ConsoleBrowserTests {
+extension ConsoleTests {
 @Suite struct Journey {
     static let markupName = "<img src=x onerror=alert(1)>"
 
