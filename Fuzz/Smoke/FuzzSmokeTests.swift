@@ -1,4 +1,5 @@
 import Testing
+import TetherJSON
 
 /// A seconds-long run of each libFuzzer harness in the suite (CI runs it): the committed seed
 /// corpus plus deterministic mutations, in-process, one target at a time. The long runs are `Fuzz/build.sh NAME`.
@@ -29,5 +30,18 @@ import Testing
             JSONValueHarness.run($0)
         }
         #expect(runs > 12)
+    }
+
+    /// Regression (found by `json-fuzz`): `9223372036185477580.1` parses as a double whose
+    /// shortest text, `9.223372036185477e+18`, parses back as the integer 9223372036185477000 —
+    /// the same number as a double, another representation, so the encoding only settles after
+    /// the second round trip. The harness now compares numbers by value.
+    @Test func integralDoubleSurvivesARoundTrip() throws {
+        let value = try JSONValue(parsing: "[9223372036185477580.1,\"x\"]")
+        let again = try JSONValue(parsing: value.encodedBytes())
+        #expect(JSONValueHarness.equivalent(value, again))
+        #expect(again.arrayValue?.first?.doubleValue == 9_223_372_036_185_477_580.1)
+        let bytes = Array("[9223372036185477580.1,\"x\"]".utf8)
+        bytes.withUnsafeBufferPointer(JSONValueHarness.run)
     }
 }
