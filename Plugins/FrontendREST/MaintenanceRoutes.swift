@@ -102,7 +102,7 @@ enum MaintenanceRoutes {
             let guid = guid(request)
             let result = try await plugin.run("amt.deactivate", .object(guidArgs(request))) { error in
                 // MPS answers a refused Unprovision with 200 and the method's output.
-                if error.code == "device_failure", let detail = error.detail, detail["ReturnValue"] != nil {
+                if error.code == "device_error", let detail = error.detail, detail["ReturnValue"] != nil {
                     return RESTResponse(status: 200, json: detail)
                 }
                 return ErrorMapping.amt(error, guid: guid, what: "unprovision")
@@ -135,7 +135,7 @@ enum MaintenanceRoutes {
     ) async throws(RESTResponse) -> RESTResponse {
         let guid = guid(request)
         let result = try await plugin.run(command, .object(args)) { error in
-            error.code == "device_failure"
+            error.code == "device_error"
                 ? .mpsError(500, "\(what) request failed for guid : \(guid). \(error.message)")
                 : ErrorMapping.amt(error, guid: guid, what: what)
         }
@@ -148,7 +148,7 @@ enum MaintenanceRoutes {
     ) async throws(RESTResponse) -> RESTResponse {
         let guid = guid(request)
         let result = try await plugin.run(command, .object(args)) { error in
-            if error.code == "device_failure", let body = error.detail, body["Body"] != nil {
+            if error.code == "device_error", let body = error.detail, body["Body"] != nil {
                 return RESTResponse(status: 400, json: body)
             }
             return ErrorMapping.amt(error, guid: guid, what: what)

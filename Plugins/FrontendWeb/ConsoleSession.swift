@@ -1,3 +1,4 @@
+import Foundation
 import TetherPluginKit
 
 /// The console's session rules: the host's `auth.login` token lives in an HttpOnly,
@@ -20,7 +21,9 @@ enum ConsoleSession {
         } catch {
             switch error.code {
             case "unauthorized", "bad_request":
-                if error.message.contains("expired") {
+                // The host says only "invalid token" (it tells callers nothing about why); the
+                // token's own `exp` claim, readable without the key, says whether it expired.
+                if let expiry = expiry(of: token), expiry <= Date().timeIntervalSince1970 {
                     throw ConsoleFailure(401, "Your session has expired. Please log in again.", code: "session_expired")
                 }
                 throw ConsoleFailure(401, "Your session is no longer valid. Please log in again.", code: "session_invalid")
@@ -28,6 +31,16 @@ enum ConsoleSession {
                 throw ConsoleFailure(503, "The host cannot check sessions right now: \(error.message)", code: error.code)
             }
         }
+    }
+
+    /// The `exp` claim of a JWS compact token (not verified: only used to word a refusal).
+    static func expiry(of token: String) -> Double? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3 else { return nil }
+        var payload = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while payload.count % 4 != 0 { payload += "=" }
+        guard let data = Data(base64Encoded: payload), let claims = try? JSONValue(parsing: Array(data)) else { return nil }
+        return claims["exp"]?.doubleValue
     }
 
     /// Refuses a state-changing request that lacks the console header or comes from another origin.
@@ -79,6 +92,7 @@ struct ConsoleFailure: Error, Sendable {
         case "bad_request": status = 400
         case "not_found": status = 404
         case "conflict": status = 409
+        case "not_connected": status = 409
         case "timeout": status = 504
         case "unavailable", "cancelled": status = 503
         default: status = 502

@@ -73,7 +73,7 @@ import TetherJSON
 
         let duplicate = await bed.failure("wirelessconfigs.create", Self.wireless("p1"))
         #expect(duplicate?.message == "Wireless profile p1 already exists")
-        #expect(duplicate?.detail?["httpStatus"]?.intValue == 400)
+        #expect(duplicate?.code == .conflict && duplicate?.detail?["reason"] == "duplicate")
         let missing = await bed.failure("wirelessconfigs.get", ["profileName": "sampleProfile"])
         #expect(missing?.message == "Wireless profile sampleProfile Not Found")
 
@@ -94,7 +94,7 @@ import TetherJSON
         try await bed.run("profiles.create", Self.profile("wifi1", ["wifiConfigs": [["profileName": "p1", "priority": 1]]]))
         let inUse = await bed.failure("wirelessconfigs.delete", ["profileName": "P1"])
         #expect(inUse?.message == "Wireless profile: P1 is associated with an AMT Profile.")
-        #expect(inUse?.detail?["error"] == "Foreign key violation")
+        #expect(inUse?.code == .conflict && inUse?.detail?["reason"] == "in_use")
         #expect(try await bed.run("wirelessconfigs.get", ["profileName": "P1"])["ssid"] == "test1", "the refused delete lost nothing")
         try await bed.run("profiles.delete", ["profileName": "wifi1"])
         try await bed.run("wirelessconfigs.delete", ["profileName": "P1"])
@@ -144,12 +144,12 @@ import TetherJSON
 
         // In use by the profile / the Wi-Fi profile: refused, nothing lost.
         let wiredInUse = await bed.failure("ieee8021xconfigs.delete", ["profileName": "wired1"])
-        #expect(wiredInUse?.detail?["httpStatus"]?.intValue == 400)
+        #expect(wiredInUse?.detail?["reason"] == "in_use")
         #expect(wiredInUse?.message.contains("AMT profile p8021x") == true)
         let airInUse = await bed.failure("ieee8021xconfigs.delete", ["profileName": "air1"])
         #expect(airInUse?.message.contains("Wi-Fi profile eap1") == true)
         let flip = await bed.failure("ieee8021xconfigs.update", Self.ieee("wired1", wired: false, ["version": "1"]))
-        #expect(flip?.detail?["httpStatus"]?.intValue == 400, "a linked config cannot change interface")
+        #expect(flip?.detail?["reason"] == "in_use", "a linked config cannot change interface")
 
         let stale = await bed.failure("ieee8021xconfigs.update", Self.ieee("wired1", wired: true, ["authenticationProtocol": 5, "version": 100]))
         #expect(stale?.detail?["current"]?["authenticationProtocol"] == 0)

@@ -113,7 +113,9 @@ extension EventsIntegrationTests {
             await #expect(throws: CommandError.self) { try await bed.host.bus.run("jobs.get", args: ["id": "no-such-job"]) }
         }
 
-        /// Unknown devices each fail with `not_found`; a job over 10,000 of them completes, in bounded time.
+        /// Unknown devices each fail with `not_connected` (no tunnel carries them: the power
+        /// dispatch consults the tunnels, not the store); a job over 10,000 of them completes, in
+        /// bounded time.
         @Test func unknownDevicesFailOneByOneEvenTenThousand() async throws {
             let bed = try await jobsHost.value
             let guids = (0..<JobTarget.maxDevices).map { JSONValue.string(String(format: "00000000-0000-4000-8000-%012x", $0)) }
@@ -123,7 +125,7 @@ extension EventsIntegrationTests {
             #expect(done["status"] == "finished")
             #expect(done["progress"]?["failed"] == 10_000, "\(done)")
             let detail = try await bed.host.bus.run("jobs.get", args: ["id": created["id"]!])
-            #expect(detail["results"]?.arrayValue?.first?["error"]?["code"] == "not_found")
+            #expect(detail["results"]?.arrayValue?.first?["error"]?["code"] == "not_connected")
         }
 
         /// Cancelling mid-run: the devices in flight are cancelled, the pending ones never start.

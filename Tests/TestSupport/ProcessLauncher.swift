@@ -9,10 +9,13 @@ import Foundation
 public enum ProcessLauncher {
     private static let lock = NSLock()
 
-    /// Calls `process.run()` while no other test is inside it.
+    /// Calls `process.run()` while no other test is inside it. A process without an explicit
+    /// environment gets a copy of this one's, so that Foundation spawns it from its own
+    /// buffers instead of reading the live `environ` (which another thread may be changing).
     public static func launch(_ process: Process) throws {
         lock.lock()
         defer { lock.unlock() }
+        if process.environment == nil { process.environment = ProcessInfo.processInfo.environment }
         try process.run()
     }
 }

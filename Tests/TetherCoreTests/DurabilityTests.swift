@@ -5,6 +5,7 @@ import Synchronization
 import Testing
 import TetherCore
 import TetherJSON
+import TestSupport
 
 /// kill -9 during a burst of writes: on restart every acknowledged write is there and the
 /// database passes `PRAGMA integrity_check`.
@@ -17,7 +18,7 @@ import TetherJSON
         host.arguments = ["serve", "--data-dir", dir, "--cira-port", "0", "--http-port", "0", "--common-name", "127.0.0.1", "--log-level", "error"]
         host.standardOutput = FileHandle.nullDevice
         host.standardError = FileHandle.nullDevice
-        try host.run()
+        try ProcessLauncher.launch(host)
         let socket = dir + "/tether.sock"
         let deadline = ContinuousClock.now + .seconds(30)
         while !FileManager.default.fileExists(atPath: socket) && ContinuousClock.now < deadline {

@@ -70,7 +70,7 @@ extension TetherHost {
                 let result = try await bus.run("power.action", args: ["guid": .string(guid), "action": action, "useSOL": parameters["useSOL"]!])
                 if let value = result["Body"]?["ReturnValue"]?.intValue, value != 0 {
                     let text = result["Body"]?["ReturnValueStr"]?.stringValue ?? "?"
-                    throw CommandError(.deviceFailure, "the device returned \(value) (\(text))", detail: ["Body": result["Body"]!])
+                    throw CommandError(.deviceError, "the device returned \(value) (\(text))", detail: ["Body": result["Body"]!])
                 }
                 return result
             }
