@@ -43,6 +43,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // The host's `/activate` websocket (server side only; WSClient would pull in swift-nio-ssl).
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         // The stable C ABI between the host and its plugins (header only + a layout check).
@@ -72,6 +74,9 @@ let package = Package(
             "WSMan", "CIRA", "TetherJSON",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Activation (RPC ⇄ RPS): the websocket envelope codec, the device payload, the CCM/ACM
+        // state machine and the setup WS-Man requests. Pure values; shared by the host and amtsim.
+        .target(name: "Activation", dependencies: ["WSMan"]),
         // SQLite store with sealed secrets.
         .target(name: "Store", dependencies: [
             "COpenSSL", "TetherJSON",
@@ -90,6 +95,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
             "COpenSSL",
+            "Activation",
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
         ]),
         // What a Swift plugin links: entry boilerplate, JSON, async bridge, drain on destroy.
         .target(name: "TetherPluginKit", dependencies: ["CTetherABI", "TetherJSON"]),
@@ -107,6 +114,8 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
+            "Activation",
+            .product(name: "NIOWebSocket", package: "swift-nio"),
         ]),
         // Benchmarks (run with -c release); see README "Benchmarks".
         .executableTarget(name: "tether-bench", dependencies: [
@@ -140,6 +149,10 @@ let package = Package(
             "CIRA", "AMTSimulator", "APF", "TetherTLS", "TestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .testTarget(name: "ActivationTests", dependencies: [
+            "Activation", "WSMan", "TetherCore", "PluginHost", "Store", "TetherTLS", "CIRA", "AMTSimulator", "APF",
+            "TestSupport",
         ]),
         .testTarget(name: "AMTSimulatorTests", dependencies: [
             "AMTSimulator", "WSMan", "APF", "TetherTLS",

@@ -99,5 +99,5 @@ final class FrontendRESTPlugin: TetherPlugin {
     }
 
     /// Every route, in match order (literal segments before parameters).
-    static let routes: [Route] = PublicRoutes.all + DeviceRoutes.all + AMTRoutes.all + AdminRoutes.all
+    static let routes: [Route] = PublicRoutes.all + DeviceRoutes.all + AMTRoutes.all + AdminRoutes.all + ActivationRoutes.all
 }

@@ -120,6 +120,7 @@ enum OpenAPIDocument {
                 "delete": operation("Delete", path: [key], responses: ["204": empty, "400": ref("Error"), "404": ref("Error")]),
             ]
         }
+        paths.merge(ActivationRoutes.openAPIPaths) { current, _ in current }
         return paths
     }
 

@@ -11,7 +11,8 @@ public final class CIRAServer: Sendable {
     public let sessions: CIRASessionRegistry
     public let metrics: CIRAMetrics
     private let context: CIRAServerContext
-    private let tls: TLSContext
+    /// Replaceable (``replaceTLSContext(_:)``): each new connection takes the current one.
+    private let tls: Mutex<TLSContext>
     private let group: any EventLoopGroup
     private let listener = Mutex<(any Channel)?>(nil)
 
@@ -27,7 +28,7 @@ public final class CIRAServer: Sendable {
         self.settings = settings
         self.sessions = CIRASessionRegistry()
         self.metrics = CIRAMetrics()
-        self.tls = tls
+        self.tls = Mutex(tls)
         self.group = group
         self.context = CIRAServerContext(
             settings: settings, authenticator: authenticator, registry: sessions,
@@ -37,19 +38,27 @@ public final class CIRAServer: Sendable {
             observer: observer, metrics: metrics, logger: logger)
     }
 
+    /// Serves new connections with `tls` from now on (e.g. a re-issued server certificate);
+    /// connections already open keep theirs.
+    public func replaceTLSContext(_ tls: TLSContext) {
+        self.tls.withLock { $0 = tls }
+    }
+
     /// Binds and starts accepting. Returns the bound port (useful with port 0).
     @discardableResult
     public func start(host: String = "0.0.0.0", port: Int = 4433) async throws -> Int {
         let context = self.context
-        let tls = self.tls
         let idle = TimeAmount(settings.idleTimeout)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 65536))
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+            .childChannelInitializer { [weak self] channel in
+                guard let tls = self?.tls.withLock({ $0 }) else {
+                    return channel.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
+                }
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
                         OpenSSLHandler(context: tls),
                         IdleStateHandler(allTimeout: idle),

@@ -25,7 +25,8 @@ extension TetherHost {
             timeout: configuration.httpRequestTimeout, logger: logger,
             exposition: { [weak self] in self?.metricsExposition(http: metrics) ?? "" })
         let http = try await HTTPListener.start(
-            gateway: gateway, host: configuration.httpBind, port: configuration.httpPort, tls: nil, logger: logger)
+            gateway: gateway, host: configuration.httpBind, port: configuration.httpPort, tls: nil, logger: logger,
+            activation: activationEndpoint)
         var https: HTTPListener?
         if let httpsPort = configuration.httpsPort {
             do {
@@ -55,7 +56,8 @@ extension TetherHost {
         } catch {
             throw ConfigurationError("HTTPS TLS: \(error.message)")
         }
-        return try await HTTPListener.start(gateway: gateway, host: configuration.httpBind, port: port, tls: tls, logger: logger)
+        return try await HTTPListener.start(
+            gateway: gateway, host: configuration.httpBind, port: port, tls: tls, logger: logger, activation: activationEndpoint)
     }
 
     /// Stops the HTTP(S) listeners.

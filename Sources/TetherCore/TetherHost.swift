@@ -32,6 +32,10 @@ public final class TetherHost: Sendable {
     public let logger: Logger
     /// WS-Man call durations and power actions, served on `GET /metrics`.
     public let amtMetrics = AMTMetrics()
+    /// Activations in progress and their step logs (see `TetherHost+Activation.swift`).
+    public let activations = ActivationRegistry()
+    /// Serialises server-certificate re-issues.
+    let certificateRenewal = Mutex(())
 
     struct Running: Sendable {
         var store: TetherStore?
@@ -80,6 +84,7 @@ public final class TetherHost: Sendable {
         registerHostCommands()
         registerAdminCommands()
         registerAMTCommands()
+        registerActivationCommands()
         let records = plugins.loadAll(from: configuration.pluginSearchPaths, settings: configuration.pluginSettings)
         reportPowerActionConflicts()
         if services.contains(.cira) {

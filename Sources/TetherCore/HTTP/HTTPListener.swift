@@ -16,12 +16,16 @@ final class HTTPListener: Sendable {
         self.task = task
     }
 
-    /// Binds `host:port` (0 = any free port) and serves `gateway`; with `tls`, speaks HTTPS.
+    /// Binds `host:port` (0 = any free port) and serves `gateway`; with `tls`, speaks HTTPS;
+    /// with `activation`, upgrades its path to the activation websocket.
     static func start(
-        gateway: FrontendGateway, host: String, port: Int, tls: TLSContext?, logger: Logger
+        gateway: FrontendGateway, host: String, port: Int, tls: TLSContext?, logger: Logger,
+        activation: ActivationEndpoint? = nil
     ) async throws(ConfigurationError) -> HTTPListener {
         let server: HTTPServerBuilder
-        if let tls {
+        if let activation {
+            server = activation.serverBuilder(tls: tls)
+        } else if let tls {
             server = HTTPServerBuilder { responder in
                 OpenSSLServerChannel(base: HTTP1Channel(responder: responder, configuration: .init()), tls: tls)
             }

@@ -1,0 +1,77 @@
+import Activation
+import AMTSimulator
+import Foundation
+import TetherJSON
+import Testing
+
+@Suite("ACM journey: domain + test provisioning certificate → AdminSetup → CIRA → reset to BIOS", .serialized)
+struct ACMJourneyTests {
+    static let suffix = "acm.example.com"
+
+    static let bed = Task<(ActivationHost, ProvisioningFixture), any Error> {
+        let bed = try await ActivationHost.start()
+        let fixture = try await ProvisioningFixture.make(suffix: suffix)
+        _ = try await bed.run("domains.create", [
+            "profileName": "acmdomain", "domainSuffix": .string(suffix), "provisioningCert": .string(fixture.pfxBase64),
+            "provisioningCertStorageFormat": "string", "provisioningCertPassword": .string(fixture.password),
+        ])
+        try await bed.createProfile("acm-journey", mode: "acmactivate")
+        return (bed, fixture)
+    }
+
+    func activate(_ firmware: AMTFirmware) async throws -> RPCOutcome {
+        let (bed, _) = try await Self.bed.value
+        return try await RPCClient.run(
+            method: "activate --profile acm-journey", firmware: firmware,
+            payload: firmware.devicePayload(hostname: "acm-device"), options: RPCClientOptions(url: bed.activationURL))
+    }
+
+    @Test("AdminSetup with the chain and signed nonces; MEBx set; the device connects over CIRA and resets to BIOS")
+    func adminControlJourney() async throws {
+        let (bed, fixture) = try await Self.bed.value
+        let firmware = unprovisionedFirmware(dnsSuffix: Self.suffix, certHashes: [String(repeating: "ab", count: 32), fixture.rootSHA256])
+        let guid = firmware.configuration.uuid.guidString.lowercased()
+        let outcome = try await activate(firmware)
+        #expect(outcome.succeeded, "\(outcome)")
+        #expect(ActivationStatusReport.parse(outcome.message)?.Status == "Admin control mode.")
+        let setup = try #require(firmware.provisioning)
+        #expect(setup.controlMode == 2)
+        #expect(setup.provisioningChain.count == 2)
+        let store = try #require(bed.host.store)
+        let secrets = try await store.devices.secrets(guid: guid)
+        #expect(secrets.mebxPassword?.reveal() == setup.mebxPassword)
+        #expect(setup.mebxPassword?.count == 16)
+
+        var configuration = try #require(ProvisionedCIRA.configuration(for: firmware))
+        configuration.reconnect = false
+        let device = try SimulatedDevice(configuration: configuration, firmware: firmware)
+        device.start()
+        defer { Task { await device.stop() } }
+        #expect(await device.waitUntilConnected(timeout: .seconds(20)) == .connected)
+        let tunnelUp = await eventually { bed.host.ciraServer?.session(for: guid)?.forwardedPorts.contains(16992) == true }
+        #expect(tunnelUp)
+        let result = try await bed.run("power.action", ["guid": .string(guid), "action": 101])
+        let returnValue = result["Body"]?["ReturnValue"]?.intValue
+        #expect(returnValue == 0, "\(result)")
+        #expect(firmware.state.lastBoot == .biosSetup)
+    }
+
+    @Test("ACM without a domain for the device's DNS suffix")
+    func noDomain() async throws {
+        let (_, fixture) = try await Self.bed.value
+        let firmware = unprovisionedFirmware(dnsSuffix: "elsewhere.example.org", certHashes: [fixture.rootSHA256])
+        let outcome = try await activate(firmware)
+        #expect(outcome.method == "error")
+        #expect(outcome.message.contains("Specified AMT domain suffix: elsewhere.example.org does not match list of available AMT domain suffixes."))
+        #expect(firmware.provisioning?.controlMode == 0)
+    }
+
+    @Test("ACM with a provisioning root whose hash the device lacks")
+    func rootNotTrusted() async throws {
+        let firmware = unprovisionedFirmware(dnsSuffix: Self.suffix, certHashes: [String(repeating: "cd", count: 32)])
+        let outcome = try await activate(firmware)
+        #expect(outcome.method == "error")
+        #expect(outcome.message == "Invalid domain certificate, hash does not exists in list of trusted root certificates on AMT")
+        #expect(outcome.wsmanCount == 0)
+    }
+}

@@ -1,0 +1,69 @@
+import Activation
+import AMTSimulator
+import Foundation
+import Logging
+import PluginHost
+import Store
+import TetherCore
+import TetherJSON
+
+/// A real host for activation tests: store, CIRA and HTTP on loopback ports, bundled plugins
+/// (the profile policies and the power actions).
+struct ActivationHost: Sendable {
+    let host: TetherHost
+
+    static func start(httpsPort: Bool = false) async throws -> ActivationHost {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tether-activation-\(UUID().uuidString)").path
+        var configuration = TetherConfiguration(dataDirectory: directory)
+        configuration.ciraBind = "127.0.0.1"
+        // CIRA configs accept ports 1024–49151 only, so not an ephemeral one.
+        configuration.ciraPort = Int.random(in: 20_000...39_999)
+        configuration.httpPort = 0
+        if httpsPort { configuration.httpsPort = 0 }
+        configuration.commonName = "127.0.0.1"
+        configuration.instanceName = "activation-test"
+        configuration.amtCallTimeout = .seconds(10)
+        var logger = Logger(label: "activation-test")
+        logger.logLevel = .critical
+        var lastError: (any Error)?
+        for _ in 0..<5 {
+            let host = TetherHost(configuration: configuration, logger: logger)
+            do {
+                try await host.start([.store, .cira, .http])
+                return ActivationHost(host: host)
+            } catch {
+                lastError = error
+                await host.stop()
+                configuration.ciraPort = Int.random(in: 20_000...39_999)
+            }
+        }
+        throw lastError ?? CancellationError()
+    }
+
+    var activationURL: String { "ws://127.0.0.1:\(host.httpPort ?? 0)/activate" }
+    var ciraPort: Int { host.ciraPort ?? 0 }
+
+    func run(_ command: String, _ args: JSONValue) async throws -> JSONValue {
+        try await host.bus.run(command, args: args)
+    }
+
+    /// A CIRA config pointing at this host's CIRA port (127.0.0.1) with the Cert. Hostname
+    /// `127.0.0.2` — the name the device checks, which the host's default certificate for
+    /// 127.0.0.1 lacks — and a profile using it.
+    func createProfile(_ name: String, mode: String = "ccmactivate", staticMPSPassword: String? = nil) async throws {
+        var cira: [String: JSONValue] = [
+            "configName": .string("cira-\(name)"), "mpsServerAddress": "127.0.0.1", "serverAddressFormat": 3,
+            "mpsPort": .int(Int64(ciraPort)), "username": "admin01", "commonName": "127.0.0.2", "authMethod": 2,
+        ]
+        if let staticMPSPassword { cira["password"] = .string(staticMPSPassword) }
+        _ = try await run("ciraconfigs.create", .object(cira))
+        var profile: [String: JSONValue] = [
+            "profileName": .string(name), "activation": .string(mode), "generateRandomPassword": true,
+            "ciraConfigName": .string("cira-\(name)"), "dhcpEnabled": true, "tags": ["activated"],
+        ]
+        if mode == "acmactivate" { profile["generateRandomMEBxPassword"] = true }
+        _ = try await run("profiles.create", .object(profile))
+    }
+
+    func stop() async { await host.stop() }
+}
