@@ -98,27 +98,26 @@ public enum AMTSetupRequests {
     /// `OrderOfAccess` 0.
     public static func putPolicyAppliesToMPS(mpsName: String, policyRuleName: String, messageID: String) -> WSManRequest {
         let resource = WSManResource.amtRemoteAccessPolicyAppliesToMPS
-        let mps = EndpointReference(
-            address: WSManNamespace.anonymousRole, resourceURI: WSManResource.amtManagementPresenceRemoteSAP.uri,
-            selectors: [
-                WSManSelector(name: "CreationClassName", value: "AMT_ManagementPresenceRemoteSAP"),
-                WSManSelector(name: "Name", value: mpsName),
-                WSManSelector(name: "SystemCreationClassName", value: "CIM_ComputerSystem"),
-                WSManSelector(name: "SystemName", value: "Intel(r) AMT"),
-            ])
-        let policy = EndpointReference(
-            address: WSManNamespace.anonymousRole, resourceURI: WSManResource.amtRemoteAccessPolicyRule.uri,
-            selectors: [
-                WSManSelector(name: "CreationClassName", value: "AMT_RemoteAccessPolicyRule"),
-                WSManSelector(name: "PolicyRuleName", value: policyRuleName),
-                WSManSelector(name: "SystemCreationClassName", value: "CIM_ComputerSystem"),
-                WSManSelector(name: "SystemName", value: "Intel(r) AMT"),
-            ])
+        let mps = systemReference(.amtManagementPresenceRemoteSAP, key: ("Name", mpsName))
+        let policy = systemReference(.amtRemoteAccessPolicyRule, key: ("PolicyRuleName", policyRuleName))
         let body = "<h:\(resource.className) xmlns:h=\"\(resource.uri)\">"
             + "<h:ManagedElement>\(mps.innerXML)</h:ManagedElement><h:MpsType>2</h:MpsType>"
             + "<h:OrderOfAccess>0</h:OrderOfAccess><h:PolicySet>\(policy.innerXML)</h:PolicySet>"
             + "</h:\(resource.className)>"
         return .put(resource, bodyXML: body, messageID: messageID)
+    }
+
+    /// A reference to an instance of an AMT system class: its `CreationClassName`, `key`, and
+    /// the system's `SystemCreationClassName`/`SystemName` selectors.
+    static func systemReference(_ resource: WSManResource, key: (name: String, value: String)) -> EndpointReference {
+        EndpointReference(
+            address: WSManNamespace.anonymousRole, resourceURI: resource.uri,
+            selectors: [
+                WSManSelector(name: "CreationClassName", value: resource.className),
+                WSManSelector(name: key.name, value: key.value),
+                WSManSelector(name: "SystemCreationClassName", value: "CIM_ComputerSystem"),
+                WSManSelector(name: "SystemName", value: "Intel(r) AMT"),
+            ])
     }
 
     /// `AMT_UserInitiatedConnectionService.RequestStateChange(32771)` (BIOS and OS enabled).

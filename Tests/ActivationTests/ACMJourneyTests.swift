@@ -2,15 +2,27 @@ import Activation
 import AMTSimulator
 import Foundation
 import TetherJSON
+import TetherTLS
 import Testing
 
 @Suite("ACM journey: domain + test provisioning certificate → AdminSetup → CIRA → reset to BIOS", .serialized)
 struct ACMJourneyTests {
     static let suffix = "acm.example.com"
 
-    static let bed = Task<(ActivationHost, ProvisioningFixture), any Error> {
+    /// The test's provisioning certificate: a new root and a leaf for `prov.<suffix>` with AMT's
+    /// activation EKU, in a PFX with the chain (made in-process; launching `openssl` from
+    /// several suites at once has crashed corelibs' `Process.run`).
+    struct Fixture: Sendable {
+        var pfxBase64: String
+        var password: String
+        var rootSHA256: String
+    }
+
+    static let bed = Task<(ActivationHost, Fixture), any Error> {
         let bed = try await ActivationHost.start()
-        let fixture = try await ProvisioningFixture.make(suffix: suffix)
+        let password = "Pfx-P@ss-\(UUID().uuidString.prefix(6))"
+        let made = try ProvisioningCertificate.makeDevelopment(domainSuffix: suffix, password: password)
+        let fixture = Fixture(pfxBase64: made.pfxBase64, password: password, rootSHA256: made.rootSHA256)
         _ = try await bed.run("domains.create", [
             "profileName": "acmdomain", "domainSuffix": .string(suffix), "provisioningCert": .string(fixture.pfxBase64),
             "provisioningCertStorageFormat": "string", "provisioningCertPassword": .string(fixture.password),
@@ -42,17 +54,11 @@ struct ACMJourneyTests {
         #expect(secrets.mebxPassword?.reveal() == setup.mebxPassword)
         #expect(setup.mebxPassword?.count == 16)
 
-        var configuration = try #require(ProvisionedCIRA.configuration(for: firmware))
-        configuration.reconnect = false
-        let device = try SimulatedDevice(configuration: configuration, firmware: firmware)
-        device.start()
-        defer { Task { await device.stop() } }
-        #expect(await device.waitUntilConnected(timeout: .seconds(20)) == .connected)
-        let tunnelUp = await eventually { bed.host.ciraServer?.session(for: guid)?.forwardedPorts.contains(16992) == true }
-        #expect(tunnelUp)
-        let result = try await bed.run("power.action", ["guid": .string(guid), "action": 101])
-        let returnValue = result["Body"]?["ReturnValue"]?.intValue
-        #expect(returnValue == 0, "\(result)")
+        let dialIn = try await bed.dialInAndResetToBIOS(firmware)
+        defer { Task { await dialIn.device.stop() } }
+        #expect(dialIn.status == .connected)
+        #expect(dialIn.tunnelUp)
+        #expect(dialIn.returnValue == 0, "\(dialIn.result)")
         #expect(firmware.state.lastBoot == .biosSetup)
     }
 

@@ -65,5 +65,35 @@ struct ActivationHost: Sendable {
         _ = try await run("profiles.create", .object(profile))
     }
 
+    /// What happened when a device dialled in with what activation wrote and was reset to BIOS.
+    struct DialIn: Sendable {
+        var configuration: SimulatedDeviceConfiguration
+        var status: SimulatedDevice.Status
+        var tunnelUp: Bool
+        /// `power.action` 101's `Body.ReturnValue`, and the whole result.
+        var returnValue: Int?
+        var result: JSONValue
+        var device: SimulatedDevice
+    }
+
+    /// Starts a simulated device configured only from what activation wrote into `firmware`
+    /// (server certificate verified against the written root and CN), waits for its tunnel and
+    /// runs reset-to-BIOS over it with the AMT password activation stored. Stop `device` after.
+    func dialInAndResetToBIOS(_ firmware: AMTFirmware) async throws -> DialIn {
+        let guid = firmware.configuration.uuid.guidString.lowercased()
+        guard var configuration = ProvisionedCIRA.configuration(for: firmware) else {
+            throw CancellationError()
+        }
+        configuration.reconnect = false
+        let device = try SimulatedDevice(configuration: configuration, firmware: firmware)
+        device.start()
+        let status = await device.waitUntilConnected(timeout: .seconds(20))
+        let tunnelUp = await eventually { host.ciraServer?.session(for: guid)?.forwardedPorts.contains(16992) == true }
+        let result = try await run("power.action", ["guid": .string(guid), "action": 101])
+        return DialIn(
+            configuration: configuration, status: status, tunnelUp: tunnelUp,
+            returnValue: result["Body"]?["ReturnValue"]?.intValue, result: result, device: device)
+    }
+
     func stop() async { await host.stop() }
 }

@@ -45,22 +45,15 @@ struct ActivationJourneyTests {
         #expect(bed.host.certificateAuthority?.serverCertificateCovers("127.0.0.2") == true)
         #expect(bed.host.certificateAuthority?.serverCertificateCovers("127.0.0.1") == true)
 
-        // The device dials in with exactly what was written (root and CN verified).
-        var configuration = try #require(ProvisionedCIRA.configuration(for: firmware))
-        #expect(configuration.tls.commonName == "127.0.0.2")
-        #expect(configuration.serverPort == bed.ciraPort)
-        configuration.reconnect = false
-        let simulated = try SimulatedDevice(configuration: configuration, firmware: firmware)
-        simulated.start()
-        defer { Task { await simulated.stop() } }
-        #expect(await simulated.waitUntilConnected(timeout: .seconds(20)) == .connected)
-        let tunnelUp = await eventually { bed.host.ciraServer?.session(for: guid)?.forwardedPorts.contains(16992) == true }
-        #expect(tunnelUp)
-
-        // And a power action over the tunnel uses the AMT password activation stored.
-        let result = try await bed.run("power.action", ["guid": .string(guid), "action": 101])
-        let returnValue = result["Body"]?["ReturnValue"]?.intValue
-        #expect(returnValue == 0, "\(result)")
+        // The device dials in with exactly what was written (root and CN verified), and a power
+        // action over the tunnel uses the AMT password activation stored.
+        let dialIn = try await bed.dialInAndResetToBIOS(firmware)
+        defer { Task { await dialIn.device.stop() } }
+        #expect(dialIn.configuration.tls.commonName == "127.0.0.2")
+        #expect(dialIn.configuration.serverPort == bed.ciraPort)
+        #expect(dialIn.status == .connected)
+        #expect(dialIn.tunnelUp)
+        #expect(dialIn.returnValue == 0, "\(dialIn.result)")
         #expect(firmware.state.lastBoot == .biosSetup)
 
         // The step log is readable.
