@@ -138,7 +138,7 @@ public struct ActivationMachine: Sendable {
                 return fail(result(step, false, "SetMEBxPassword returned \(returnText(envelope, "SetMEBxPassword"))"), nil)
             }
             return startCIRA(completed: result(step, true, "ReturnValue 0"))
-        case .saveDevice, .unprovision:
+        case .saveDevice, .unprovision, .readClock, .setClock, .writeHostName:
             return fail(nil, "a reply arrived for \(step.rawValue), which this machine does not send")
         case .addTrustedRoot:
             let code = returnValue(envelope, "AddTrustedRootCertificate")

@@ -24,6 +24,12 @@ public enum ActivationStep: String, Sendable, Equatable, CaseIterable, Codable {
     case writeEnvironmentDetection = "put-environment-detection"
     /// Deactivation: `AMT_SetupAndConfigurationService.Unprovision`.
     case unprovision = "unprovision"
+    /// Maintenance (clock): `AMT_TimeSynchronizationService.GetLowAccuracyTimeSynch`.
+    case readClock = "get-low-accuracy-time-synch"
+    /// Maintenance (clock): `SetHighAccuracyTimeSynch`.
+    case setClock = "set-high-accuracy-time-synch"
+    /// Maintenance (host name): `AMT_GeneralSettings` Put.
+    case writeHostName = "put-general-settings"
 
     /// The `CIRAConnection` text when this step fails (RPS's wording), `nil` for activation steps.
     var ciraFailureText: String? {

@@ -12,7 +12,7 @@ public final class CIRAServer: Sendable {
     public let metrics: CIRAMetrics
     private let context: CIRAServerContext
     /// Replaceable (``replaceTLSContext(_:)``): each new connection takes the current one.
-    private let tls: Mutex<TLSContext>
+    private let tls: CurrentTLSContext
     private let group: any EventLoopGroup
     private let listener = Mutex<(any Channel)?>(nil)
 
@@ -28,7 +28,7 @@ public final class CIRAServer: Sendable {
         self.settings = settings
         self.sessions = CIRASessionRegistry()
         self.metrics = CIRAMetrics()
-        self.tls = Mutex(tls)
+        self.tls = CurrentTLSContext(tls)
         self.group = group
         self.context = CIRAServerContext(
             settings: settings, authenticator: authenticator, registry: sessions,
@@ -41,23 +41,22 @@ public final class CIRAServer: Sendable {
     /// Serves new connections with `tls` from now on (e.g. a re-issued server certificate);
     /// connections already open keep theirs.
     public func replaceTLSContext(_ tls: TLSContext) {
-        self.tls.withLock { $0 = tls }
+        self.tls.replace(tls)
     }
 
     /// Binds and starts accepting. Returns the bound port (useful with port 0).
     @discardableResult
     public func start(host: String = "0.0.0.0", port: Int = 4433) async throws -> Int {
         let context = self.context
+        let current = self.tls
         let idle = TimeAmount(settings.idleTimeout)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 65536))
-            .childChannelInitializer { [weak self] channel in
-                guard let tls = self?.tls.withLock({ $0 }) else {
-                    return channel.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
-                }
+            .childChannelInitializer { channel in
+                let tls = current.value
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
                         OpenSSLHandler(context: tls),
@@ -89,4 +88,15 @@ public final class CIRAServer: Sendable {
     public func session(for guid: String) -> CIRADeviceSession? {
         sessions.session(for: guid)
     }
+}
+
+/// The CIRA listener's TLS context, replaceable while it runs (a re-issued server certificate).
+final class CurrentTLSContext: Sendable {
+    private let context: Mutex<TLSContext>
+
+    init(_ context: TLSContext) { self.context = Mutex(context) }
+
+    var value: TLSContext { context.withLock { $0 } }
+
+    func replace(_ context: TLSContext) { self.context.withLock { $0 = context } }
 }

@@ -157,3 +157,46 @@ func latestState(_ bed: ActivationHost, _ guid: String) async -> String? {
     let first: JSONValue? = records?.arrayValue?.first
     return first?["state"]?.stringValue
 }
+
+@Suite("Maintenance over /activate: password rotation, clock sync, host name sync", .serialized)
+struct ActivationMaintenanceTests {
+    @Test("changepassword re-keys AMT and the stored password; synctime and synchostname reach the device")
+    func maintenance() async throws {
+        let bed = try await ActivationBadInputTests.bed.value
+        let firmware = unprovisionedFirmware()
+        let guid = firmware.configuration.uuid.guidString.lowercased()
+        let options = RPCClientOptions(url: bed.activationURL)
+        let activated = try await RPCClient.run(
+            method: "activate --profile ccm-bad", firmware: firmware, payload: firmware.devicePayload(hostname: "m"), options: options)
+        #expect(activated.succeeded)
+        let store = try #require(bed.host.store)
+        let first = try #require(try await store.devices.secrets(guid: guid).amtPassword?.reveal())
+
+        let rotated = try await RPCClient.run(
+            method: "maintenance --password \(first) --changepassword R0tated-P@ss-9", firmware: firmware,
+            payload: firmware.devicePayload(hostname: "m", adminPassword: first), options: options)
+        #expect(rotated.succeeded, "\(rotated)")
+        let stored = try await store.devices.secrets(guid: guid).amtPassword?.reveal()
+        #expect(stored == "R0tated-P@ss-9")
+        #expect(firmware.provisioning?.adminPasswordDigest == AMTPasswordDigestHex(realm: firmware.realm, password: "R0tated-P@ss-9"))
+
+        let stale = try await RPCClient.run(
+            method: "maintenance --password \(first) --synctime", firmware: firmware,
+            payload: firmware.devicePayload(hostname: "m", adminPassword: first), options: options)
+        #expect(stale.message == "AMT password DOES NOT match stored version for Device \(firmware.configuration.uuid.guidString)")
+
+        let clock = try await RPCClient.run(
+            method: "maintenance --password R0tated-P@ss-9 --synctime", firmware: firmware,
+            payload: firmware.devicePayload(hostname: "m", adminPassword: "R0tated-P@ss-9"), options: options)
+        #expect(clock.succeeded, "\(clock)")
+        #expect(firmware.provisioning?.clockSync?.count == 3)
+
+        let renamed = try await RPCClient.run(
+            method: "maintenance --password R0tated-P@ss-9 --synchostname", firmware: firmware,
+            payload: firmware.devicePayload(hostname: "kiosk-42", adminPassword: "R0tated-P@ss-9"), options: options)
+        #expect(renamed.succeeded, "\(renamed)")
+        #expect(firmware.provisioning?.hostName == "kiosk-42")
+        let device = try await store.devices.get(guid: guid)
+        #expect(device.hostname == "kiosk-42")
+    }
+}

@@ -141,6 +141,22 @@ extension FirmwareEngine {
             }
             setup.userInitiatedState = state
             return .output(returnValue: 0)
+        case ("AMT_TimeSynchronizationService", "GetLowAccuracyTimeSynch"):
+            return .instance(FirmwareInstance(.amt, "GetLowAccuracyTimeSynch_OUTPUT", [
+                ("Ta0", .text(String(Int(Date().timeIntervalSince1970)))), ("ReturnValue", .text("0")),
+            ]))
+        case ("AMT_TimeSynchronizationService", "SetHighAccuracyTimeSynch"):
+            let values = ["Ta0", "Tm1", "Tm2"].compactMap { input($0).flatMap(Int.init) }
+            guard values.count == 3 else { return .output(returnValue: 1) }
+            setup.clockSync = values
+            return .output(returnValue: 0)
+        case ("AMT_GeneralSettings", "Put"):
+            guard let name = envelope.body.child(className)?.child("HostName")?.trimmedText, !name.isEmpty else {
+                return .fault(WSManFault(code: "a:Sender", subcode: "c:InvalidRepresentation",
+                                         reason: "The XML content is invalid.", action: WSManAction.wsmanFault))
+            }
+            setup.hostName = name
+            return .instance(FirmwareInstance(.amt, className, [("HostName", .text(name))]))
         case ("AMT_EnvironmentDetectionSettingData", "Get"):
             return .instance(Self.environmentDetection(setup.detectionStrings))
         case ("AMT_EnvironmentDetectionSettingData", "Put"):

@@ -51,6 +51,10 @@ public struct FirmwareProvisioning: Sendable, Equatable {
     public var userInitiatedState = 32768
     /// `AMT_EnvironmentDetectionSettingData.DetectionStrings`.
     public var detectionStrings: [String] = []
+    /// The host name written with `AMT_GeneralSettings` Put (maintenance), if any.
+    public var hostName: String?
+    /// The last `SetHighAccuracyTimeSynch` (`Ta0`, `Tm1`, `Tm2`), if any.
+    public var clockSync: [Int]?
 
     /// An unprovisioned device.
     public init(localPassword: String, dnsSuffix: String = "", certHashes: [String] = []) {

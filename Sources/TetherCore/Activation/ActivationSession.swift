@@ -1,6 +1,8 @@
 import Activation
+import Foundation
 import Logging
 import Store
+import WSMan
 
 /// One `/activate` websocket connection: reads the client's request, checks it, and runs the
 /// operation to its end, answering every outcome with a `success` or `error` message (never
@@ -46,8 +48,8 @@ struct ActivationSession {
             await activate(payload, profile: profile, tenantId: tenantId)
         case .deactivate(let password, let force):
             await deactivate(payload, password: payload.password ?? password, force: force, tenantId: tenantId)
-        case .maintenance:
-            _ = await send(.error(ActivationStatusReport(status: "Device \(payload.uuid) maintenance is not supported yet").json))
+        case .maintenance(let task, let password, let force):
+            await maintain(payload, task: task, password: payload.password ?? password, force: force, tenantId: tenantId)
         }
     }
 
@@ -113,24 +115,10 @@ struct ActivationSession {
             host.activations.finish(id, succeeded: false, message: text)
             _ = await send(.error(text))
         }
-        do {
-            try TetherHost.checkFirmwareVersion(payload, operation: "deactivation")
-        } catch {
-            return await reject(error.message)
+        if let rejection = await checkActivated(payload, password: password, force: force, tenantId: tenantId, operation: "deactivation") {
+            return await reject(rejection)
         }
-        switch payload.currentMode ?? 0 {
-        case 0: return await reject("Device \(uuid) is in pre-provisioning mode.")
-        case 1, 2: break
-        case let other: return await reject("Device \(uuid) deactivation failed. It is in unknown mode: \(other).")
-        }
-        guard let password, !password.isEmpty else { return await reject("Device \(uuid) deactivation failed. Missing password.") }
-        guard let store = host.store else { return await reject("Device \(uuid) deactivation failed. The store is not open.") }
-        if !force {
-            let stored = try? await store.devices.secrets(guid: payload.guid, tenantId: tenantId).amtPassword
-            guard let stored, ConstantTime.equal(stored.reveal(), password) else {
-                return await reject("AMT password DOES NOT match stored version for Device \(uuid)")
-            }
-        }
+        guard let password, let store = host.store else { return }
         var tunnel = makeTunnel(payload, username: "admin", password: password)
         let step = ActivationStep.unprovision
         switch await tunnel.call(AMTSetupRequests.unprovision(messageID: "0")) {
@@ -158,6 +146,122 @@ struct ActivationSession {
         let report = ActivationStatusReport(status: "Deactivated")
         host.activations.finish(id, succeeded: true, message: report.json)
         _ = await send(.success(report))
+    }
+
+    /// The checks deactivation and maintenance share (rps.md §6.11–6.12): firmware version,
+    /// an activated device, a password, and (unless forced) the stored AMT password matches.
+    /// Returns the rejection text, or `nil`.
+    private func checkActivated(
+        _ payload: DevicePayload, password: String?, force: Bool, tenantId: String, operation: String
+    ) async -> String? {
+        let uuid = payload.uuid
+        do {
+            try TetherHost.checkFirmwareVersion(payload, operation: operation)
+        } catch {
+            return error.message
+        }
+        switch payload.currentMode ?? 0 {
+        case 0: return "Device \(uuid) is in pre-provisioning mode."
+        case 1, 2: break
+        case let other: return "Device \(uuid) \(operation) failed. It is in unknown mode: \(other)."
+        }
+        guard let password, !password.isEmpty else { return "Device \(uuid) \(operation) failed. Missing password." }
+        guard let store = host.store else { return "Device \(uuid) \(operation) failed. The store is not open." }
+        if !force {
+            let stored = try? await store.devices.secrets(guid: payload.guid, tenantId: tenantId).amtPassword
+            guard let stored, ConstantTime.equal(stored.reveal(), password) else {
+                return "AMT password DOES NOT match stored version for Device \(uuid)"
+            }
+        }
+        return nil
+    }
+
+    /// Maintenance over the websocket: clock sync, password rotation, host name sync.
+    private func maintain(
+        _ payload: DevicePayload, task: RPSCommand.MaintenanceTask, password: String?, force: Bool, tenantId: String
+    ) async {
+        let uuid = payload.uuid
+        guard let id = host.activations.begin(guid: payload.guid, operation: "maintenance", profile: nil, tenantId: tenantId) else {
+            _ = await send(.error("Device \(uuid) maintenance failed. Another operation on this device is in progress."))
+            return
+        }
+        func finish(_ succeeded: Bool, _ status: String) async {
+            let report = ActivationStatusReport(status: status)
+            host.activations.finish(id, succeeded: succeeded, message: report.json)
+            _ = await send(succeeded ? .success(report) : .error(report.json))
+        }
+        if let rejection = await checkActivated(payload, password: password, force: force, tenantId: tenantId, operation: "maintenance") {
+            host.activations.finish(id, succeeded: false, message: rejection)
+            _ = await send(.error(rejection))
+            return
+        }
+        guard let password, let store = host.store else { return }
+        var tunnel = makeTunnel(payload, username: "admin", password: password)
+        /// One call, logged; `nil` (after finishing with an error) when it failed.
+        func call(_ step: ActivationStep, _ request: WSManRequest, method: String? = nil) async -> WSManEnvelope? {
+            switch await tunnel.call(request) {
+            case .reply(let envelope):
+                let code = method.flatMap { envelope.returnValue(method: $0)?.code }
+                if envelope.fault == nil, method == nil || code == 0 {
+                    host.activations.log(id, ActivationStepResult(step: step, ok: true, detail: code.map { "ReturnValue \($0)" } ?? "ok"))
+                    return envelope
+                }
+                host.activations.log(id, ActivationStepResult(step: step, ok: false, detail: envelope.fault?.reason ?? "ReturnValue \(code.map(String.init) ?? "missing")"))
+                await finish(false, "Failed: \(step.rawValue)")
+            case .failed(let failure):
+                host.activations.log(id, ActivationStepResult(step: step, ok: false, detail: failure.message))
+                await finish(false, "Failed: \(step.rawValue): \(failure.message)")
+            case .aborted(let why, let protocolError):
+                host.activations.log(id, ActivationStepResult(step: step, ok: false, detail: why))
+                host.activations.finish(id, succeeded: false, message: why)
+                if let protocolError { _ = await send(.error(protocolError.message)) }
+            }
+            return nil
+        }
+        switch task {
+        case .syncClock:
+            guard let read = await call(.readClock, AMTSetupRequests.getLowAccuracyTimeSynch(messageID: "0")) else { return }
+            guard let ta0 = read.instance()?.int("Ta0") else { return await finish(false, "Failed: the device sent no Ta0") }
+            let now = Int(Date().timeIntervalSince1970)
+            guard await call(.setClock, AMTSetupRequests.setHighAccuracyTimeSynch(ta0: ta0, tm1: now, tm2: now, messageID: "1"),
+                             method: "SetHighAccuracyTimeSynch") != nil else { return }
+            await finish(true, "Time Synchronized")
+        case .changePassword(let requested):
+            guard let settings = await call(.readGeneralSettings, AMTSetupRequests.generalSettings(messageID: "0")) else { return }
+            guard let realm = settings.instance()?.string("DigestRealm"), ActivationMachine.isValidRealm(realm) else {
+                return await finish(false, "Not a valid digest realm.")
+            }
+            let newPassword = requested ?? RandomPassword.make()
+            guard RandomPassword.isStrong(newPassword), newPassword.count <= 32 else {
+                return await finish(false, "The new AMT password must have upper and lower case letters, a digit and a special character")
+            }
+            guard await call(.setAdminACL, AMTSetupRequests.setAdminACLEntryEx(realm: realm, password: newPassword, messageID: "1"),
+                             method: "SetAdminACLEntryEx") != nil else { return }
+            do {
+                try await store.devices.updateSecrets(
+                    guid: payload.guid, tenantId: tenantId, changes: DeviceSecretChanges(amtPassword: .set(Secret(newPassword))))
+            } catch {
+                host.activations.log(id, ActivationStepResult(step: .saveDevice, ok: false, detail: "\(error)"))
+                return await finish(false, "Password changed in AMT but not stored: \(error)")
+            }
+            host.activations.log(id, ActivationStepResult(step: .saveDevice, ok: true, detail: "new AMT password sealed"))
+            await finish(true, "Password changed")
+        case .syncHostname:
+            guard let name = payload.hostnameInfo?.hostname ?? payload.hostname, !name.isEmpty else {
+                return await finish(false, "host name was not provided")
+            }
+            guard let settings = await call(.readGeneralSettings, AMTSetupRequests.generalSettings(messageID: "0")),
+                  let instance = settings.instance() else { return }
+            if instance.string("HostName") == name { return await finish(true, "host name already synchronized") }
+            guard await call(.writeHostName, AMTSetupRequests.putHostName(instance, hostname: name, messageID: "1")) != nil else { return }
+            if var device = try? await store.devices.get(guid: payload.guid, tenantId: tenantId) {
+                device.hostname = name
+                _ = try? await store.devices.update(device)
+            }
+            await finish(true, "Host name synchronized")
+        case .syncIP, .syncDeviceInfo:
+            await finish(false, "Device \(uuid) maintenance task is not supported by Tether yet")
+        }
     }
 
     private func makeTunnel(_ payload: DevicePayload, username: String, password: String) -> ActivationTunnel {
