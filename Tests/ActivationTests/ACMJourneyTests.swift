@@ -19,7 +19,7 @@ struct ACMJourneyTests {
     }
 
     static let bed = Task<(ActivationHost, Fixture), any Error> {
-        let bed = try await ActivationHost.start()
+        let bed = try await ActivationHost.shared.value
         let password = "Pfx-P@ss-\(UUID().uuidString.prefix(6))"
         let made = try ProvisioningCertificate.makeDevelopment(domainSuffix: suffix, password: password)
         let fixture = Fixture(pfxBase64: made.pfxBase64, password: password, rootSHA256: made.rootSHA256)
@@ -27,7 +27,7 @@ struct ACMJourneyTests {
             "profileName": "acmdomain", "domainSuffix": .string(suffix), "provisioningCert": .string(fixture.pfxBase64),
             "provisioningCertStorageFormat": "string", "provisioningCertPassword": .string(fixture.password),
         ])
-        try await bed.createProfile("acm-journey", mode: "acmactivate")
+        try await bed.createProfile("acm-journey", mode: "acmactivate", commonName: "127.0.0.3")
         return (bed, fixture)
     }
 

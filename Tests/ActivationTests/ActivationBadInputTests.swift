@@ -7,7 +7,7 @@ import Testing
 @Suite("Activation bad input: each refused with a clear error, the host keeps serving", .serialized)
 struct ActivationBadInputTests {
     static let bed = Task<ActivationHost, any Error> {
-        let bed = try await ActivationHost.start()
+        let bed = try await ActivationHost.shared.value
         try await bed.createProfile("ccm-bad")
         return bed
     }

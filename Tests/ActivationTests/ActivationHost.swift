@@ -12,6 +12,10 @@ import TetherJSON
 struct ActivationHost: Sendable {
     let host: TetherHost
 
+    /// One host for every activation suite (starting one generates RSA keys: slow in debug
+    /// builds on a loaded machine). Suites use their own profiles, CIRA configs and devices.
+    static let shared = Task<ActivationHost, any Error> { try await start() }
+
     static func start(httpsPort: Bool = false) async throws -> ActivationHost {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tether-activation-\(UUID().uuidString)").path
         var configuration = TetherConfiguration(dataDirectory: directory)
@@ -48,12 +52,14 @@ struct ActivationHost: Sendable {
     }
 
     /// A CIRA config pointing at this host's CIRA port (127.0.0.1) with the Cert. Hostname
-    /// `127.0.0.2` — the name the device checks, which the host's default certificate for
+    /// `commonName` — the name the device checks, which the host's default certificate for
     /// 127.0.0.1 lacks — and a profile using it.
-    func createProfile(_ name: String, mode: String = "ccmactivate", staticMPSPassword: String? = nil) async throws {
+    func createProfile(
+        _ name: String, mode: String = "ccmactivate", commonName: String = "127.0.0.2", staticMPSPassword: String? = nil
+    ) async throws {
         var cira: [String: JSONValue] = [
             "configName": .string("cira-\(name)"), "mpsServerAddress": "127.0.0.1", "serverAddressFormat": 3,
-            "mpsPort": .int(Int64(ciraPort)), "username": "admin01", "commonName": "127.0.0.2", "authMethod": 2,
+            "mpsPort": .int(Int64(ciraPort)), "username": "admin01", "commonName": .string(commonName), "authMethod": 2,
         ]
         if let staticMPSPassword { cira["password"] = .string(staticMPSPassword) }
         _ = try await run("ciraconfigs.create", .object(cira))

@@ -10,10 +10,9 @@ import Testing
 struct ActivationJourneyTests {
     @Test("CCM: a CN the server certificate lacked is added, the device dials in with what was written, reset-to-BIOS reaches it")
     func clientControlJourney() async throws {
-        let bed = try await ActivationHost.start()
-        defer { Task { await bed.stop() } }
-        #expect(bed.host.certificateAuthority?.serverCertificateCovers("127.0.0.2") == false)
-        try await bed.createProfile("ccm-journey")
+        let bed = try await ActivationHost.shared.value
+        #expect(bed.host.certificateAuthority?.serverCertificateCovers("127.0.0.5") == false)
+        try await bed.createProfile("ccm-journey", commonName: "127.0.0.5")
 
         let firmware = unprovisionedFirmware()
         let guid = firmware.configuration.uuid.guidString.lowercased()
@@ -36,20 +35,20 @@ struct ActivationJourneyTests {
         #expect(written.password.count == 16)
         #expect(written.address == "127.0.0.1")
         #expect(written.addressFormat == 3)
-        #expect(written.commonName == "127.0.0.2")
+        #expect(written.commonName == "127.0.0.5")
         let amtPassword = try #require(secrets.amtPassword?.reveal())
         let expectedDigest = AMTPasswordDigestOf(amtPassword, firmware)
         #expect(firmware.provisioning?.adminPasswordDigest == expectedDigest)
 
         // The server certificate now covers the CN, re-issued from the same root without a restart.
-        #expect(bed.host.certificateAuthority?.serverCertificateCovers("127.0.0.2") == true)
+        #expect(bed.host.certificateAuthority?.serverCertificateCovers("127.0.0.5") == true)
         #expect(bed.host.certificateAuthority?.serverCertificateCovers("127.0.0.1") == true)
 
         // The device dials in with exactly what was written (root and CN verified), and a power
         // action over the tunnel uses the AMT password activation stored.
         let dialIn = try await bed.dialInAndResetToBIOS(firmware)
         defer { Task { await dialIn.device.stop() } }
-        #expect(dialIn.configuration.tls.commonName == "127.0.0.2")
+        #expect(dialIn.configuration.tls.commonName == "127.0.0.5")
         #expect(dialIn.configuration.serverPort == bed.ciraPort)
         #expect(dialIn.status == .connected)
         #expect(dialIn.tunnelUp)
