@@ -52,6 +52,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The host's `/activate` websocket (server side only; WSClient would pull in swift-nio-ssl).
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         // The stable C ABI between the host and its plugins (header only + a layout check).
@@ -87,6 +89,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
         ]),
+        // Activation (RPC ⇄ RPS): the websocket envelope codec, the device payload, the CCM/ACM
+        // state machine and the setup WS-Man requests. Pure values; shared by the host and amtsim.
+        .target(name: "Activation", dependencies: ["WSMan"]),
         // SQLite store with sealed secrets.
         .target(name: "Store", dependencies: [
             "COpenSSL", "TetherJSON",
@@ -115,6 +120,8 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             "COpenSSL",
+            "Activation",
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
         ]),
         // What a Swift plugin links: entry boilerplate, JSON, async bridge, drain on destroy.
         .target(name: "TetherPluginKit", dependencies: ["CTetherABI", "TetherJSON"]),
@@ -135,6 +142,8 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
+            "Activation",
+            .product(name: "NIOWebSocket", package: "swift-nio"),
         ]),
         // Benchmarks (run with -c release); see README "Benchmarks".
         .executableTarget(name: "tether-bench", dependencies: [
@@ -179,6 +188,10 @@ let package = Package(
             "CIRA", "AMTSimulator", "APF", "TetherTLS", "TestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .testTarget(name: "ActivationTests", dependencies: [
+            "Activation", "WSMan", "TetherCore", "PluginHost", "Store", "TetherTLS", "CIRA", "AMTSimulator", "APF",
+            "TestSupport",
         ]),
         .testTarget(name: "AMTSimulatorTests", dependencies: [
             "AMTSimulator", "WSMan", "APF", "TetherTLS",

@@ -113,5 +113,5 @@ final class FrontendRESTPlugin: TetherPlugin {
 
     /// Every route, in match order (literal segments before parameters).
     static let routes: [Route] = PublicRoutes.all + DeviceRoutes.all + AMTRoutes.all + MaintenanceRoutes.all + AdminStatusRoutes.all
-        + AdminRoutes.all + JobRoutes.all
+        + AdminRoutes.all + JobRoutes.all + ActivationRoutes.all
 }

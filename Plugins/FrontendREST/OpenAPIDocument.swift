@@ -161,6 +161,7 @@ enum OpenAPIDocument {
             ]
         }
         paths.merge(JobRoutes.openAPIPaths) { existing, _ in existing }
+        paths.merge(ActivationRoutes.openAPIPaths) { current, _ in current }
         return paths
     }
 

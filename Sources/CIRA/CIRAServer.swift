@@ -11,7 +11,8 @@ public final class CIRAServer: Sendable {
     public let sessions: CIRASessionRegistry
     public let metrics: CIRAMetrics
     private let context: CIRAServerContext
-    private let tls: TLSContext
+    /// Replaceable (``replaceTLSContext(_:)``): each new connection takes the current one.
+    private let tls: CurrentTLSContext
     private let group: any EventLoopGroup
     private let listener = Mutex<(any Channel)?>(nil)
     /// Every accepted connection until it closes, so `stop` can wait for their close events.
@@ -30,7 +31,7 @@ public final class CIRAServer: Sendable {
         self.settings = settings
         self.sessions = CIRASessionRegistry()
         self.metrics = metrics
-        self.tls = tls
+        self.tls = CurrentTLSContext(tls)
         self.group = group
         self.context = CIRAServerContext(
             settings: settings, authenticator: authenticator, registry: sessions,
@@ -40,11 +41,17 @@ public final class CIRAServer: Sendable {
             observer: observer, metrics: metrics, logger: logger)
     }
 
+    /// Serves new connections with `tls` from now on (e.g. a re-issued server certificate);
+    /// connections already open keep theirs.
+    public func replaceTLSContext(_ tls: TLSContext) {
+        self.tls.replace(tls)
+    }
+
     /// Binds and starts accepting. Returns the bound port (useful with port 0).
     @discardableResult
     public func start(host: String = "0.0.0.0", port: Int = 4433) async throws -> Int {
         let context = self.context
-        let tls = self.tls
+        let current = self.tls
         let idle = TimeAmount(settings.idleTimeout)
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
@@ -53,6 +60,7 @@ public final class CIRAServer: Sendable {
             .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 65536))
             .childChannelInitializer { [connections] channel in
                 connections.track(channel)
+                let tls = current.value
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
                         OpenSSLHandler(context: tls),
@@ -126,4 +134,15 @@ private final class OpenConnections: Sendable {
 /// dictionary without its lock while event loops change it.
 extension OpenConnections: CustomReflectable {
     var customMirror: Mirror { Mirror(self, children: []) }
+}
+
+/// The CIRA listener's TLS context, replaceable while it runs (a re-issued server certificate).
+final class CurrentTLSContext: Sendable {
+    private let context: Mutex<TLSContext>
+
+    init(_ context: TLSContext) { self.context = Mutex(context) }
+
+    var value: TLSContext { context.withLock { $0 } }
+
+    func replace(_ context: TLSContext) { self.context.withLock { $0 = context } }
 }

@@ -37,7 +37,8 @@ struct CertificateStore {
         return (loaded, "loaded the MPS root CA and server certificate for \(commonName)")
     }
 
-    private func save(_ authority: CertificateAuthority) throws {
+    /// Writes the authority (e.g. after a re-issue), keys sealed.
+    func save(_ authority: CertificateAuthority) throws {
         try write(Data(authority.rootCertificatePEM.utf8), to: rootCertificate)
         try write(sealer.seal(Data(authority.rootPrivateKeyPEM.utf8), context: "ca.root-key"), to: rootKey)
         try write(Data(authority.serverCertificatePEM.utf8), to: serverCertificate)

@@ -38,7 +38,7 @@ extension TetherHost {
             let http = security.httpEnabled
                 ? try await HTTPListener.start(
                     gateway: gateway, host: configuration.httpBind, port: configuration.httpPort, tls: nil, security: security,
-                    logger: logger)
+                    logger: logger, activation: activationEndpoint)
                 : nil
             if let http { started.append(http) }
             var https: HTTPListener?
@@ -87,7 +87,7 @@ extension TetherHost {
         let security = configuration.security
         return try await HTTPListener.start(
             gateway: gateway, host: security.httpsBind ?? configuration.httpBind, port: port, tls: tls, security: security,
-            logger: logger)
+            logger: logger, activation: activationEndpoint)
     }
 
     /// Stops the HTTP(S) listeners: no new connections, in-flight requests finish until

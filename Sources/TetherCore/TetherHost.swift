@@ -47,6 +47,10 @@ public final class TetherHost: Sendable {
     public let jobs = JobManager()
     /// The MQTT event publisher while `mqtt` is configured and the host runs.
     let mqttPublisher = Mutex<MQTTPublisher?>(nil)
+    /// Activations in progress and their step logs (see `TetherHost+Activation.swift`).
+    public let activations = ActivationRegistry()
+    /// Serialises server-certificate re-issues.
+    let certificateRenewal = Mutex(())
 
     struct Running: Sendable {
         var store: TetherStore?
@@ -103,6 +107,7 @@ public final class TetherHost: Sendable {
         registerAMTCommands()
         registerJobCommands()
         registerOutboundHTTP()
+        registerActivationCommands()
         let records = plugins.loadAll(from: configuration.pluginSearchPaths, settings: configuration.pluginSettings)
         reportPowerActionConflicts()
         startEvents()

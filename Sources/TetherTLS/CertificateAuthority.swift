@@ -103,6 +103,46 @@ public struct CertificateAuthority: Sendable, Equatable {
             root: root, rootKey: rootKey)
     }
 
+    /// Whether the server certificate is valid for `name` (its CN or a subjectAltName), the
+    /// check a device makes against the CIRA config's common name.
+    public func serverCertificateCovers(_ name: String) -> Bool {
+        (try? CertificateSummary(pem: serverCertificatePEM).matches(name: name)) ?? false
+    }
+
+    /// The names the server certificate is valid for: the CN, then each subjectAltName
+    /// (DNS names and IP addresses), without duplicates.
+    public var serverCertificateNames: [String] {
+        var names = [commonName]
+        let summary = try? CertificateSummary(pem: serverCertificatePEM)
+        for name in summary?.alternativeNames ?? [] {
+            let text: String
+            switch name {
+            case .dns(let dns): text = dns
+            case .ipAddress(let ip): text = ip
+            }
+            if !names.contains(where: { $0.lowercased() == text.lowercased() }) { names.append(text) }
+        }
+        return names
+    }
+
+    /// A new server key and certificate from the same root, with the same CN and every name
+    /// the current certificate covers plus `names` as subjectAltNames (so devices configured
+    /// with any of them verify the server). Returns `self` when every name is already covered.
+    public func coveringAdditionalNames(
+        _ names: [String], organization: String = "Tether", validityDays: Int = defaultServerValidityDays
+    ) throws(TLSError) -> CertificateAuthority {
+        let missing = names.filter { !serverCertificateCovers($0) }
+        guard !missing.isEmpty else { return self }
+        for name in missing { try Self.validate(commonName: name) }
+        let root = try X509Certificate.parse(pem: rootCertificatePEM)
+        let rootKey = try PrivateKey.parse(pem: rootPrivateKeyPEM)
+        var all = serverCertificateNames
+        for name in missing where !all.contains(where: { $0.lowercased() == name.lowercased() }) { all.append(name) }
+        return try Self.issue(
+            commonName: commonName, alternativeNames: all, organization: organization, validityDays: validityDays,
+            root: root, rootKey: rootKey)
+    }
+
     /// Server certificate followed by the root: what a TLS server presents.
     public var serverCertificateChainPEM: String {
         serverCertificatePEM + rootCertificatePEM
@@ -128,11 +168,13 @@ public struct CertificateAuthority: Sendable, Equatable {
     // MARK: Internals
 
     private static func issue(
-        commonName: String, organization: String, validityDays: Int,
+        commonName: String, alternativeNames: [String]? = nil, organization: String, validityDays: Int,
         root: X509Certificate, rootKey: PrivateKey
     ) throws(TLSError) -> CertificateAuthority {
         let serverKey = try PrivateKey.generateRSA(bits: keyBits)
-        let san = IPAddressText.bytes(commonName) != nil ? "IP:\(commonName)" : "DNS:\(commonName)"
+        let san = (alternativeNames ?? [commonName])
+            .map { IPAddressText.bytes($0) != nil ? "IP:\($0)" : "DNS:\($0)" }
+            .joined(separator: ",")
         let server = try CertificateBuilder(
             subject: [("O", organization), ("CN", commonName)],
             publicKey: serverKey,

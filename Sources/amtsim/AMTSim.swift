@@ -101,9 +101,23 @@ struct AMTSim: AsyncParsableCommand {
     @Option(help: "Fraction of devices that present a wrong MPS password.")
     var wrongPasswordFraction: Double = 0
 
+    @Option(help: "Start unprovisioned and activate with this profile over --activation-url (plays rpc-go), then dial in over CIRA with what activation wrote.")
+    var activate: String?
+    @Option(help: "The activation websocket, ws(s)://HOST:PORT/activate (Tether's HTTP(S) port).")
+    var activationUrl: String?
+    @Option(help: "DNS suffix the unprovisioned devices report (ACM: a domain's suffix).")
+    var dnsSuffix: String = "example.com"
+
     func validate() throws {
         guard devices >= 1 else { throw ValidationError("--devices must be at least 1") }
         if printGuids { return }
+        if activate != nil {
+            guard activationUrl != nil else { throw ValidationError("--activate needs --activation-url ws(s)://HOST:PORT/activate") }
+            guard username == nil, password == nil else {
+                throw ValidationError("with --activate the MPS credentials come from what activation writes; drop --username/--password")
+            }
+            return
+        }
         guard username != nil, password != nil else { throw ValidationError("give --username and --password (the CIRA config's credentials)") }
         guard [11, 12, 16].contains(firmware) else { throw ValidationError("--firmware must be 11, 12 or 16") }
         guard refuseReason == 2 || refuseReason == 4 else { throw ValidationError("--refuse-reason must be 2 or 4") }
@@ -121,6 +135,14 @@ struct AMTSim: AsyncParsableCommand {
     func run() async throws {
         if printGuids {
             for index in 0..<devices { print(SimulatedFleet.uuid(seed: seed, index: index).guidString) }
+            return
+        }
+        if let activate, let activationUrl {
+            try await ActivationRun(
+                devices: devices, seed: seed, profile: activate, url: activationUrl, insecure: insecure, rootCert: rootCert,
+                dnsSuffix: dnsSuffix, firmware: FirmwareProfile(generation: firmware) ?? .amt16, duration: duration,
+                untilConnected: untilConnected, summaryFile: summaryFile
+            ).run()
             return
         }
         let fleet = try SimulatedFleet(configuration: try makeConfiguration())

@@ -14,7 +14,7 @@ public final class AMTFirmware: DeviceFirmware {
 
     /// The configuration the firmware was created with (current values: ``state``, ``faults``).
     public let configuration: AMTFirmwareConfiguration
-    private let engine: Mutex<FirmwareEngine>
+    let engine: Mutex<FirmwareEngine>
     private let extraPorts = Mutex<[UInt32: @Sendable () -> any FirmwareConnection]>([:])
 
     /// Creates the firmware.

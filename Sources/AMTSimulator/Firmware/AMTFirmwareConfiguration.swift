@@ -23,6 +23,9 @@ public struct AMTFirmwareConfiguration: Sendable {
     public var chunkSize = 512
     /// Most recent calls kept in the log.
     public var callLogLimit = 10_000
+    /// Set for a device that starts unprovisioned (activation over `/activate` sets its admin
+    /// password); `nil` = provisioned with `username`/`password`.
+    public var provisioning: FirmwareProvisioning?
     /// The clock (tests inject one to expire nonces).
     public var clock: @Sendable () -> Date = { Date() }
 

@@ -44,7 +44,10 @@ extension FirmwareEngine {
                                 messageID: header.messageID)
 
         let outcome: Outcome
-        if let resource, instances(of: resource.className) != nil {
+        if let resource, let handled = performProvisioning(method: method, action: action, resource: resource,
+                                                           envelope: envelope, call: &call) {
+            outcome = handled
+        } else if let resource, instances(of: resource.className) != nil {
             outcome = perform(method: method, action: action, resource: resource, envelope: envelope, call: &call)
         } else {
             outcome = .fault(WSManFault(

@@ -20,6 +20,8 @@ struct FirmwareEngine: Sendable {
     var enumerationCounter: UInt32 = 0x2D7
     /// Open enumeration contexts → the class they enumerate (oldest first).
     var contexts: [(id: String, className: String)] = []
+    /// Setup state of a device that started unprovisioned (`nil`: provisioned with `password`).
+    var provisioning: FirmwareProvisioning?
 
     init(configuration: AMTFirmwareConfiguration) {
         state = FirmwareState(profile: configuration.profile, powerState: configuration.powerState,
@@ -32,6 +34,7 @@ struct FirmwareEngine: Sendable {
         platformGUID = configuration.uuid.rawHexString.uppercased()
         chunkSize = configuration.chunkSize
         callLogLimit = max(1, configuration.callLogLimit)
+        provisioning = configuration.provisioning
     }
 
     var server: String { state.profile.serverHeader }
@@ -50,9 +53,17 @@ struct FirmwareEngine: Sendable {
 
     /// Authenticates and answers one HTTP request.
     mutating func serve(_ request: HTTPRequestMessage, now: Date) -> FirmwareReply {
-        let verdict = verifier.verify(
-            authorization: request.headers["Authorization"], method: request.method, uri: request.target,
-            password: { [username, password] in $0 == username ? password : nil }, now: now)
+        let verdict: DigestVerification
+        if let provisioning {
+            let digests = provisioning.passwordDigests(realm: verifier.realm)
+            verdict = verifier.verify(
+                authorization: request.headers["Authorization"], method: request.method, uri: request.target,
+                passwordDigest: { digests[$0] }, now: now)
+        } else {
+            verdict = verifier.verify(
+                authorization: request.headers["Authorization"], method: request.method, uri: request.target,
+                password: { [username, password] in $0 == username ? password : nil }, now: now)
+        }
         switch verdict {
         case .authenticated:
             break

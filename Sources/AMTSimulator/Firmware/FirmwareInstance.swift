@@ -62,9 +62,11 @@ struct FirmwareInstance: Sendable, Equatable {
     }
 
     /// An endpoint reference body (`b:Address`, `b:ReferenceParameters` with `c:` selectors).
-    static func endpointReference(_ className: String, _ selectors: [(String, String)]) -> Value {
+    static func endpointReference(
+        _ className: String, schema: WSManResource.Schema = .cim, _ selectors: [(String, String)]
+    ) -> Value {
         var out = "<b:Address>\(WSManNamespace.anonymousRole)</b:Address><b:ReferenceParameters>"
-        out += "<c:ResourceURI>\(WSManResource.Schema.cim.baseURI)\(className)</c:ResourceURI><c:SelectorSet>"
+        out += "<c:ResourceURI>\(schema.baseURI)\(className)</c:ResourceURI><c:SelectorSet>"
         for (name, value) in selectors {
             out += "<c:Selector Name=\"\(XMLEscaping.attribute(name))\">\(XMLEscaping.text(value))</c:Selector>"
         }

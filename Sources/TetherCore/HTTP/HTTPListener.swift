@@ -22,18 +22,23 @@ final class HTTPListener: Sendable {
         self.group = group
     }
 
-    /// Binds `host:port` (0 = any free port) and serves `gateway`; with `tls`, speaks HTTPS.
-    /// At most `security.httpMaxConnections` connections; each must send its request head within
-    /// `httpHeaderTimeout` and its body within `httpBodyTimeout` (`RequestDeadlineHandler`).
+    /// Binds `host:port` (0 = any free port) and serves `gateway`; with `tls`, speaks HTTPS;
+    /// with `activation`, upgrades its path to the activation websocket. At most
+    /// `security.httpMaxConnections` connections; each must send its request head within
+    /// `httpHeaderTimeout` and its body within `httpBodyTimeout` (`RequestDeadlineHandler`,
+    /// removed when a connection becomes a websocket).
     static func start(
-        gateway: FrontendGateway, host: String, port: Int, tls: TLSContext?, security: SecuritySettings, logger: Logger
+        gateway: FrontendGateway, host: String, port: Int, tls: TLSContext?, security: SecuritySettings, logger: Logger,
+        activation: ActivationEndpoint? = nil
     ) async throws(ConfigurationError) -> HTTPListener {
         let gate = ConnectionGate(limit: security.httpMaxConnections)
         let (headerTimeout, bodyTimeout) = (security.httpHeaderTimeout, security.httpBodyTimeout)
         let channelConfiguration = HTTP1Channel.Configuration(
             additionalChannelHandlers: [RequestDeadlineHandler(headerTimeout: headerTimeout, bodyTimeout: bodyTimeout)])
         let server: HTTPServerBuilder
-        if let tls {
+        if let activation {
+            server = activation.serverBuilder(tls: tls, http1: channelConfiguration, gate: gate, headerTimeout: headerTimeout)
+        } else if let tls {
             server = HTTPServerBuilder { responder in
                 GuardedServerChannel(
                     base: OpenSSLServerChannel(base: HTTP1Channel(responder: responder, configuration: channelConfiguration), tls: tls),

@@ -3,13 +3,13 @@ import Logging
 import NIOCore
 import TetherTLS
 
-/// Hummingbird's HTTP/1.1 child channel behind the repo's OpenSSL handler (`TetherTLS`), so the
-/// HTTPS listener uses the same TLS stack and certificate as the CIRA port, with the `.modern`
-/// profile (TLS 1.2+). No NIOSSL copy in the process.
-struct OpenSSLServerChannel: ServerChildChannel {
-    typealias Value = HTTP1Channel.Value
+/// A Hummingbird child channel (HTTP/1.1, or HTTP/1.1 with the websocket upgrade) behind the
+/// repo's OpenSSL handler (`TetherTLS`), so the HTTPS listener uses the same TLS stack and
+/// certificate as the CIRA port, with the `.modern` profile (TLS 1.2+). No NIOSSL copy in the process.
+struct OpenSSLServerChannel<Base: ServerChildChannel>: ServerChildChannel {
+    typealias Value = Base.Value
 
-    let base: HTTP1Channel
+    let base: Base
     let tls: TLSContext
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {

@@ -92,7 +92,15 @@ public struct DigestAuthorization: Sendable, Equatable {
         username: String, realm: String, password: String, method: String, uri: String,
         nonce: String, nonceCount: String?, cnonce: String?, qop: String?
     ) -> String {
-        let ha1 = MD5.hex("\(username):\(realm):\(password)")
+        computeResponse(
+            ha1: MD5.hex("\(username):\(realm):\(password)"), method: method, uri: uri, nonce: nonce,
+            nonceCount: nonceCount, cnonce: cnonce, qop: qop)
+    }
+
+    /// The digest computation from HA1 (`MD5(user:realm:password)`, lower-case hex).
+    public static func computeResponse(
+        ha1: String, method: String, uri: String, nonce: String, nonceCount: String?, cnonce: String?, qop: String?
+    ) -> String {
         let ha2 = MD5.hex("\(method):\(uri)")
         if let qop {
             return MD5.hex("\(ha1):\(nonce):\(nonceCount ?? ""):\(cnonce ?? ""):\(qop):\(ha2)")

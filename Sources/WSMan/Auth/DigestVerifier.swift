@@ -130,6 +130,31 @@ public struct DigestVerifier: Sendable {
         authorization headerValue: String?, method: String, uri: String,
         password: (String) -> String?, now: Date = Date()
     ) -> DigestVerification {
+        verify(authorization: headerValue, method: method, uri: uri, now: now) { auth in
+            password(auth.username).map { auth.expectedResponse(password: $0, method: method) }
+        }
+    }
+
+    /// Like ``verify(authorization:method:uri:password:now:)`` for a server that keeps only
+    /// each user's HA1 (`MD5(user:realm:password)`, lower-case hex), as AMT firmware does after
+    /// `Setup` hands it the digest of the new admin password.
+    public mutating func verify(
+        authorization headerValue: String?, method: String, uri: String,
+        passwordDigest: (String) -> String?, now: Date = Date()
+    ) -> DigestVerification {
+        verify(authorization: headerValue, method: method, uri: uri, now: now) { auth in
+            passwordDigest(auth.username).map {
+                DigestAuthorization.computeResponse(
+                    ha1: $0, method: method, uri: auth.uri, nonce: auth.nonce, nonceCount: auth.nonceCount,
+                    cnonce: auth.cnonce, qop: auth.qop)
+            }
+        }
+    }
+
+    private mutating func verify(
+        authorization headerValue: String?, method: String, uri: String, now: Date,
+        expectedResponse: (DigestAuthorization) -> String?
+    ) -> DigestVerification {
         guard let headerValue else { return .rejected(.missing) }
         let auth: DigestAuthorization
         do {
@@ -147,8 +172,8 @@ public struct DigestVerifier: Sendable {
             return .rejected(.malformed(.malformed("nc must be 8 hex digits")))
         }
         // Compute even for unknown users so timing does not reveal which names exist.
-        let secret = password(auth.username)
-        let expected = auth.expectedResponse(password: secret ?? "\u{0}unknown-user", method: method)
+        let secret = expectedResponse(auth)
+        let expected = secret ?? auth.expectedResponse(password: "\u{0}unknown-user", method: method)
         let matches = Self.constantTimeEqual(expected, auth.response.lowercased())
         guard matches, secret != nil else { return .rejected(.badCredentials) }
 

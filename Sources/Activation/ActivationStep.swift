@@ -1,0 +1,66 @@
+/// The steps of an activation, in order; each is one WS-Man round trip unless noted. Names are
+/// stable (they appear in the step log, the REST API and tests).
+public enum ActivationStep: String, Sendable, Equatable, CaseIterable, Codable {
+    case readGeneralSettings = "general-settings"
+    case readHostBasedSetup = "host-based-setup-service"
+    case addCertificateInChain = "add-next-cert-in-chain"
+    case hostBasedSetup = "setup"
+    case adminSetup = "admin-setup"
+    case setAdminACL = "set-admin-acl-entry"
+    case setMEBxPassword = "set-mebx-password"
+    /// Host side: the device and its sealed passwords are stored (no AMT call).
+    case saveDevice = "save-device"
+    case addTrustedRoot = "add-trusted-root-certificate"
+    case addMpServer = "add-mp-server"
+    case enumerateMPS = "enumerate-management-presence-sap"
+    case pullMPS = "pull-management-presence-sap"
+    case addPeriodicPolicy = "add-periodic-policy"
+    case addUserInitiatedPolicy = "add-user-initiated-policy"
+    case enumeratePolicyLinks = "enumerate-policy-applies-to-mps"
+    case pullPolicyLinks = "pull-policy-applies-to-mps"
+    case putPolicyLink = "put-policy-applies-to-mps"
+    case enableUserInitiated = "enable-user-initiated-connection"
+    case readEnvironmentDetection = "get-environment-detection"
+    case writeEnvironmentDetection = "put-environment-detection"
+    /// Deactivation: `AMT_SetupAndConfigurationService.Unprovision`.
+    case unprovision = "unprovision"
+    /// Maintenance (clock): `AMT_TimeSynchronizationService.GetLowAccuracyTimeSynch`.
+    case readClock = "get-low-accuracy-time-synch"
+    /// Maintenance (clock): `SetHighAccuracyTimeSynch`.
+    case setClock = "set-high-accuracy-time-synch"
+    /// Maintenance (host name): `AMT_GeneralSettings` Put.
+    case writeHostName = "put-general-settings"
+
+    /// The `CIRAConnection` text when this step fails (RPS's wording), `nil` for activation steps.
+    var ciraFailureText: String? {
+        switch self {
+        case .addTrustedRoot: return "Failed to add trusted root certificate"
+        case .addMpServer: return "Failed to add mps"
+        case .enumerateMPS: return "Failed to enumerate Management Presence Remote SAP"
+        case .pullMPS: return "Failed to Pull Management Presence Remote SAP"
+        case .addPeriodicPolicy: return "Failed to add remote policy access rule"
+        case .addUserInitiatedPolicy: return "Failed to add User Initiated remote policy access rule"
+        case .enumeratePolicyLinks: return "Failed to enumerate remote access policy rule"
+        case .pullPolicyLinks: return "Failed to pull AMT_RemoteAccessPolicyAppliesToMPS"
+        case .putPolicyLink: return "Failed to put AMT_RemoteAccessPolicyAppliesToMPS"
+        case .enableUserInitiated: return "Failed to set user initiated connection service"
+        case .readEnvironmentDetection: return "Failed to get environment detection settings"
+        case .writeEnvironmentDetection: return "Failed to set environment detection settings"
+        default: return nil
+        }
+    }
+}
+
+/// The result of one step, as the step log keeps it (never with a secret).
+public struct ActivationStepResult: Sendable, Equatable, Codable {
+    public var step: ActivationStep
+    public var ok: Bool
+    /// What the device answered (`ReturnValue 0`, a fault, a timeout …).
+    public var detail: String
+
+    public init(step: ActivationStep, ok: Bool, detail: String) {
+        self.step = step
+        self.ok = ok
+        self.detail = detail
+    }
+}
