@@ -17,6 +17,20 @@ extension TetherHost {
         ActivationEndpoint(host: self, settings: ActivationSettings(), logger: logger)
     }
 
+    /// Ends activation record `id` and raises `activation.finished` (`id`, `operation`,
+    /// `profile`, `result` succeeded|failed, `message`) for event subscribers. Never a secret:
+    /// the message is the report sent to the device's RPC client.
+    func finishActivation(_ id: String, succeeded: Bool, message: String) {
+        activations.finish(id, succeeded: succeeded, message: message)
+        guard let record = activations.record(id) else { return }
+        var fields: [String: JSONValue] = [
+            "id": .string(id), "operation": .string(record.operation), "result": succeeded ? "succeeded" : "failed",
+            "message": .string(message),
+        ]
+        if let profile = record.profile { fields["profile"] = .string(profile) }
+        publishEvent("activation.finished", guid: record.guid, tenantId: record.tenantId, fields: fields)
+    }
+
     /// The `activations.*` commands.
     func registerActivationCommands() {
         bus.register(

@@ -3,7 +3,9 @@ import AMTSimulator
 import APF
 import Foundation
 import Store
+import TetherCore
 import TetherJSON
+import Synchronization
 import Testing
 
 @Suite("Activation journey: CIRA config → profile → activate over /activate → CIRA → reset to BIOS", .serialized)
@@ -16,6 +18,11 @@ struct ActivationJourneyTests {
 
         let firmware = unprovisionedFirmware()
         let guid = firmware.configuration.uuid.guidString.lowercased()
+        let finished = Mutex<[TetherEvent]>([])
+        _ = bed.host.events.subscribe(name: "journey-\(guid)", patterns: [EventTypePattern("activation.finished")!]) { event in
+            if event.guid == guid { finished.withLock { $0.append(event) } }
+            return true
+        }
         let outcome = try await RPCClient.run(
             method: "activate --profile ccm-journey", firmware: firmware,
             payload: firmware.devicePayload(hostname: "signage-01"), options: RPCClientOptions(url: bed.activationURL))
@@ -68,6 +75,13 @@ struct ActivationJourneyTests {
         #expect(one["guid"]?.stringValue == guid)
         let logText = "\(records)"
         #expect(!logText.contains(written.password))
+
+        // Subscribers heard of it: one activation.finished for this device, without a secret.
+        #expect(await eventually { finished.withLock { !$0.isEmpty } })
+        let event = try #require(finished.withLock { $0.first })
+        #expect(event.fields["result"] == "succeeded" && event.fields["operation"] == "activate")
+        #expect(event.fields["profile"] == "ccm-journey" && event.fields["id"]?.stringValue == id)
+        #expect(!"\(event.json)".contains(written.password) && !"\(event.json)".contains(amtPassword))
     }
 }
 

@@ -5,7 +5,7 @@ import TetherJSON
 
 /// Request routing: deadlines, cancellation, malformed replies, errors and host submits.
 @Suite struct PluginCallTests {
-    private func hostWithTestPlugin(timeout: Duration = .seconds(5)) async throws -> PluginHost {
+    private func hostWithTestPlugin(timeout: Duration = .seconds(30)) async throws -> PluginHost {
         let dir = try CPluginBuilder.temporaryDirectory()
         try await CPluginBuilder.buildTestPlugin(into: dir, name: "p.so")
         let host = makePluginHost(timeout: timeout)

@@ -58,8 +58,14 @@ final class ChromeDriver: Sendable {
             ])
     }
 
+    /// SIGTERM, and SIGKILL if chromedriver is still there after 3 s (it can hang on a browser
+    /// that stopped answering): a test never waits for it without bound.
     func stop() {
-        if process.isRunning { process.terminate() }
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = ContinuousClock.now + .seconds(3)
+        while process.isRunning, ContinuousClock.now < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 

@@ -62,7 +62,7 @@ struct ActivationSession {
         do {
             prepared = try await host.prepareActivation(payload, profileName: profile, tenantId: tenantId)
         } catch {
-            host.activations.finish(id, succeeded: false, message: error.message)
+            host.finishActivation(id, succeeded: false, message: error.message)
             _ = await send(.error(error.message))
             return
         }
@@ -84,7 +84,7 @@ struct ActivationSession {
                 case .aborted(let why, let protocolError):
                     host.activations.log(id, ActivationStepResult(step: step, ok: false, detail: why))
                     let text = protocolError?.message ?? "Device \(payload.uuid) activation aborted: \(why)"
-                    host.activations.finish(id, succeeded: false, message: text)
+                    host.finishActivation(id, succeeded: false, message: text)
                     if let protocolError { _ = await send(.error(protocolError.message)) }
                     logger.info("activation aborted", metadata: ["guid": "\(payload.guid)", "step": "\(step.rawValue)", "why": "\(why)"])
                     return
@@ -95,7 +95,7 @@ struct ActivationSession {
             case .finish(let outcome):
                 var report = outcome.report
                 if let note = prepared.note, outcome.succeeded { report.Status = note }
-                host.activations.finish(id, succeeded: outcome.succeeded, message: report.json)
+                host.finishActivation(id, succeeded: outcome.succeeded, message: report.json)
                 _ = await send(outcome.succeeded ? .success(report) : .error(report.json))
                 logger.info(
                     "activation finished",
@@ -112,7 +112,7 @@ struct ActivationSession {
             return
         }
         func reject(_ text: String) async {
-            host.activations.finish(id, succeeded: false, message: text)
+            host.finishActivation(id, succeeded: false, message: text)
             _ = await send(.error(text))
         }
         if let rejection = await checkActivated(payload, password: password, force: force, tenantId: tenantId, operation: "deactivation") {
@@ -133,7 +133,7 @@ struct ActivationSession {
             return await reject(ActivationStatusReport(status: "Failed to deactivate device: \(failure.message)").json)
         case .aborted(let why, let protocolError):
             host.activations.log(id, ActivationStepResult(step: step, ok: false, detail: why))
-            host.activations.finish(id, succeeded: false, message: why)
+            host.finishActivation(id, succeeded: false, message: why)
             if let protocolError { _ = await send(.error(protocolError.message)) }
             return
         }
@@ -144,7 +144,7 @@ struct ActivationSession {
             host.activations.log(id, ActivationStepResult(step: .saveDevice, ok: false, detail: "\(error)"))
         }
         let report = ActivationStatusReport(status: "Deactivated")
-        host.activations.finish(id, succeeded: true, message: report.json)
+        host.finishActivation(id, succeeded: true, message: report.json)
         _ = await send(.success(report))
     }
 
@@ -187,11 +187,11 @@ struct ActivationSession {
         }
         func finish(_ succeeded: Bool, _ status: String) async {
             let report = ActivationStatusReport(status: status)
-            host.activations.finish(id, succeeded: succeeded, message: report.json)
+            host.finishActivation(id, succeeded: succeeded, message: report.json)
             _ = await send(succeeded ? .success(report) : .error(report.json))
         }
         if let rejection = await checkActivated(payload, password: password, force: force, tenantId: tenantId, operation: "maintenance") {
-            host.activations.finish(id, succeeded: false, message: rejection)
+            host.finishActivation(id, succeeded: false, message: rejection)
             _ = await send(.error(rejection))
             return
         }
@@ -213,7 +213,7 @@ struct ActivationSession {
                 await finish(false, "Failed: \(step.rawValue): \(failure.message)")
             case .aborted(let why, let protocolError):
                 host.activations.log(id, ActivationStepResult(step: step, ok: false, detail: why))
-                host.activations.finish(id, succeeded: false, message: why)
+                host.finishActivation(id, succeeded: false, message: why)
                 if let protocolError { _ = await send(.error(protocolError.message)) }
             }
             return nil
