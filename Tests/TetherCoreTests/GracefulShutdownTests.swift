@@ -7,7 +7,7 @@ import TetherJSON
 /// SIGTERM to a running `tether serve` while a slow power action (through the control socket)
 /// and a slow HTTP request (through the REST front end) are in flight: both complete, the
 /// process exits 0 within the drain deadline, and nothing is logged as cut or lost.
-@Suite struct GracefulShutdownTests {
+@Suite(.serialized) struct GracefulShutdownTests {
     static var directory: String { PluginSearchPath.executableDirectory }
     static let adminPassword = "Drain-Admin-P@ss1"
     /// Every WS-Man answer of the simulated device takes this long.

@@ -6,7 +6,7 @@ import TetherJSON
 
 /// swift-log is bootstrapped once in the `tether` process: the level and format reach every
 /// logger, including what a plugin logs through `host->log`.
-@Suite struct LoggingTests {
+@Suite(.serialized) struct LoggingTests {
     static var tetherPath: String { PluginSearchPath.executableDirectory + "/tether" }
 
     /// Runs `tether serve` with `arguments`, waits for its control socket, asks it for
