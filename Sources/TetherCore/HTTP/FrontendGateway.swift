@@ -99,8 +99,10 @@ struct FrontendGateway: HTTPResponder {
             return nil
         }
         guard let claims = try? tokens.verify(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)) else { return nil }
-        // A redirection token (deviceId = one device's GUID) is not an API principal.
-        return claims["deviceId"]?.stringValue == "*" ? claims : nil
+        // A redirection token (deviceId = one device's GUID) is not an API principal. (Not a
+        // ternary: `nil` there would become `JSONValue.null`, a non-nil principal.)
+        guard claims["deviceId"]?.stringValue == "*" else { return nil }
+        return claims
     }
 
     private func forward(_ request: Request, to mount: FrontendMount, remoteAddress: String?) async -> Response {
