@@ -35,7 +35,11 @@ import TetherJSON
         let elapsed = started.duration(to: .now)
         let answeredAt = Date()
         #expect(reply.status == 504, "\(reply.status) \(reply.text)")
-        #expect(elapsed < requestTimeout + .seconds(1), "answered after \(elapsed)")
+        // Alone this answers within the deadline + 1 s (2.9 s measured for the whole test); the
+        // full suite runs ~100 suites at once on 2 cores, which delayed the answer by up to 1.6 s
+        // in a run, so the bound here is the deadline + 2 s. What must never happen, a step after
+        // the answer, is asserted strictly below.
+        #expect(elapsed < requestTimeout + .seconds(2), "answered after \(elapsed)")
 
         // Everything the request started winds down (its submits are cancelled, none is left)…
         let idle = await eventually(timeout: .seconds(15)) {
