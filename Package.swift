@@ -1,5 +1,5 @@
 // swift-tools-version: 6.1
-// Tether: an out-of-band management host for Intel AMT fleets. See README.md and docs/.
+// Tether: an out-of-band management host for Intel AMT fleets. See README.md.
 import PackageDescription
 
 /// Swift plugins export exactly one symbol (`tether_plugin_entry`); see Plugins/exports.map.

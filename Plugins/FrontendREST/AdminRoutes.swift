@@ -18,7 +18,7 @@ enum AdminRoutes {
                 var args: [String: JSONValue] = [:]
                 for name in ["$top", "$skip", "$count"] { args[name] = request.exchange.query[name].map(JSONValue.string) }
                 // The peer validates $count as a boolean, then treats every valid value other
-                // than "false" (so "0" too) as true (rps.md 1.5).
+                // than "false" (so "0" too) as true (shared/reference/rps.md 1.5).
                 if let count = request.exchange.query["$count"], ["true", "1", "0"].contains(count.lowercased()) { args["$count"] = true }
                 let query = args
                 return RESTResponse(status: 200, json: try await plugin.run("\(command).list", .object(args)) { ErrorMapping.record($0, body: query) })

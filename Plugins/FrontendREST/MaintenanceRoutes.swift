@@ -1,6 +1,6 @@
 import TetherPluginKit
 
-/// MPS device-maintenance routes (mps-api.md §2.2–2.3): audit and event logs, alarm clock,
+/// MPS device-maintenance routes (shared/reference/mps-api.md §2.2–2.3): audit and event logs, alarm clock,
 /// user consent, AMT features, deactivate, redirection status and refresh. Each runs one host
 /// command (`amt.*`, `devices.*`); this file only validates the MPS request shapes and maps the
 /// answers to MPS's statuses and bodies.

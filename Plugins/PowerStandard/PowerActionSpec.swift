@@ -1,6 +1,6 @@
 import TetherPluginKit
 
-/// One Open AMT action code and what it does (mps-api.md §3.1–3.3). A plain value.
+/// One Open AMT action code and what it does (shared/reference/mps-api.md §3.1–3.3). A plain value.
 struct PowerActionSpec: Sendable {
     var code: Int
     var name: String

@@ -7,7 +7,7 @@ public func tetherPluginEntry(_ hostABI: UInt32) -> UnsafeRawPointer? {
     ProfileACMPlugin.entry(hostABI: hostABI)
 }
 
-/// The bundled policy for Admin Control Mode profiles (`acmactivate`), rps.md §2.3 and §3:
+/// The bundled policy for Admin Control Mode profiles (`acmactivate`), shared/reference/rps.md §2.3 and §3:
 /// a MEBx password (static and strong, or random — not both) is required; user consent is
 /// None, KVM or All (default KVM); redirection defaults KVM on, SOL/IDER off.
 final class ProfileACMPlugin: ProfilePolicyPlugin {

@@ -7,10 +7,10 @@ public func tetherPluginEntry(_ hostABI: UInt32) -> UnsafeRawPointer? {
     ProfileCCMPlugin.entry(hostABI: hostABI)
 }
 
-/// The bundled policy for Client Control Mode profiles (`ccmactivate`), rps.md §2.3 and §3:
+/// The bundled policy for Client Control Mode profiles (`ccmactivate`), shared/reference/rps.md §2.3 and §3:
 /// user consent is always "All" (set when absent, any other value rejected); a MEBx password
 /// cannot be set remotely in CCM, so a sent one is dropped (never stored) and random MEBx is
-/// turned off, as RPS does on PATCH (rps.md §2.2; §9 quirk 22 recommends the same for POST);
+/// turned off, as RPS does on PATCH (shared/reference/rps.md §2.2; §9 quirk 22 recommends the same for POST);
 /// redirection defaults KVM on, SOL/IDER off.
 final class ProfileCCMPlugin: ProfilePolicyPlugin {
     static let info = PluginInfo(id: "io.tether.profile-ccm", name: "CCM profile policy", version: "1.0.0")

@@ -1,4 +1,4 @@
-/// The AMT/MEBx password strength rule (rps.md §2.3 item 3): 8–32 characters of letters, digits and
+/// The AMT/MEBx password strength rule (shared/reference/rps.md §2.3 item 3): 8–32 characters of letters, digits and
 /// `$@!%*#?&-_~^`, with at least one digit, one lower-case letter, one upper-case letter and one of
 /// `!@#$%^&*`.
 public enum PolicyPasswords {

@@ -2,7 +2,7 @@ import Foundation
 import TetherJSON
 import WSMan
 
-/// The alarm clock (mps-api.md §2.3.5): `IPS_AlarmClockOccurrence` instances, added with
+/// The alarm clock (shared/reference/mps-api.md §2.3.5): `IPS_AlarmClockOccurrence` instances, added with
 /// `AMT_AlarmClockService.AddAlarm` and removed with WS-Transfer Delete.
 extension AMTDeviceClient {
     /// Why an alarm could not be added or deleted, as MPS tells them apart.

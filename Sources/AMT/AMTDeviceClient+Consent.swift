@@ -2,7 +2,7 @@ import TetherJSON
 import WSMan
 
 /// User consent (opt-in) for redirection: `IPS_OptInService` `StartOptIn`, `SendOptInCode`,
-/// `CancelOptIn` (mps-api.md §2.3). Results in the MPS shape `{"Header","Body":{ReturnValue, ReturnValueStr}}`
+/// `CancelOptIn` (shared/reference/mps-api.md §2.3). Results in the MPS shape `{"Header","Body":{ReturnValue, ReturnValueStr}}`
 /// whatever the value; the caller decides what a non-zero value means.
 extension AMTDeviceClient {
     /// Asks the device to show a consent code on its screen.

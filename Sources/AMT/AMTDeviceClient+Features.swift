@@ -15,7 +15,7 @@ public struct AMTStepRefusal: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(step) returned \(returnValue.code) \(returnValue.name)" }
 }
 
-/// The redirection features (mps-api.md §2.3.2): `AMT_RedirectionService`, `IPS_OptInService`,
+/// The redirection features (shared/reference/mps-api.md §2.3.2): `AMT_RedirectionService`, `IPS_OptInService`,
 /// `CIM_KVMRedirectionSAP`.
 extension AMTDeviceClient {
     /// The requested user-consent policy values of `IPS_OptInService.OptInRequired`.

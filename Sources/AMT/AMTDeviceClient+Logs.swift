@@ -3,7 +3,7 @@ import TetherJSON
 import WSMan
 
 /// The security audit log (`AMT_AuditLog.ReadRecords`) and the event log
-/// (`AMT_MessageLog.PositionToFirstRecord` + `GetRecords`), decoded (mps-api.md §2.3.3).
+/// (`AMT_MessageLog.PositionToFirstRecord` + `GetRecords`), decoded (shared/reference/mps-api.md §2.3.3).
 extension AMTDeviceClient {
     /// MPS `GET log/audit?startIndex=N`: `{"totalCnt": N, "records": […]}`, newest first,
     /// skipping the `startIndex` newest records.

@@ -1,6 +1,6 @@
 import APF
 
-/// The device side of a CIRA connection, as AMT performs it (apf.md §2.4): PROTOCOLVERSION and
+/// The device side of a CIRA connection, as AMT performs it (shared/reference/apf.md §2.4): PROTOCOLVERSION and
 /// the auth service request back to back, USERAUTH with the MPS credentials, the pfwd service,
 /// one tcpip-forward per port, then keep-alives at the interval the server asks for, and
 /// channels the server opens. Pure: messages in, actions out.
@@ -105,7 +105,7 @@ struct CIRAClientStateMachine {
             return [.channelData(deviceChannel: id, bytes: bytes)]
         case (.established, .channelClose(let id)), (.forwarding, .channelClose(let id)):
             guard let channel = channels.removeValue(forKey: id) else { return [] }
-            // Like AMT: answer once, then the id is free for reuse at once (apf.md #741).
+            // Like AMT: answer once, then the id is free for reuse at once (shared/reference/apf.md #741).
             let reply: [Action] = channel.closeSent ? [] : [.send(.channelClose(recipientChannel: channel.hostChannel))]
             return reply + [.channelClosed(deviceChannel: id)]
         default:

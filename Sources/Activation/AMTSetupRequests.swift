@@ -2,7 +2,7 @@ import Foundation
 import WSMan
 
 /// The WS-Man requests of activation, the CIRA configuration, deactivation and maintenance,
-/// with the parameters Open AMT's RPS sends (rps.md §6.8–6.12). Pure builders.
+/// with the parameters Open AMT's RPS sends (shared/reference/rps.md §6.8–6.12). Pure builders.
 public enum AMTSetupRequests {
     /// The MPS SAP name AMT gives the first (and, after unconfiguration, only) MPS entry.
     public static let firstMPSName = "Intel(r) AMT:Management Presence Server 0"

@@ -5,7 +5,7 @@ import WSMan
 /// replies into the next WS-Man request, with no I/O. The host drives it over the websocket
 /// (and the tests drive it with canned replies).
 ///
-/// Sequence (rps.md §6.8–6.10): read the digest realm → CCM `Setup` with the HA1 of the new
+/// Sequence (shared/reference/rps.md §6.8–6.10): read the digest realm → CCM `Setup` with the HA1 of the new
 /// admin password, or ACM (`IPS_HostBasedSetupService` Get for the firmware nonce, the
 /// provisioning chain leaf → root, `AdminSetup` with the signed nonces), or a re-key of an
 /// already activated device → switch to the admin credentials → store the device (host) →

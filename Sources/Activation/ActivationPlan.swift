@@ -54,7 +54,7 @@ public struct ActivationPlan: Sendable {
     }
 }
 
-/// The CIRA configuration written into AMT after activation (rps.md §6.10).
+/// The CIRA configuration written into AMT after activation (shared/reference/rps.md §6.10).
 public struct CIRAWritePlan: Sendable, Equatable {
     /// The MPS root certificate (base64 DER) for `AddTrustedRootCertificate`.
     public var rootCertificate: String

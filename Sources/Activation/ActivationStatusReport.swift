@@ -1,6 +1,6 @@
 import Foundation
 
-/// The status object of a final `success`/`error` message (rps.md §6.7), sent as a JSON string
+/// The status object of a final `success`/`error` message (shared/reference/rps.md §6.7), sent as a JSON string
 /// in `message`: `{"Status": …, "Network": …, "CIRAConnection": …, "TLSConfiguration": …}`
 /// with only the keys that were set.
 public struct ActivationStatusReport: Sendable, Equatable, Codable {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The device description RPC sends with `activate`, `deactivate` and `maintenance`
-/// (rps.md §6.4): base64 of this JSON object in the envelope's `payload`.
+/// (shared/reference/rps.md §6.4): base64 of this JSON object in the envelope's `payload`.
 public struct DevicePayload: Sendable, Equatable, Codable {
     /// AMT firmware version (`"16.1.25"`).
     public var ver: String

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One RPC ⇄ RPS websocket message (a text frame holding this JSON object), the envelope
-/// rpc-go and Open AMT's RPS exchange in both directions (rps.md §6.2).
+/// rpc-go and Open AMT's RPS exchange in both directions (shared/reference/rps.md §6.2).
 ///
 /// A plain value; ``decode(_:)`` and ``encoded()`` are the whole codec, shared by the host's
 /// `/activate` endpoint and the simulator's rpc-go client.

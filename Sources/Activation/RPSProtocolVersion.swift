@@ -1,4 +1,4 @@
-/// RPS's protocol version rule (rps.md §6.2): a client's `protocolVersion` is accepted when it
+/// RPS's protocol version rule (shared/reference/rps.md §6.2): a client's `protocolVersion` is accepted when it
 /// has the server's major version and either the server's minor with a revision no higher than
 /// the server's, or a minor no higher than the server's.
 public enum RPSProtocolVersion {

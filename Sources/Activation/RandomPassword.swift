@@ -1,4 +1,4 @@
-/// Random AMT, MEBx and MPS passwords as RPS makes them (rps.md §6.13): 16 characters from
+/// Random AMT, MEBx and MPS passwords as RPS makes them (shared/reference/rps.md §6.13): 16 characters from
 /// letters, digits and `!@#$%^*()`, with at least one upper-case letter, lower-case letter,
 /// digit and one of `$@!%*#?` (AMT's strength rule). Uses the system CSPRNG.
 public enum RandomPassword {

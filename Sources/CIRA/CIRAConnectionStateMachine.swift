@@ -3,7 +3,7 @@ import APF
 /// The server side of one CIRA connection as a pure state machine: APF messages and host
 /// decisions in, actions out. No I/O, no clocks: the NIO handler executes the actions and feeds
 /// timer events back. Enforces the handshake order (nothing is served before authentication,
-/// unlike the peer: apf.md E5), window flow control both ways and close-once channel semantics.
+/// unlike the peer: shared/reference/apf.md E5), window flow control both ways and close-once channel semantics.
 public struct CIRAConnectionStateMachine {
     public enum Phase: Equatable, Sendable {
         case awaitingProtocolVersion
@@ -132,7 +132,7 @@ public struct CIRAConnectionStateMachine {
         case (.forwarding, .channelClose(let local)):
             return remoteClose(local)
         case (.forwarding, .channelOpen(let open)):
-            // Device-initiated channels are not supported (like the peer: apf.md E28).
+            // Device-initiated channels are not supported (like the peer: shared/reference/apf.md E28).
             return [.send(.channelOpenFailure(recipientChannel: open.senderChannel, reason: .unknownChannelType))]
         default:
             return closeAll(
@@ -164,7 +164,7 @@ public struct CIRAConnectionStateMachine {
             }
             forwardedPorts.insert(port)
             // Replied whatever the want-reply byte says, like the MPS: device implementations
-            // disagree on that byte (apf.md §5.5: 1 in one simulator, 0 in another) and wait
+            // disagree on that byte (shared/reference/apf.md §5.5: 1 in one simulator, 0 in another) and wait
             // for REQUEST_SUCCESS either way.
             var actions: [Action] = [.send(.requestSuccess(port: port))]
             actions.append(.portForwarded(port))
@@ -285,7 +285,7 @@ public struct CIRAConnectionStateMachine {
         return actions
     }
 
-    /// Closes a channel from the host side. CHANNEL_CLOSE is sent at most once (apf.md §3.5).
+    /// Closes a channel from the host side. CHANNEL_CLOSE is sent at most once (shared/reference/apf.md §3.5).
     public mutating func closeChannel(_ local: UInt32) -> [Action] {
         guard var channel = channels[local] else { return [] }
         switch channel.phase {
@@ -352,7 +352,7 @@ public struct CIRAConnectionStateMachine {
     }
 
     /// Sends as much buffered data as the device's window allows, as one CHANNEL_DATA. Never
-    /// sends empty data (the peer does: apf.md §3.4). WS-Man requests use Content-Length (not
+    /// sends empty data (the peer does: shared/reference/apf.md §3.4). WS-Man requests use Content-Length (not
     /// chunked), so the split-terminator quirk of AMT (#662) does not apply.
     private mutating func flush(_ local: UInt32) -> [Action] {
         guard var channel = channels[local], channel.phase == .open else { return [] }

@@ -26,7 +26,7 @@ public final class CIRASessionRegistry: Sendable {
         }
     }
 
-    /// Removes `session` only if it is still the registered one (identity check: apf.md E13/E14).
+    /// Removes `session` only if it is still the registered one (identity check: shared/reference/apf.md E13/E14).
     func unregister(_ session: CIRADeviceSession) -> Bool {
         sessions.withLock { sessions in
             guard sessions[session.guid] === session else { return false }

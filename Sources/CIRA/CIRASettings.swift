@@ -12,7 +12,7 @@ public struct CIRASettings: Sendable {
     /// Receive window the host advertises per channel, bytes.
     public var channelWindow: UInt32 = 32768
     /// When no forward for port 5900 arrives, keep-alive options are sent this long after the
-    /// latest forward (the peer never sends them in that case; see apf.md E12).
+    /// latest forward (the peer never sends them in that case; see shared/reference/apf.md E12).
     public var keepAliveOptionsQuietPeriod: Duration = .milliseconds(500)
     /// Deadline for a device to confirm or refuse a CHANNEL_OPEN.
     public var channelOpenTimeout: Duration = .seconds(10)

@@ -1,4 +1,5 @@
 import CTetherABI
+import Dispatch
 import Synchronization
 import TetherJSON
 
@@ -27,7 +28,7 @@ public final class LoadedPlugin: @unchecked Sendable {
     let handleFunction: HandleFunction
     let cancelFunction: CancelFunction
     let destroyFunction: DestroyFunction
-    private let gate = Mutex<(active: Int, destroying: Bool)>((0, false))
+    private let gate = Mutex<(active: Int, destroying: Bool, drained: DispatchSemaphore?)>((0, false, nil))
 
     typealias HandleFunction = @convention(c) (
         UnsafeMutableRawPointer?, UInt64, UnsafePointer<UInt8>?, Int, tether_complete_fn?, UnsafeMutableRawPointer?
@@ -64,7 +65,14 @@ public final class LoadedPlugin: @unchecked Sendable {
             return true
         }
         guard entered else { return nil }
-        defer { gate.withLock { $0.active -= 1 } }
+        defer {
+            // The last call out while `beginDestroy` waits wakes it (no new call enters then).
+            let waiter = gate.withLock { gate -> DispatchSemaphore? in
+                gate.active -= 1
+                return gate.active == 0 ? gate.drained : nil
+            }
+            waiter?.signal()
+        }
         return body(instance)
     }
 
@@ -74,12 +82,16 @@ public final class LoadedPlugin: @unchecked Sendable {
     /// calling thread, never the cooperative pool — until running `handle`/`cancel` calls
     /// (which must not block) have returned. Then `destroy` may run.
     func beginDestroy() -> Bool {
-        let first = gate.withLock { gate -> Bool in
-            defer { gate.destroying = true }
-            return !gate.destroying
+        let drained = DispatchSemaphore(value: 0)
+        let (first, mustWait) = gate.withLock { gate -> (Bool, Bool) in
+            guard !gate.destroying else { return (false, false) }
+            gate.destroying = true
+            guard gate.active > 0 else { return (true, false) }
+            gate.drained = drained
+            return (true, true)
         }
         guard first else { return false }
-        while gate.withLock({ $0.active > 0 }) { usleep(100) }
+        if mustWait { drained.wait() }
         return true
     }
 }

@@ -55,7 +55,7 @@ extension TetherHost {
         }
     }
 
-    /// Checks an `activate` request in RPS's order (rps.md §6.6, §3) and builds its plan.
+    /// Checks an `activate` request in RPS's order (shared/reference/rps.md §6.6, §3) and builds its plan.
     func prepareActivation(
         _ payload: DevicePayload, profileName: String, tenantId: String
     ) async throws(ActivationRejection) -> PreparedActivation {
@@ -240,7 +240,7 @@ extension TetherHost {
 }
 
 extension TetherHost {
-    /// ACM prerequisites (rps.md §3, §4.5): certificate hashes and a DNS suffix from the
+    /// ACM prerequisites (shared/reference/rps.md §3, §4.5): certificate hashes and a DNS suffix from the
     /// device, a domain with that suffix, its PFX opened, the chain's root among the device's
     /// trusted hashes. Returns the chain (leaf → root) and its signer.
     func provisioningChain(for payload: DevicePayload, tenantId: String) async throws(ActivationRejection) -> ActivationPlan.ProvisioningChain {

@@ -1,4 +1,5 @@
 import CTetherABI
+import Dispatch
 import Synchronization
 
 #if canImport(Glibc)
@@ -12,7 +13,8 @@ final class PluginInstance: Sendable {
     let host: PluginHostConnection
     /// Extension id → table; allocated once, never freed (the host may keep the pointer).
     private let extensionTables: [String: ExtensionTable]
-    private let inflight = Mutex<(tasks: [UInt64: Task<Void, Never>], closing: Bool)>(([:], false))
+    private let inflight = Mutex<(tasks: [UInt64: Task<Void, Never>], closing: Bool, drained: DispatchSemaphore?)>(
+        ([:], false, nil))
 
     init(plugin: any TetherPlugin, host: PluginHostConnection) {
         self.plugin = plugin
@@ -34,7 +36,12 @@ final class PluginInstance: Sendable {
                 let (status, body) = await PluginRequest.$current.withValue(context) { await self.run(request) }
                 context.answered.set()
                 completion.complete(status: status, body: body.encodedBytes())
-                _ = self.inflight.withLock { $0.tasks.removeValue(forKey: id) }
+                // The last request to finish while `drain` waits wakes it.
+                let waiter = self.inflight.withLock { state -> DispatchSemaphore? in
+                    state.tasks.removeValue(forKey: id)
+                    return state.closing && state.tasks.isEmpty ? state.drained : nil
+                }
+                waiter?.signal()
             }
             return true
         }
@@ -61,16 +68,16 @@ final class PluginInstance: Sendable {
     /// Cancels every in-flight request and waits (this thread only; the host calls `destroy`
     /// off the cooperative pool) until their callbacks have fired, at most `limit`.
     func drain(limit: Duration = .seconds(5)) {
+        let drained = DispatchSemaphore(value: 0)
         let tasks = inflight.withLock { state -> [Task<Void, Never>] in
             state.closing = true
+            state.drained = drained
             return Array(state.tasks.values)
         }
+        guard !tasks.isEmpty else { return }
         tasks.forEach { $0.cancel() }
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: limit)
-        while inflight.withLock({ !$0.tasks.isEmpty }) && clock.now < deadline {
-            usleep(1_000)
-        }
+        let (seconds, attoseconds) = limit.components
+        _ = drained.wait(timeout: .now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)))
     }
 }
 

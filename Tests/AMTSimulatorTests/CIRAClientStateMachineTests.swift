@@ -2,7 +2,7 @@ import APF
 import Testing
 @testable import AMTSimulator
 
-/// Pure tests of the device-side CIRA state machine (apf.md §2.4, §3): exact actions, no sockets.
+/// Pure tests of the device-side CIRA state machine (shared/reference/apf.md §2.4, §3): exact actions, no sockets.
 @Suite struct CIRAClientStateMachineTests {
     typealias Machine = CIRAClientStateMachine
     typealias Action = CIRAClientStateMachine.Action

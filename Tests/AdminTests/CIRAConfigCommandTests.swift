@@ -9,7 +9,7 @@ import TetherJSON
         let bed = try await AdminTestHost.start()
         defer { Task { await bed.stop() } }
 
-        // Every create rule of rps.md §1.3 / §8.2 at least once.
+        // Every create rule of shared/reference/rps.md §1.3 / §8.2 at least once.
         let cases: [(JSONValue, String)] = [
             (ciraBody("", ["configName": ""]), "configName: CIRA profile name is required"),
             (ciraBody("bad name"), "configName: CIRA profile name accepts letters, numbers, special characters and no spaces"),
@@ -65,7 +65,7 @@ import TetherJSON
         #expect(missing?.message == "CIRA profile dontexist Not Found")
         #expect(missing?.detail?["entity"] == "ciraConfig")
 
-        // Update rules (rps.md §1.4), stale version, success.
+        // Update rules (shared/reference/rps.md §1.4), stale version, success.
         let updateCases: [(JSONValue, String)] = [
             (["configName": "ciraconfig2", "mpsServerAddress": "192.168.8.55"], "mpsServerAddress: serverAddressFormat is required"),
             (["configName": "ciraconfig2", "mpsServerAddress": "192.168.8.55", "serverAddressFormat": 3], "mpsServerAddress: commonName is required when serverAddressFormat is 3"),
@@ -136,7 +136,7 @@ import TetherJSON
     }
 }
 
-/// The paging messages of Open AMT (rps.md §1.5).
+/// The paging messages of Open AMT (shared/reference/rps.md §1.5).
 enum AdminPagingMessages {
     static let top = "The number of items to return should be a positive integer"
     static let skip = "The number of items to skip before starting to collect the result set should be a positive integer"

@@ -3,7 +3,7 @@ import CIRA
 import Testing
 
 /// Pure tests of the server-side sans-I/O state machine: messages and host decisions in, exact
-/// actions out (apf.md §2.4, §3.3–3.5, §4). No sockets.
+/// actions out (shared/reference/apf.md §2.4, §3.3–3.5, §4). No sockets.
 @Suite struct CIRAConnectionStateMachineTests {
     typealias Machine = CIRAConnectionStateMachine
     typealias Action = CIRAConnectionStateMachine.Action

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TetherJSON
 
-/// Device-record validation as MPS answers it (mps-api.md §2.2): optional `deviceInfo`,
+/// Device-record validation as MPS answers it (shared/reference/mps-api.md §2.2): optional `deviceInfo`,
 /// invalid GUID bodies, `?tenantId=` lookups.
 @Suite struct DeviceParityTests {
     @Test func optionalDeviceInfoInvalidGUIDsAndTenantLookups() async throws {

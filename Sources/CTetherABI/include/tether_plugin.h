@@ -45,7 +45,7 @@
  *
  * REQUESTS
  *  Every request to a plugin is one JSON object handed to handle(). Its "op" names what is
- *  asked; the other members are the op's arguments (see README "Plugin requests"):
+ *  asked; the other members are the op's arguments (see README "Extensions (contributions)"):
  *    {"op":"command","command":"<name>","args":{…}}            (tether.commands/1)
  *    {"op":"power.action","guid":"…","action":{code,name},…}   (tether.power-actions/1)
  *    {"op":"profile.validate","profile":{…},"operation":"create"|"update"} (tether.profile-policy/1)
@@ -94,7 +94,7 @@
  *  calls cancel() on the plugin AND cancels every command it submitted for that request, and
  *  refuses further submits for it (TETHER_ERR_CANCELLED). A completion after the deadline is
  *  dropped and logged by the host; it is never a crash. v1.0's host->submit runs a command on
- *  the plugin's own account, linked to no request. Default budgets: see README "Deadlines".
+ *  the plugin's own account, linked to no request. Default budgets: see README "Deadlines and cancellation (ABI 1.1)".
  *
  * WHAT THE HOST GUARANTEES
  *  - No handle() or cancel() call runs, or starts, once destroy() has begun; destroy() is called
@@ -165,7 +165,7 @@ extern "C" {
 #define TETHER_LOG_ERROR 4
 
 /* Extension ids a plugin may answer in get_extension(). Each returns a tether_extension_v1
- * whose manifest describes the contribution (formats in README "Extensions"). */
+ * whose manifest describes the contribution (formats in README "Extensions (contributions)"). */
 #define TETHER_EXT_COMMANDS "tether.commands/1"             /* {"commands":[{"name","summary"}]} */
 #define TETHER_EXT_POWER_ACTIONS "tether.power-actions/1"   /* {"actions":[{"code","name","description"}]} */
 #define TETHER_EXT_PROFILE_POLICY "tether.profile-policy/1" /* {"modes":["acmactivate"|"ccmactivate"]} */

@@ -1,7 +1,7 @@
 import COpenSSL
 import Foundation
 
-/// Validates CIRA config input with RPS's rules and messages (rps.md §1.3, §1.4), fixing RPS's
+/// Validates CIRA config input with RPS's rules and messages (shared/reference/rps.md §1.3, §1.4), fixing RPS's
 /// evident bugs (each noted where it applies). Returns every field error, in RPS's order.
 public struct CIRAConfigValidator: Sendable {
     /// Whether `mpsRootCertificate` must be base64 DER that parses as an X.509 certificate.
@@ -57,7 +57,7 @@ public struct CIRAConfigValidator: Sendable {
             validateAuthMethod(auth, message: "Authentication method should be either 1 (Mutual Auth) or 2 (username and password)", into: &errors)
         } else {
             // Like the port and user name rules, a missing value also fails the value rule
-            // (rps.md §8.2: the peer reports both messages, "required" first).
+            // (shared/reference/rps.md §8.2: the peer reports both messages, "required" first).
             errors.append(FieldError(field: "authMethod", message: "Authentication method is required"))
             errors.append(FieldError(field: "authMethod", message: "Authentication method should be either 1 (Mutual Auth) or 2 (username and password)"))
         }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Validates domain input with RPS's rules and messages (rps.md §4.3, §4.4), opening the PFX with
+/// Validates domain input with RPS's rules and messages (shared/reference/rps.md §4.3, §4.4), opening the PFX with
 /// OpenSSL. Differences from RPS, chosen deliberately:
 /// - a PFX without a private key gets its own message on `provisioningCert` (RPS reports it as a
 ///   decryption failure);
@@ -62,7 +62,7 @@ public struct DomainValidator: Sendable {
         return DomainValidationResult(errors: validateUpdateFields(draft) + certificate.errors, certificate: certificate.certificate)
     }
 
-    /// The update rules that need only the body (RPS's PATCH validator, rps.md §4.4):
+    /// The update rules that need only the body (RPS's PATCH validator, shared/reference/rps.md §4.4):
     /// `profileName` required; other fields checked when present; a certificate needs its password.
     /// The host applies these before it looks the domain up, so a bad body is a 400 even for an
     /// unknown domain, as in RPS.

@@ -1,4 +1,4 @@
-/// Validates 802.1x config input with RPS's rules and messages (rps.md §5.2; RPS
+/// Validates 802.1x config input with RPS's rules and messages (shared/reference/rps.md §5.2; RPS
 /// `routes/admin/ieee8021x/ieee8021xValidator.ts`), returning every field error in RPS's order.
 /// Tether adds type and length checks RPS lacks for the optional strings (each ≤ 255 characters).
 public struct IEEE8021xConfigValidator: Sendable {

@@ -1,6 +1,6 @@
 import COpenSSL
 
-/// AMT password rules (rps.md §2.3 item 3, §6.13).
+/// AMT password rules (shared/reference/rps.md §2.3 item 3, §6.13).
 public enum PasswordRules {
     /// Special characters of which a strong password needs at least one (RPS's lookahead `[!@#$%^&*]`).
     public static let requiredSpecials: Set<Character> = ["!", "@", "#", "$", "%", "^", "&", "*"]

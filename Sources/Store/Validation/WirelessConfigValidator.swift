@@ -1,4 +1,4 @@
-/// Validates Wi-Fi profile input with RPS's rules and messages (rps.md §5.1; RPS
+/// Validates Wi-Fi profile input with RPS's rules and messages (shared/reference/rps.md §5.1; RPS
 /// `routes/admin/wireless/wirelessValidator.ts`), returning every field error in RPS's order.
 ///
 /// The 802.1x reference is resolved by the caller (it needs the store) and passed in.

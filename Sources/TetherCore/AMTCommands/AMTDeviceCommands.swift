@@ -4,7 +4,7 @@ import TetherJSON
 import WSMan
 
 /// `wsman.invoke` and the typed `amt.*` commands. Results are already in the Open AMT MPS
-/// REST response shapes (mps-api.md §2.3), so a REST front end only translates.
+/// REST response shapes (shared/reference/mps-api.md §2.3), so a REST front end only translates.
 struct AMTDeviceCommands {
     let bus: CommandBus
     let registry: AMTClientRegistry

@@ -6,7 +6,7 @@ import Store
 import TetherJSON
 import WSMan
 
-/// The MPS device-maintenance operations as host commands any front end can use (mps-api.md
+/// The MPS device-maintenance operations as host commands any front end can use (shared/reference/mps-api.md
 /// §2.3): audit and event logs, alarm clock, user consent, redirection features, deactivate,
 /// redirection status and refresh. Results are in the MPS REST shapes. A refusal by the device
 /// is a `device_failure` whose `detail` carries what MPS answers (`Body`, or the `ReturnValue`).

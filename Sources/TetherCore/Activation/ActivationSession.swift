@@ -148,7 +148,7 @@ struct ActivationSession {
         _ = await send(.success(report))
     }
 
-    /// The checks deactivation and maintenance share (rps.md §6.11–6.12): firmware version,
+    /// The checks deactivation and maintenance share (shared/reference/rps.md §6.11–6.12): firmware version,
     /// an activated device, a password, and (unless forced) the stored AMT password matches.
     /// Returns the rejection text, or `nil`.
     private func checkActivated(

@@ -6,7 +6,7 @@ extension ProfileInput {
     static let wifiPriorityRange = "wifi config priority should be an integer and between 1 and 255"
     static let maximumWifiLinks = 8
 
-    /// Rules 14–15 of rps.md §2.3/§2.4 that need no store: the shape of `wifiConfigs` (at most 8,
+    /// Rules 14–15 of shared/reference/rps.md §2.3/§2.4 that need no store: the shape of `wifiConfigs` (at most 8,
     /// priorities 1…255 — integers, unlike RPS — unique priorities and names, DHCP only) and the
     /// type of `ieee8021xProfileName`. Sets `profile["wifiConfigs"]` to the resulting list:
     /// the body's, or on update the stored one (kept when omitted, dropped when DHCP goes off).

@@ -1,7 +1,7 @@
 import Store
 import TetherJSON
 
-/// The host's mode-independent profile rules (rps.md §2.3), applied before the policy plugin of
+/// The host's mode-independent profile rules (shared/reference/rps.md §2.3), applied before the policy plugin of
 /// the profile's activation mode sees it. Messages are RPS's.
 ///
 /// The result is the merged profile as JSON (Open AMT field names, passwords included for the
@@ -16,7 +16,7 @@ struct ProfileInput {
     var profile: [String: JSONValue]
     var errors: [FieldError] = []
 
-    /// The fields in the order RPS's validator chain checks them (rps.md §2.3). Clients such as
+    /// The fields in the order RPS's validator chain checks them (shared/reference/rps.md §2.3). Clients such as
     /// the peer's test suite read `errors[0]`, so the host's errors and the policy plugin's are
     /// merged in this order (see `ordered(_:)`).
     static let fieldOrder = [

@@ -1,7 +1,7 @@
 import Store
 import TetherJSON
 
-/// The checks of a profile's links that need the store (rps.md §2.3 rules 14–15): every Wi-Fi
+/// The checks of a profile's links that need the store (shared/reference/rps.md §2.3 rules 14–15): every Wi-Fi
 /// profile named in `wifiConfigs` exists, and `ieee8021xProfileName` names a *wired* 802.1x
 /// config. Names are rewritten to their stored spelling.
 struct ProfileLinks {
