@@ -71,7 +71,7 @@ public final class SimulatedDevice: Sendable {
 
     /// Waits until the tunnel is established (or failed for good), at most `timeout`.
     @discardableResult
-    public func waitUntilConnected(timeout: Duration = .seconds(10)) async -> Status {
+    public func waitUntilConnected(timeout: Duration = .seconds(30)) async -> Status {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             switch status {
@@ -84,7 +84,7 @@ public final class SimulatedDevice: Sendable {
 
     /// Waits until the tunnel is down (the server closed it), at most `timeout`.
     @discardableResult
-    public func waitUntilDisconnected(timeout: Duration = .seconds(10)) async -> Bool {
+    public func waitUntilDisconnected(timeout: Duration = .seconds(30)) async -> Bool {
         let target = events.disconnectCount + (status == .connected ? 1 : 0)
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
