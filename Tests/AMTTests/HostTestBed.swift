@@ -33,7 +33,8 @@ struct HostTestBed: Sendable {
         configuration.ciraBind = "127.0.0.1"
         configuration.ciraPort = 0
         configuration.commonName = "127.0.0.1"
-        configuration.amtCallTimeout = .seconds(5)
+        // Generous: the full suite starts ~100 suites at once on 2 cores (no test here waits for a timeout).
+        configuration.amtCallTimeout = .seconds(30)
         var logger = Logger(label: "amt-host-test")
         logger.logLevel = .critical
         let host = TetherHost(configuration: configuration, logger: logger)
