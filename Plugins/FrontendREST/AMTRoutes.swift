@@ -29,11 +29,11 @@ enum AMTRoutes {
             }
             return try await power(plugin, request, action: action, useSOL: useSOL, what: "Boot Setting")
         },
-        read("/amt/power/state/{guid}", command: "amt.power.state", what: "Power State"),
-        read("/amt/power/capabilities/{guid}", command: "amt.power.capabilities", what: "Power Capabilities"),
-        read("/amt/version/{guid}", command: "amt.version", what: "AMT Version"),
-        read("/amt/generalSettings/{guid}", command: "amt.generalSettings", what: "General Settings"),
-        read("/amt/hardwareInfo/{guid}", command: "amt.hardwareInfo", what: "AMT Hardware Information"),
+        read("/amt/power/state/{guid}", command: "amt.power.state", what: "Power State", shape: MPSShapes.powerState),
+        read("/amt/power/capabilities/{guid}", command: "amt.power.capabilities", what: "Power Capabilities", shape: MPSShapes.powerCapabilities),
+        read("/amt/version/{guid}", command: "amt.version", what: "AMT Version", shape: MPSShapes.version),
+        read("/amt/generalSettings/{guid}", command: "amt.generalSettings", what: "General Settings", shape: MPSShapes.generalSettings),
+        read("/amt/hardwareInfo/{guid}", command: "amt.hardwareInfo", what: "AMT Hardware Information", shape: MPSShapes.hardwareInfo),
     ]
 
     /// The power actions plugins contribute: `[{code, name, description, plugin}]`.
@@ -62,20 +62,26 @@ enum AMTRoutes {
         if let useSOL { args["useSOL"] = .bool(useSOL) }
         let result = try await plugin.run("power.action", .object(args)) { error in
             // MPS answers 200 whatever the device's ReturnValue (e.g. 2 NOT_READY): the power
-            // plugin reports a non-zero ReturnValue as a device failure carrying the Body.
-            if error.code == "device_error" || error.code == "device_failure", let body = error.detail?["Body"], body["ReturnValue"] != nil {
-                return RESTResponse(status: 200, json: ["Body": body])
+            // plugin reports a non-zero ReturnValue as a device error carrying the method's result.
+            if error.code == "device_error" || error.code == "device_failure" {
+                if let detail = error.detail, detail["returnValue"]?.intValue != nil {
+                    return RESTResponse(status: 200, json: ["Body": MPSShapes.returnValue(detail)])
+                }
+                // An ABI 1.0-era plugin that still answers in MPS's shape.
+                if let body = error.detail?["Body"], body["ReturnValue"] != nil { return RESTResponse(status: 200, json: ["Body": body]) }
             }
             return ErrorMapping.amt(error, guid: guid, what: what)
         }
-        return RESTResponse(status: 200, json: result)
+        return RESTResponse(status: 200, json: MPSShapes.powerAction(result))
     }
 
-    private static func read(_ template: String, command: String, what: String) -> Route {
+    private static func read(
+        _ template: String, command: String, what: String, shape: @escaping @Sendable (JSONValue) -> JSONValue
+    ) -> Route {
         Route("GET", template) { plugin, request throws(RESTResponse) in
             let guid = request.parameter("guid").lowercased()
             let result = try await plugin.run(command, ["guid": .string(guid)]) { ErrorMapping.amt($0, guid: guid, what: what) }
-            return RESTResponse(status: 200, json: result)
+            return RESTResponse(status: 200, json: shape(result))
         }
     }
 }

@@ -25,26 +25,26 @@ enum MaintenanceRoutes {
                 }
                 args["startIndex"] = .number(Int(number))
             }
-            return try await run(plugin, "amt.log.audit", args, request, what: "AMT AuditLog")
+            return try await run(plugin, "amt.log.audit", args, request, what: "AMT AuditLog", shape: MPSShapes.auditLog)
         },
         Route("GET", "/amt/log/event/{guid}") { plugin, request throws(RESTResponse) in
-            try await run(plugin, "amt.log.event", guidArgs(request), request, what: "AMT EventLog")
+            try await run(plugin, "amt.log.event", guidArgs(request), request, what: "AMT EventLog", shape: MPSShapes.eventLog)
         },
         Route("GET", "/amt/alarmOccurrences/{guid}") { plugin, request throws(RESTResponse) in
-            try await run(plugin, "amt.alarms.list", guidArgs(request), request, what: "Alarm occurrences")
+            try await run(plugin, "amt.alarms.list", guidArgs(request), request, what: "Alarm occurrences", shape: MPSShapes.alarms)
         },
         Route("POST", "/amt/alarmOccurrences/{guid}") { plugin, request throws(RESTResponse) in
             var args = guidArgs(request)
             for (key, value) in try request.exchange.jsonObject() where key != "guid" { args[key] = value }
             let guid = guid(request)
-            let result = try await plugin.run("amt.alarms.add", .object(args)) { error in
+            _ = try await plugin.run("amt.alarms.add", .object(args)) { error in
                 switch error.code {
                 case "conflict": return .badRequest("Alarm add request quota exceeded for guid : \(guid).")
                 case "bad_request": return .badRequest("Alarm add request invalid parameters for guid : \(guid). \(error.message)")
                 default: return ErrorMapping.amt(error, guid: guid, what: "Alarm add")
                 }
             }
-            return RESTResponse(status: 200, json: result)
+            return RESTResponse(status: 200, json: ["status": "SUCCESS", "ReturnValue": 0])
         },
         Route("DELETE", "/amt/alarmOccurrences/{guid}") { plugin, request throws(RESTResponse) in
             let body = try request.exchange.jsonObject()
@@ -52,12 +52,12 @@ enum MaintenanceRoutes {
             guard let name = body["Name"]?.stringValue, !name.isEmpty else {
                 throw RESTResponse.badRequest("Alarm occurrence delete request invalid for guid : \(guid). Send {\"Name\": InstanceID}")
             }
-            let result = try await plugin.run("amt.alarms.delete", ["guid": .string(guid), "Name": .string(name)]) { error in
+            _ = try await plugin.run("amt.alarms.delete", ["guid": .string(guid), "Name": .string(name)]) { error in
                 error.code == "not_found" && error.detail?["alarm"] != nil
                     ? .mpsError(404, "Alarm occurrence delete request failed for guid : \(guid).", error: "Alarm instance not found")
                     : ErrorMapping.amt(error, guid: guid, what: "Alarm delete")
             }
-            return RESTResponse(status: 200, json: result)
+            return RESTResponse(status: 200, json: ["status": "SUCCESS"])
         },
         Route("GET", "/amt/userConsentCode/cancel/{guid}") { plugin, request throws(RESTResponse) in
             try await consent(plugin, "amt.userConsent.cancel", guidArgs(request), request, what: "Cancel User Consent Code")
@@ -77,7 +77,7 @@ enum MaintenanceRoutes {
             return try await consent(plugin, "amt.userConsent.send", args, request, what: "Send User Consent Code")
         },
         Route("GET", "/amt/features/{guid}") { plugin, request throws(RESTResponse) in
-            try await run(plugin, "amt.features.get", guidArgs(request), request, what: "AMT Features")
+            try await run(plugin, "amt.features.get", guidArgs(request), request, what: "AMT Features", shape: MPSShapes.features)
         },
         Route("POST", "/amt/features/{guid}") { plugin, request throws(RESTResponse) in
             let body = try request.exchange.jsonObject()
@@ -96,18 +96,20 @@ enum MaintenanceRoutes {
                 }
             }
             if !problems.isEmpty { throw RESTResponse.validation(problems) }
-            return try await run(plugin, "amt.features.set", args, request, what: "AMT Features Set")
+            return try await run(plugin, "amt.features.set", args, request, what: "AMT Features Set") { _ in
+                ["status": "AMT Features updated"]
+            }
         },
         Route("DELETE", "/amt/deactivate/{guid}") { plugin, request throws(RESTResponse) in
             let guid = guid(request)
-            let result = try await plugin.run("amt.deactivate", .object(guidArgs(request))) { error in
+            _ = try await plugin.run("amt.deactivate", .object(guidArgs(request))) { error in
                 // MPS answers a refused Unprovision with 200 and the method's output.
-                if error.code == "device_error", let detail = error.detail, detail["ReturnValue"] != nil {
-                    return RESTResponse(status: 200, json: detail)
+                if error.code == "device_error", let detail = error.detail, detail["returnValue"] != nil {
+                    return RESTResponse(status: 200, json: MPSShapes.returnValue(detail))
                 }
                 return ErrorMapping.amt(error, guid: guid, what: "unprovision")
             }
-            return RESTResponse(status: 200, json: result)
+            return RESTResponse(status: 200, json: ["status": "SUCCESS"])
         },
         Route("GET", "/devices/redirectstatus/{guid}") { plugin, request throws(RESTResponse) in
             let guid = guid(request)
@@ -129,9 +131,11 @@ enum MaintenanceRoutes {
 
     static func guidArgs(_ request: RouteRequest) -> [String: JSONValue] { ["guid": .string(guid(request))] }
 
-    /// Runs a device command; failures in the MPS shapes (`bad_request` → 400 naming the request).
+    /// Runs a device command; its neutral result in MPS's `shape`, failures in the MPS shapes
+    /// (`bad_request` → 400 naming the request).
     static func run(
-        _ plugin: FrontendRESTPlugin, _ command: String, _ args: [String: JSONValue], _ request: RouteRequest, what: String
+        _ plugin: FrontendRESTPlugin, _ command: String, _ args: [String: JSONValue], _ request: RouteRequest, what: String,
+        shape: (JSONValue) -> JSONValue
     ) async throws(RESTResponse) -> RESTResponse {
         let guid = guid(request)
         let result = try await plugin.run(command, .object(args)) { error in
@@ -139,7 +143,7 @@ enum MaintenanceRoutes {
                 ? .mpsError(500, "\(what) request failed for guid : \(guid). \(error.message)")
                 : ErrorMapping.amt(error, guid: guid, what: what)
         }
-        return RESTResponse(status: 200, json: result)
+        return RESTResponse(status: 200, json: shape(result))
     }
 
     /// User consent calls: MPS answers a non-zero ReturnValue with 400 and the same body.
@@ -148,12 +152,12 @@ enum MaintenanceRoutes {
     ) async throws(RESTResponse) -> RESTResponse {
         let guid = guid(request)
         let result = try await plugin.run(command, .object(args)) { error in
-            if error.code == "device_error", let body = error.detail, body["Body"] != nil {
-                return RESTResponse(status: 400, json: body)
+            if error.code == "device_error", let detail = error.detail, detail["returnValue"] != nil {
+                return RESTResponse(status: 400, json: MPSShapes.methodReply(detail))
             }
             return ErrorMapping.amt(error, guid: guid, what: what)
         }
-        return RESTResponse(status: 200, json: result)
+        return RESTResponse(status: 200, json: MPSShapes.methodReply(result))
     }
 }
 

@@ -1,6 +1,9 @@
 import TetherPluginKit
 
-/// Runs one action's WS-Man steps through host commands and checks each result.
+/// Runs one action's WS-Man steps through host commands and checks each result. The result of
+/// an action is the neutral result of its `amt.power.change`: `{returnValue, returnValueName,
+/// replyHeader}`; a refusal is a `device_error` whose detail is `{step, sent, returnValue,
+/// returnValueName}`.
 struct PowerSequence {
     let host: PluginHostConnection
     let guid: String
@@ -15,7 +18,7 @@ struct PowerSequence {
 
     func run(_ spec: PowerActionSpec, useSOL: Bool) async throws -> JSONValue {
         let current = try await step("Get AMT_BootSettingData", "amt.boot.settings.get", [:])
-        guard var settings = current["AMT_BootSettingData"]?.objectValue else {
+        guard var settings = current["settings"]?.objectValue else {
             throw failure("Get AMT_BootSettingData", "the reply has no AMT_BootSettingData instance")
         }
         for (name, value) in Self.clearedOptions { settings[name] = value }
@@ -32,10 +35,9 @@ struct PowerSequence {
             try checkReturnValue("ChangeBootOrder", try await step("ChangeBootOrder", "amt.boot.order", order))
         }
         let power = try await step("RequestPowerStateChange", "amt.power.change", ["powerState": .number(spec.powerState)])
-        guard let body = power["Body"] else { throw failure("RequestPowerStateChange", "the reply has no Body") }
-        try checkReturnValue("RequestPowerStateChange", body)
+        try checkReturnValue("RequestPowerStateChange", power)
         host.log(.info, "power action \(spec.code) (\(spec.name)) done for \(guid)")
-        return ["Header": power["Header"] ?? .object([:]), "Body": body]
+        return power
     }
 
     /// Runs a host command for `guid`; a failure names the step and says whether the power
@@ -67,14 +69,17 @@ struct PowerSequence {
         return remaining - min(.milliseconds(250), remaining / 4)
     }
 
-    /// Fails unless `{ReturnValue, ReturnValueStr}` says 0.
+    /// Fails unless the method result `{returnValue, returnValueName}` says 0.
     private func checkReturnValue(_ name: String, _ result: JSONValue) throws {
-        guard let value = result["ReturnValue"]?.intValue else { throw failure(name, "the reply has no ReturnValue") }
+        guard let value = result["returnValue"]?.intValue else { throw failure(name, "the reply has no ReturnValue") }
         guard value == 0 else {
-            let text = result["ReturnValueStr"]?.stringValue ?? "?"
+            let text = result["returnValueName"]?.stringValue ?? "?"
             throw PluginError.failure(
                 "step \(name) failed: the device returned \(value) (\(text))", code: "device_error",
-                detail: ["step": .string(name), "sent": .bool(name == "RequestPowerStateChange"), "Body": ["ReturnValue": .number(value), "ReturnValueStr": .string(text)]])
+                detail: [
+                    "step": .string(name), "sent": .bool(name == "RequestPowerStateChange"),
+                    "returnValue": .number(value), "returnValueName": .string(text),
+                ])
         }
     }
 

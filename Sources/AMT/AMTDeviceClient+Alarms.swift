@@ -15,13 +15,11 @@ extension AMTDeviceClient {
         case notFound
     }
 
-    /// MPS `GET alarmOccurrences`: the occurrences, each with `InternalInMinutes` (sic).
-    public func alarmOccurrences() async throws(AMTError) -> JSONValue {
+    /// The occurrences, each with its interval in minutes.
+    public func alarmOccurrences() async throws(AMTError) -> AMTAlarmOccurrences {
         let items = try await enumerate(.ipsAlarmClockOccurrence)
-        return .array(items.map { item in
-            var object = WSManJSON.object(item).objectValue ?? [:]
-            object["InternalInMinutes"] = .number(Self.minutes(inDuration: Self.intervalText(item)))
-            return .object(object)
+        return AMTAlarmOccurrences(alarms: items.map { item in
+            .init(properties: WSManJSON.object(item), intervalMinutes: Self.minutes(inDuration: Self.intervalText(item)))
         })
     }
 

@@ -3,35 +3,35 @@ import WSMan
 
 /// Boot settings and boot configuration.
 extension AMTDeviceClient {
-    /// Get `AMT_BootSettingData` → `{"AMT_BootSettingData": {…}}`.
-    public func bootSettings() async throws(AMTError) -> JSONValue {
+    /// Get `AMT_BootSettingData`: its properties.
+    public func bootSettings() async throws(AMTError) -> AMTBootSettings {
         let (_, instance) = try await get(.amtBootSettingData)
-        return ["AMT_BootSettingData": WSManJSON.object(instance)]
+        return AMTBootSettings(settings: WSManJSON.object(instance))
     }
 
     /// Put `AMT_BootSettingData` with `settings` (a JSON object of properties, e.g. the one
-    /// read with ``bootSettings()`` with some values changed) → the device's echo, same shape.
-    public func putBootSettings(_ settings: JSONValue) async throws(AMTError) -> JSONValue {
+    /// read with ``bootSettings()`` with some values changed) → the device's echo.
+    public func putBootSettings(_ settings: JSONValue) async throws(AMTError) -> AMTBootSettings {
         let instance = try WSManJSON.instance(className: "AMT_BootSettingData", from: settings)
         let reply = try await call(.putBootSettingData(instance, messageID: nextMessageID()))
         let echo = reply.instance("AMT_BootSettingData").map(WSManJSON.object) ?? .object([:])
-        return ["AMT_BootSettingData": echo]
+        return AMTBootSettings(settings: echo)
     }
 
-    /// `CIM_BootService.SetBootConfigRole` → `{"ReturnValue": n, "ReturnValueStr": "…"}`.
-    public func setBootConfigRole(_ role: Int) async throws(AMTError) -> JSONValue {
+    /// `CIM_BootService.SetBootConfigRole`: the device's ReturnValue.
+    public func setBootConfigRole(_ role: Int) async throws(AMTError) -> AMTMethodResult {
         guard let value = BootConfigRole(rawValue: role) else {
             throw .invalidArgument("role must be 0 (IsNext), 1 (IsNextSingleUse) or 2 (IsDefault), got \(role)")
         }
-        let (_, result) = try await invoke(.setBootConfigRole(role: value, messageID: nextMessageID()), method: "SetBootConfigRole")
-        return Self.returnValueJSON(result)
+        let (reply, result) = try await invoke(.setBootConfigRole(role: value, messageID: nextMessageID()), method: "SetBootConfigRole")
+        return AMTMethodResult(result, replyHeader: reply.header)
     }
 
     /// `CIM_BootConfigSetting.ChangeBootOrder`; `nil` clears the forced source.
-    /// → `{"ReturnValue": n, "ReturnValueStr": "…"}`.
-    public func changeBootOrder(_ source: BootSource?) async throws(AMTError) -> JSONValue {
-        let (_, result) = try await invoke(.changeBootOrder(source: source, messageID: nextMessageID()), method: "ChangeBootOrder")
-        return Self.returnValueJSON(result)
+    /// The device's ReturnValue.
+    public func changeBootOrder(_ source: BootSource?) async throws(AMTError) -> AMTMethodResult {
+        let (reply, result) = try await invoke(.changeBootOrder(source: source, messageID: nextMessageID()), method: "ChangeBootOrder")
+        return AMTMethodResult(result, replyHeader: reply.header)
     }
 
     /// Parses a boot source name: `pxe`, `cd`/`cdrom`/`dvd`, `hdd`/`disk`, or a full

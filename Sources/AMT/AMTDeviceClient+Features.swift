@@ -2,7 +2,8 @@ import TetherJSON
 import WSMan
 
 /// A step of a multi-call operation that the device refused (non-zero `ReturnValue`).
-public struct AMTStepRefusal: Sendable, Equatable, CustomStringConvertible {
+/// JSON: `{"step", "returnValue", "returnValueName"}`.
+public struct AMTStepRefusal: AMTResult, Equatable, CustomStringConvertible {
     /// `Class.Method` (or `Class Put`).
     public var step: String
     public var returnValue: ReturnValue
@@ -13,6 +14,15 @@ public struct AMTStepRefusal: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(step) returned \(returnValue.code) \(returnValue.name)" }
+
+    private enum CodingKeys: String, CodingKey { case step, returnValue, returnValueName }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(step, forKey: .step)
+        try container.encode(returnValue.code, forKey: .returnValue)
+        try container.encode(returnValue.name, forKey: .returnValueName)
+    }
 }
 
 /// The redirection features (shared/reference/mps-api.md §2.3.2): `AMT_RedirectionService`, `IPS_OptInService`,
@@ -42,28 +52,23 @@ extension AMTDeviceClient {
         return FeatureState(redirection: redirection, optIn: optIn, kvm: kvm)
     }
 
-    /// MPS `GET amt/features`: `{userConsent, redirection, KVM, SOL, IDER, optInState, kvmAvailable}`.
-    public func features() async throws(AMTError) -> JSONValue {
-        Self.featuresJSON(try await featureState())
+    /// The redirection features and the consent policy.
+    public func features() async throws(AMTError) -> AMTFeatures {
+        Self.features(of: try await featureState())
     }
 
-    static func featuresJSON(_ state: FeatureState) -> JSONValue {
+    static func features(of state: FeatureState) -> AMTFeatures {
         let enabled = state.redirection.int("EnabledState") ?? 0
         let required = state.optIn.int("OptInRequired") ?? -1
         let consent = optInRequired.first { $0.value == required }?.key ?? "unknown"
         let kvmState = state.kvm?.int("EnabledState")
-        return [
-            "userConsent": .string(consent),
-            "redirection": .bool(state.redirection.bool("ListenerEnabled") ?? false),
-            "KVM": .bool(kvmState == 2 || kvmState == 6),
-            "SOL": .bool(enabled & 2 != 0),
-            "IDER": .bool(enabled & 1 != 0),
-            "optInState": .number(state.optIn.int("OptInState") ?? 0),
-            "kvmAvailable": .bool(state.kvm != nil),
-        ]
+        return AMTFeatures(
+            userConsent: consent, redirection: state.redirection.bool("ListenerEnabled") ?? false,
+            kvm: kvmState == 2 || kvmState == 6, sol: enabled & 2 != 0, ider: enabled & 1 != 0,
+            optInState: state.optIn.int("OptInState") ?? 0, kvmAvailable: state.kvm != nil)
     }
 
-    /// MPS `POST amt/features`, with every step's result checked (MPS ignores them):
+    /// Sets the features, with every step's result checked (Open AMT's MPS ignores them):
     /// `AMT_RedirectionService.RequestStateChange(32768 + IDER + 2·SOL)`, then (with KVM)
     /// `CIM_KVMRedirectionSAP.RequestStateChange(2|3)`, then Put `AMT_RedirectionService` with
     /// `ListenerEnabled`, then Put `IPS_OptInService` when the consent policy changes. Stops at

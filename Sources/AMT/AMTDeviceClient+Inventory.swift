@@ -1,58 +1,52 @@
 import TetherJSON
 import WSMan
 
-/// Version, general settings and hardware inventory (MPS REST shapes).
+/// Version, general settings and hardware inventory (neutral typed results).
 extension AMTDeviceClient {
-    /// MPS `version`: `{"CIM_SoftwareIdentity":{"responses":[…],"status":200},
-    /// "AMT_SetupAndConfigurationService":{"response":{…},"responses":{"Header","Body"},"status":200}}`.
-    public func version() async throws(AMTError) -> JSONValue {
+    /// The `CIM_SoftwareIdentity` instances and `AMT_SetupAndConfigurationService`.
+    public func version() async throws(AMTError) -> AMTVersion {
         let identities = try await enumerate(.cimSoftwareIdentity)
         let (reply, setup) = try await get(.amtSetupAndConfigurationService)
-        return [
-            "CIM_SoftwareIdentity": ["responses": .array(identities.map(WSManJSON.object)), "status": 200],
-            "AMT_SetupAndConfigurationService": [
-                "response": WSManJSON.object(setup), "responses": WSManJSON.envelope(reply), "status": 200,
-            ],
-        ]
+        return AMTVersion(
+            softwareIdentity: identities.map(WSManJSON.object), setupAndConfiguration: WSManJSON.object(setup),
+            replyHeader: WSManReplyHeader(reply.header))
     }
 
-    /// MPS `generalSettings`: `{"Header":{…},"Body":{AMT_GeneralSettings fields}}`.
-    public func generalSettings() async throws(AMTError) -> JSONValue {
+    /// The `AMT_GeneralSettings` instance.
+    public func generalSettings() async throws(AMTError) -> AMTGeneralSettings {
         let (reply, settings) = try await get(.amtGeneralSettings)
-        return ["Header": WSManJSON.header(reply.header), "Body": WSManJSON.object(settings)]
+        return AMTGeneralSettings(generalSettings: WSManJSON.object(settings), replyHeader: WSManReplyHeader(reply.header))
     }
 
-    /// MPS `hardwareInfo`: one entry per class, `{"response"?, "responses": […], "status": 200|400}`.
-    /// A class the device cannot answer gets status 400 (its error is under `"error"`); transport
-    /// failures (not connected, timeout, auth) abort the whole request.
-    public func hardwareInfo() async throws(AMTError) -> JSONValue {
-        var result: [String: JSONValue] = [:]
+    /// The hardware inventory, one entry per CIM class. A class the device cannot answer gets an
+    /// error entry; transport failures (not connected, timeout, auth) abort the whole request.
+    public func hardwareInfo() async throws(AMTError) -> AMTHardwareInventory {
+        var classes: [String: AMTHardwareInventory.ClassReading] = [:]
         for resource in [WSManResource.cimComputerSystemPackage, .cimChassis, .cimCard, .cimBIOSElement] {
             do {
                 let (_, instance) = try await get(resource)
-                let object = WSManJSON.object(instance)
-                result[resource.className] = ["response": object, "responses": [object], "status": 200]
+                classes[resource.className] = .init(operation: "get", instances: [WSManJSON.object(instance)])
             } catch {
-                result[resource.className] = try Self.classFailure(error)
+                classes[resource.className] = try Self.classFailure(error, operation: "get")
             }
         }
         for resource in [WSManResource.cimProcessor, .cimPhysicalMemory, .cimMediaAccessDevice, .cimPhysicalPackage,
                          WSManResource(.cim, "CIM_SystemPackaging"), .cimChip] {
             do {
                 let items = try await enumerate(resource)
-                result[resource.className] = ["responses": .array(items.map(WSManJSON.object)), "status": 200]
+                classes[resource.className] = .init(operation: "enumerate", instances: items.map(WSManJSON.object))
             } catch {
-                result[resource.className] = try Self.classFailure(error)
+                classes[resource.className] = try Self.classFailure(error, operation: "enumerate")
             }
         }
-        return .object(result)
+        return AMTHardwareInventory(classes: classes)
     }
 
     /// A per-class failure entry; rethrows errors that are not about the class itself.
-    private static func classFailure(_ error: AMTError) throws(AMTError) -> JSONValue {
+    private static func classFailure(_ error: AMTError, operation: String) throws(AMTError) -> AMTHardwareInventory.ClassReading {
         switch error {
         case .fault, .malformedReply:
-            return ["responses": [], "status": 400, "error": .string(error.description)]
+            return .init(operation: operation, error: .init(code: "device_error", message: error.description))
         default:
             throw error
         }

@@ -5,10 +5,9 @@ import WSMan
 /// The security audit log (`AMT_AuditLog.ReadRecords`) and the event log
 /// (`AMT_MessageLog.PositionToFirstRecord` + `GetRecords`), decoded (shared/reference/mps-api.md §2.3.3).
 extension AMTDeviceClient {
-    /// MPS `GET log/audit?startIndex=N`: `{"totalCnt": N, "records": […]}`, newest first,
-    /// skipping the `startIndex` newest records.
+    /// The audit log, newest first, skipping the `startIndex` newest records.
     /// - Throws: ``AMTError/invalidArgument(_:)`` when `startIndex` is past the end of the log.
-    public func auditLog(startIndex: Int) async throws(AMTError) -> JSONValue {
+    public func auditLog(startIndex: Int) async throws(AMTError) -> AMTAuditLog {
         guard startIndex >= 0 else { throw .invalidArgument("startIndex must be 0 or more") }
         let first = try await readAuditRecords(from: 1)
         let total = first.total
@@ -27,7 +26,7 @@ extension AMTDeviceClient {
         } else {
             records = Array(records.prefix(last))
         }
-        return ["totalCnt": .number(total), "records": .array(records.reversed().map(Self.auditJSON))]
+        return AMTAuditLog(totalCount: total, records: records.reversed().map(Self.auditRecord))
     }
 
     private func readAuditRecords(from index: Int) async throws(AMTError) -> (total: Int, records: [AuditLogRecord]) {
@@ -51,24 +50,21 @@ extension AMTDeviceClient {
         return (total, records)
     }
 
-    static func auditJSON(_ record: AuditLogRecord) -> JSONValue {
-        [
-            "AuditAppID": .number(record.auditAppID), "EventID": .number(record.eventID),
-            "InitiatorType": .number(record.initiator.type), "AuditApp": .string(record.appName),
-            "Event": .string(record.eventName), "Initiator": .string(record.initiator.text),
-            "Time": .string(iso8601(record.time)), "MCLocationType": .number(record.mcLocationType),
-            "NetAddress": .string(record.netAddress), "Ex": .string(Data(record.extendedData).base64EncodedString()),
-            "ExStr": record.extendedData.isEmpty ? .null : .string(record.extendedData.map { String(format: "%02X", $0) }.joined()),
-        ]
+    static func auditRecord(_ record: AuditLogRecord) -> AMTAuditLog.Record {
+        AMTAuditLog.Record(
+            auditAppID: record.auditAppID, auditApp: record.appName, eventID: record.eventID, event: record.eventName,
+            initiatorType: record.initiator.type, initiator: record.initiator.text, time: iso8601(record.time),
+            mcLocationType: record.mcLocationType, netAddress: record.netAddress,
+            extendedData: Data(record.extendedData).base64EncodedString())
     }
 
-    /// MPS `GET log/event`: every record, decoded, in the device's order (newest first).
-    public func eventLog() async throws(AMTError) -> JSONValue {
+    /// The event log: every record, decoded, in the device's order (newest first).
+    public func eventLog() async throws(AMTError) -> AMTEventLog {
         let (positioned, start) = try await invoke(
             .invoke(.amtMessageLog, method: "PositionToFirstRecord", messageID: nextMessageID()), method: "PositionToFirstRecord")
         guard start.isSuccess else { throw .malformedReply("AMT_MessageLog.PositionToFirstRecord returned \(start)") }
         var iteration = try Self.instance("PositionToFirstRecord_OUTPUT", in: positioned).string("IterationIdentifier") ?? "1"
-        var records: [JSONValue] = []
+        var records: [AMTEventLog.Record] = []
         for _ in 0..<16 {
             let (reply, value) = try await invoke(
                 .invoke(.amtMessageLog, method: "GetRecords",
@@ -80,23 +76,20 @@ extension AMTDeviceClient {
                 guard let data = Data(base64Encoded: text), let record = try? EventLogRecord(decoding: Array(data)) else {
                     throw .malformedReply("an event record is not 21 base64 bytes")
                 }
-                records.append(Self.eventJSON(record))
+                records.append(Self.eventRecord(record))
             }
-            if output.bool("NoMoreRecords") != false { return .array(records) }
+            if output.bool("NoMoreRecords") != false { return AMTEventLog(records: records) }
             iteration = output.string("IterationIdentifier") ?? iteration
         }
         throw .malformedReply("the event log did not end after 16 GetRecords calls")
     }
 
-    static func eventJSON(_ record: EventLogRecord) -> JSONValue {
-        [
-            "DeviceAddress": .number(Int(record.deviceAddress)), "EventSensorType": .number(Int(record.eventSensorType)),
-            "EventType": .number(Int(record.eventType)), "EventOffset": .number(Int(record.eventOffset)),
-            "EventSourceType": .number(Int(record.eventSourceType)), "EventSeverity": .number(Int(record.eventSeverity)),
-            "SensorNumber": .number(Int(record.sensorNumber)), "Entity": .number(Int(record.entity)),
-            "EntityInstance": .number(Int(record.entityInstance)),
-            "EventData": .array(record.eventData.map { .number(Int($0)) }),
-            "Time": .string(iso8601(record.time)), "EntityStr": .string(record.entityName), "Desc": .string(record.description),
-        ]
+    static func eventRecord(_ record: EventLogRecord) -> AMTEventLog.Record {
+        AMTEventLog.Record(
+            deviceAddress: Int(record.deviceAddress), eventSensorType: Int(record.eventSensorType), eventType: Int(record.eventType),
+            eventOffset: Int(record.eventOffset), eventSourceType: Int(record.eventSourceType), eventSeverity: Int(record.eventSeverity),
+            sensorNumber: Int(record.sensorNumber), entity: Int(record.entity), entityInstance: Int(record.entityInstance),
+            eventData: record.eventData.map { Int($0) }, time: iso8601(record.time), entityName: record.entityName,
+            description: record.description)
     }
 }

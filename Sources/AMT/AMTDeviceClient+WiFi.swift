@@ -9,7 +9,7 @@ extension AMTDeviceClient {
     }
 
     /// The Wi-Fi profiles stored on the device (`CIM_WiFiEndpointSettings`, never a passphrase).
-    public func wifiSettings() async throws(AMTError) -> JSONValue {
-        .array(try await enumerate(.cimWiFiEndpointSettings).map(WSManJSON.object))
+    public func wifiSettings() async throws(AMTError) -> AMTWiFiProfiles {
+        AMTWiFiProfiles(profiles: try await enumerate(.cimWiFiEndpointSettings).map(WSManJSON.object))
     }
 }

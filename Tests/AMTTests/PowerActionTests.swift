@@ -50,7 +50,7 @@ import WSMan
         let (device, firmware) = try await bed.connect(uuid) { $0.powerState = c.startsOff ? 8 : 2 }
         let reply = try await bed.host.bus.run(
             "power.action", args: ["guid": .string(uuid.guidString), "action": .number(c.code), "useSOL": .bool(c.code == 101)])
-        #expect(reply["Body"] == ["ReturnValue": 0, "ReturnValueStr": "SUCCESS"])
+        #expect(reply["returnValue"] == 0 && reply["returnValueName"] == "SUCCESS", "\(reply)")
         let calls = firmware.calls
         let expected = c.isBoot
             ? ["Get AMT_BootSettingData", "Put AMT_BootSettingData", "SetBootConfigRole CIM_BootService",
@@ -153,7 +153,7 @@ import WSMan
         let soft = amtTestUUID(2004)
         let (softDevice, softFirmware) = try await bed.connect(soft)
         let reply = try await bed.host.bus.run("power.action", args: ["guid": .string(soft.guidString), "action": "display-restart"])
-        #expect(reply["Body"]?["ReturnValueStr"] == "SUCCESS")
+        #expect(reply["returnValueName"] == "SUCCESS")
         #expect(reply["powerState"] == 14)
         #expect(softFirmware.calls.map { $0.inputs["PowerState"] ?? "-" } == ["14"])
         #expect(softFirmware.state.bootCount == 1)

@@ -17,7 +17,7 @@ import WSMan
         #expect(try await client.powerState() == 2)
         #expect(try await client.powerState() == 2)
         let settings = try await client.generalSettings()
-        #expect(settings["Body"]?["DigestRealm"]?.stringValue == firmware.realm)
+        #expect(settings.generalSettings["DigestRealm"]?.stringValue == firmware.realm)
         // Enumerate+Pull twice, then Get: five calls, logged once each (the unauthenticated
         // first attempt is answered 401 before dispatch).
         #expect(firmware.calls.map(\.method) == ["Enumerate", "Pull", "Enumerate", "Pull", "Get"])
@@ -58,7 +58,7 @@ import WSMan
         let device = try await bed.connect(uuid, firmware: firmware)
         let client = bed.client(uuid) { $0.maxConcurrentCalls = 2 }
         try await withThrowingTaskGroup(of: String?.self) { group in
-            for _ in 0..<8 { group.addTask { try await client.generalSettings()["Body"]?["HostName"]?.stringValue } }
+            for _ in 0..<8 { group.addTask { try await client.generalSettings().generalSettings["HostName"]?.stringValue } }
             for try await name in group { #expect(name == "sim-host") }
         }
         #expect(firmware.requests.withLock { $0 } == 8)
@@ -233,7 +233,7 @@ import WSMan
         let device = try await bed.connect(uuid, firmware: firmware)
         let client = bed.client(uuid)
         for _ in 0..<3 {
-            #expect(try await client.generalSettings()["Body"]?["HostName"] == "sim-host")
+            #expect(try await client.generalSettings().generalSettings["HostName"] == "sim-host")
         }
         #expect(firmware.opens.withLock { $0 } == 3)
         await device.stop()

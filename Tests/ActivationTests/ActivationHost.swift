@@ -76,7 +76,7 @@ struct ActivationHost: Sendable {
         var configuration: SimulatedDeviceConfiguration
         var status: SimulatedDevice.Status
         var tunnelUp: Bool
-        /// `power.action` 101's `Body.ReturnValue`, and the whole result.
+        /// `power.action` 101's `returnValue`, and the whole result.
         var returnValue: Int?
         var result: JSONValue
         var device: SimulatedDevice
@@ -98,7 +98,7 @@ struct ActivationHost: Sendable {
         let result = try await run("power.action", ["guid": .string(guid), "action": 101])
         return DialIn(
             configuration: configuration, status: status, tunnelUp: tunnelUp,
-            returnValue: result["Body"]?["ReturnValue"]?.intValue, result: result, device: device)
+            returnValue: result["returnValue"]?.intValue, result: result, device: device)
     }
 
     func stop() async { await host.stop() }

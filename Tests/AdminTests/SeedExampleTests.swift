@@ -102,7 +102,7 @@ import TetherJSON
             #expect(await device.waitUntilConnected() == .connected, "round \(round)")
             // Managed through the AMT password inherited from the tenant's profile.
             let state = try await bed.run("amt.power.state", ["guid": .string(guid)])
-            #expect(state["powerstate"] == 2, "round \(round)")
+            #expect(state["powerState"] == 2, "round \(round)")
             await device.stop()
             #expect(await device.waitUntilDisconnected())
         }

@@ -60,7 +60,7 @@ extension EventsIntegrationTests {
                 #expect(result["error"]?["message"]?.stringValue?.isEmpty == false)
             }
             for result in results where result["status"] == "succeeded" {
-                #expect(result["result"]?["Body"]?["ReturnValue"] == 0)
+                #expect(result["result"]?["returnValue"] == 0)
             }
             let onlyFailed = try await bed.host.bus.run("jobs.get", args: ["id": .string(id), "status": "failed"])
             #expect(onlyFailed["results"]?.arrayValue?.count == faulty.count)
@@ -76,7 +76,7 @@ extension EventsIntegrationTests {
             let evenFaulty = faulty.filter { guid in guids.firstIndex(of: guid)! % 2 == 0 }.count
             #expect(stateDone["progress"]?["failed"]?.intValue == evenFaulty, "\(stateDone)")
             let stateResults = try await bed.host.bus.run("jobs.get", args: ["id": state["id"]!, "status": "succeeded"])
-            #expect(stateResults["results"]?.arrayValue?.allSatisfy { $0["result"]?["powerstate"] == 8 } == true)
+            #expect(stateResults["results"]?.arrayValue?.allSatisfy { $0["result"]?["powerState"] == 8 } == true)
         }
 
         @Test func jobsWithoutDevicesOrWithBadArgumentsAreRefused() async throws {

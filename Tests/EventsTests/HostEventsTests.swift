@@ -27,7 +27,7 @@ extension EventsIntegrationTests {
             await fleet.start()
             #expect(await bed.waitForSessions([guid]))
             let action = try await bed.host.bus.run("power.action", args: ["guid": .string(guid), "action": 8])
-            #expect(action["Body"]?["ReturnValue"]?.intValue == 0, "\(action)")
+            #expect(action["returnValue"]?.intValue == 0, "\(action)")
             await fleet.stop()
             let events = await sink.wait { $0.contains { $0.type == "device.disconnected" } }
             let types = events.map(\.type)

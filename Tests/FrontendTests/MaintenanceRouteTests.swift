@@ -272,13 +272,13 @@ let maintenanceHost = Task { try await RESTTestHost.start() }
         #expect(device.firmware.state.maintenance.wifiSettings.map(\.pskPassphrase) == ["Home-Phrase-1", "Office <&> Phrase"])
 
         let listed = try await bus.run("amt.wifi.list", args: ["guid": .string(device.guid)])
-        #expect(listed.arrayValue?.map { $0["ElementName"] } == ["wfahome", "wfaoffice"])
+        #expect(listed["profiles"]?.arrayValue?.map { $0["ElementName"] } == ["wfahome", "wfaoffice"])
         #expect(!listed.jsonString.contains("Phrase"), "AMT never returns a passphrase")
 
         // Written again: the device refuses the taken priorities, and that is reported per profile.
         let again = try await bus.run("amt.wifi.apply", args: ["guid": .string(device.guid), "profileName": "wfaprofile"])
         #expect(again["applied"] == [])
-        #expect(again["failed"]?.arrayValue?.compactMap { $0["ReturnValue"]?.intValue } == [2067, 2067])
+        #expect(again["failed"]?.arrayValue?.compactMap { $0["returnValue"]?.intValue } == [2067, 2067])
         #expect(device.firmware.state.maintenance.wifiSettings.count == 2)
     }
 

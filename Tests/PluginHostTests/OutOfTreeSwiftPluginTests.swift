@@ -19,7 +19,7 @@ import TetherJSON
 
         let host = makePluginHost(timeout: .seconds(30))
         host.bus.register(name: "amt.power.state", summary: "power state (test host)", provider: "host") { args in
-            ["powerstate": 2, "guid": args["guid"] ?? .null]
+            ["powerState": 2, "guid": args["guid"] ?? .null]
         }
         let record = host.load(path: library, settings: PluginSettings(configs: ["com.example.hello-action": ["greeting": "hi"]]))
         #expect(record.status == .loaded, "\(record.reason ?? "")")
@@ -29,7 +29,7 @@ import TetherJSON
         let reply = try await host.call(
             pluginID: "com.example.hello-action",
             request: ["op": "power.action", "guid": "0000-hello", "action": ["code": 950, "name": "hello-power-state"]])
-        #expect(reply == ["greeting": "hi, 0000-hello", "powerstate": 2])
+        #expect(reply == ["greeting": "hi, 0000-hello", "powerState": 2])
         await host.shutdown()
     }
 }

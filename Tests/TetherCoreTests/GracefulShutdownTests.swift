@@ -91,7 +91,7 @@ import TetherJSON
         let exit = await host.waitForExit()
         let elapsed = ContinuousClock.now - signalled
         #expect(powerResult.status == 0, "power: \(powerResult.stdout) \(powerResult.stderr)")
-        #expect(powerResult.stdout.contains("\"ReturnValue\":0"), "power: \(powerResult.stdout)")
+        #expect(powerResult.stdout.contains("\"returnValue\":0"), "power: \(powerResult.stdout)")
         #expect(stateResult.stdout.hasSuffix("\n200"), "state: \(stateResult.stdout)")
         #expect(stateResult.stdout.contains("\"powerstate\""), "state: \(stateResult.stdout)")
         #expect(exit.status == 0 && exit.reason == .exit, "exit \(exit)")

@@ -25,12 +25,12 @@ static void power(job *j);
 static void done(void *ctx, int32_t status, const tether_json *reply) {
     job *j = ctx;
     int64_t rv = -1;
-    int ok = status == TETHER_OK && x->json_int(reply, "Body.ReturnValue", &rv) && rv == 0;
+    int ok = status == TETHER_OK && x->json_int(reply, "returnValue", &rv) && rv == 0;
     if (!ok && j->state == 14 && status == TETHER_OK) { j->state = 10; power(j); return; } /* refused: hard reset */
-    tether_arg good[] = {TETHER_VALUE("Body", reply, "Body"), TETHER_INT("powerState", j->state)};
+    tether_arg good[] = {TETHER_VALUE("returnValue", reply, "returnValue"), TETHER_VALUE("returnValueName", reply, "returnValueName"), TETHER_INT("powerState", j->state)};
     tether_arg bad[] = {TETHER_STRING("error", "display-restart failed"), TETHER_STRING("code", TETHER_CODE_DEVICE_ERROR),
                         TETHER_VALUE("detail", reply, "")};
-    if (ok) finish(j, TETHER_OK, good, 2); else finish(j, status < 0 ? status : TETHER_ERR_GENERIC, bad, 3);
+    if (ok) finish(j, TETHER_OK, good, 3); else finish(j, status < 0 ? status : TETHER_ERR_GENERIC, bad, 3);
 }
 static void power(job *j) {
     tether_arg args[] = {TETHER_STRING("guid", j->guid), TETHER_INT("powerState", j->state)};

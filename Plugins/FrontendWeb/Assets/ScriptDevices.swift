@@ -27,9 +27,10 @@ function actionOutcome(label, result, error) {
     const step = error.detail && error.detail.step ? ` (failed step: ${error.detail.step})` : "";
     return { good: false, text: `${label} failed${step}: ${error.message}` };
   }
-  const body = (result && result.Body) || {};
-  if (body.ReturnValue === 0) return { good: true, text: `${label}: ${body.ReturnValueStr || "SUCCESS"}` };
-  return { good: false, text: `${label}: the device answered ${body.ReturnValueStr || "an error"} (ReturnValue ${body.ReturnValue})` };
+  // The standard actions answer the device's method result; a vendor's action may answer anything.
+  if (!result || typeof result.returnValue !== "number") return { good: true, text: `${label}: done` };
+  if (result.returnValue === 0) return { good: true, text: `${label}: ${result.returnValueName || "SUCCESS"}` };
+  return { good: false, text: `${label}: the device answered ${result.returnValueName || "an error"} (ReturnValue ${result.returnValue})` };
 }
 
 async function renderDevices(main) {
@@ -190,20 +191,20 @@ async function renderDevice(main, guid) {
   const loadPower = async () => {
     try {
       const state = await run("amt.power.state", { guid });
-      power.textContent = powerStates[state.powerstate] ? `${powerStates[state.powerstate]} — ${state.powerstate}` : String(state.powerstate);
+      power.textContent = powerStates[state.powerState] ? `${powerStates[state.powerState]} — ${state.powerState}` : String(state.powerState);
     } catch (error) { power.textContent = "Unknown: " + error.message; }
   };
   const loadInventory = async () => {
     try {
       const info = await run("amt.version", { guid });
-      const identities = (info.CIM_SoftwareIdentity && info.CIM_SoftwareIdentity.responses) || [];
+      const identities = info.softwareIdentity || [];
       const amt = identities.find((item) => item.InstanceID === "AMT");
       version.textContent = amt ? amt.VersionString : "—";
     } catch (error) { version.textContent = "Unknown: " + error.message; }
     try {
       const inventory = await run("amt.hardwareInfo", { guid });
-      hardware.replaceChildren(...Object.entries(inventory).map(([name, entry]) => {
-        const items = (entry && entry.responses) || [];
+      hardware.replaceChildren(...Object.entries(inventory.classes || {}).map(([name, entry]) => {
+        const items = (entry && entry.instances) || [];
         return h("details", { class: "more" }, h("summary", {}, `${name} (${items.length})`), items.slice(0, 8).map((item) => facts(item, 12)));
       }));
     } catch (error) { hardware.textContent = "Unknown: " + error.message; }

@@ -3,43 +3,49 @@ import PluginHost
 import TetherJSON
 import WSMan
 
-/// `wsman.invoke` and the typed `amt.*` commands. Results are already in the Open AMT MPS
-/// REST response shapes (shared/reference/mps-api.md §2.3), so a REST front end only translates.
+/// `wsman.invoke` and the typed `amt.*` commands. Each `amt.*` command returns one of the
+/// neutral typed results of `Sources/AMT/Results` (documented there and in README "Power
+/// actions"); a front end maps them to its own shapes.
 struct AMTDeviceCommands {
     let bus: CommandBus
     let registry: AMTClientRegistry
 
     func register() {
-        device("wsman.invoke", "Any WS-Man call: {guid, resourceUri, action: Get|Put|Delete|Enumerate|Invoke, method?, selectors?, body?}") {
-            client, args throws(AMTError) in
-            try await WSManInvocation(json: args).run(on: client)
+        let registry = self.registry
+        bus.register(
+            name: "wsman.invoke", summary: "Any WS-Man call: {guid, resourceUri, action: Get|Put|Delete|Enumerate|Invoke, method?, selectors?, body?}",
+            provider: "host"
+        ) { args in
+            let guid = try AMTCommandSupport.guid(args, command: "wsman.invoke")
+            let client = registry.client(for: guid)
+            return try await AMTCommandSupport.run { () throws(AMTError) -> JSONValue in try await WSManInvocation(json: args).run(on: client) }
         }
-        device("amt.power.state", "Power state {guid} → {powerstate}") { client, _ throws(AMTError) in
-            ["powerstate": .number(try await client.powerState())]
+        device("amt.power.state", "Power state {guid} → {powerState}") { client, _ throws(AMTError) in
+            AMTPowerState(powerState: try await client.powerState())
         }
-        device("amt.power.capabilities", "Power actions the device supports {guid} → {label: code}") { client, _ throws(AMTError) in
+        device("amt.power.capabilities", "Action codes the device supports {guid} → {actionCodes}") { client, _ throws(AMTError) in
             try await client.powerCapabilities()
         }
-        device("amt.power.change", "RequestPowerStateChange {guid, powerState} → {Header, Body:{ReturnValue, ReturnValueStr}}") {
+        device("amt.power.change", "RequestPowerStateChange {guid, powerState} → {returnValue, returnValueName, replyHeader}") {
             client, args throws(AMTError) in
             guard let state = Self.int(args["powerState"]) else { throw .invalidArgument("amt.power.change needs an integer 'powerState'") }
             return try await client.requestPowerStateChange(state)
         }
-        device("amt.boot.settings.get", "Get AMT_BootSettingData {guid} → {AMT_BootSettingData:{…}}") { client, _ throws(AMTError) in
+        device("amt.boot.settings.get", "Get AMT_BootSettingData {guid} → {settings:{…}}") { client, _ throws(AMTError) in
             try await client.bootSettings()
         }
-        device("amt.boot.settings.put", "Put AMT_BootSettingData {guid, settings:{…}} → {AMT_BootSettingData:{…}}") {
+        device("amt.boot.settings.put", "Put AMT_BootSettingData {guid, settings:{…}} → {settings:{…}} (the device's echo)") {
             client, args throws(AMTError) in
             guard let settings = args["settings"], settings.objectValue != nil else {
                 throw .invalidArgument("amt.boot.settings.put needs 'settings': an object of AMT_BootSettingData properties")
             }
             return try await client.putBootSettings(settings)
         }
-        device("amt.boot.role", "SetBootConfigRole {guid, role: 0|1|2} → {ReturnValue, ReturnValueStr}") { client, args throws(AMTError) in
+        device("amt.boot.role", "SetBootConfigRole {guid, role: 0|1|2} → {returnValue, returnValueName}") { client, args throws(AMTError) in
             guard let role = Self.int(args["role"]) else { throw .invalidArgument("amt.boot.role needs an integer 'role'") }
             return try await client.setBootConfigRole(role)
         }
-        device("amt.boot.order", "ChangeBootOrder {guid, source?: pxe|cd|hdd|InstanceID} (none clears) → {ReturnValue, ReturnValueStr}") {
+        device("amt.boot.order", "ChangeBootOrder {guid, source?: pxe|cd|hdd|InstanceID} (none clears) → {returnValue, returnValueName}") {
             client, args throws(AMTError) in
             var source: BootSource?
             if let value = args["source"], !value.isNull {
@@ -48,13 +54,13 @@ struct AMTDeviceCommands {
             }
             return try await client.changeBootOrder(source)
         }
-        device("amt.version", "AMT version {guid} → {CIM_SoftwareIdentity, AMT_SetupAndConfigurationService}") { client, _ throws(AMTError) in
+        device("amt.version", "AMT version {guid} → {softwareIdentity:[…], setupAndConfiguration:{…}, replyHeader}") { client, _ throws(AMTError) in
             try await client.version()
         }
-        device("amt.generalSettings", "AMT_GeneralSettings {guid} → {Header, Body}") { client, _ throws(AMTError) in
+        device("amt.generalSettings", "AMT_GeneralSettings {guid} → {generalSettings:{…}, replyHeader}") { client, _ throws(AMTError) in
             try await client.generalSettings()
         }
-        device("amt.hardwareInfo", "Hardware inventory {guid} → one entry per CIM class") { client, _ throws(AMTError) in
+        device("amt.hardwareInfo", "Hardware inventory {guid} → {classes:{CIM_…:{operation, instances|error}}}") { client, _ throws(AMTError) in
             try await client.hardwareInfo()
         }
     }
@@ -66,13 +72,13 @@ struct AMTDeviceCommands {
     /// Registers a command that needs `guid` and runs against that device's client.
     private func device(
         _ name: String, _ summary: String,
-        _ body: @escaping @Sendable (AMTDeviceClient, JSONValue) async throws(AMTError) -> JSONValue
+        _ body: @escaping @Sendable (AMTDeviceClient, JSONValue) async throws(AMTError) -> any AMTResult
     ) {
         let registry = self.registry
         bus.register(name: name, summary: summary, provider: "host") { args in
             let guid = try AMTCommandSupport.guid(args, command: name)
             let client = registry.client(for: guid)
-            return try await AMTCommandSupport.run { () throws(AMTError) -> JSONValue in try await body(client, args) }
+            return try await AMTCommandSupport.run { () throws(AMTError) -> JSONValue in try await body(client, args).json }
         }
     }
 }

@@ -8,8 +8,9 @@ import WSMan
 
 /// The MPS device-maintenance operations as host commands any front end can use (shared/reference/mps-api.md
 /// §2.3): audit and event logs, alarm clock, user consent, redirection features, deactivate,
-/// redirection status and refresh. Results are in the MPS REST shapes. A refusal by the device
-/// is a `device_failure` whose `detail` carries what MPS answers (`Body`, or the `ReturnValue`).
+/// redirection status and refresh. Results are the neutral typed results of `Sources/AMT/Results`.
+/// A refusal by the device is a `device_error` whose `detail` is the method's result
+/// (`{returnValue, returnValueName, …}`).
 struct AMTMaintenanceCommands {
     let bus: CommandBus
     let registry: AMTClientRegistry
@@ -21,48 +22,48 @@ struct AMTMaintenanceCommands {
     static let alarmQuota = 5
 
     func register() {
-        device("amt.log.audit", "Security audit log, newest first: {guid, startIndex?} → {totalCnt, records}") { client, args throws(AMTError) in
+        device("amt.log.audit", "Security audit log, newest first: {guid, startIndex?} → {totalCount, records}") { client, args throws(AMTError) in
             let start = try Self.optionalInt(args["startIndex"], "startIndex") ?? 0
             return try await client.auditLog(startIndex: start)
         }
-        device("amt.log.event", "Event log, decoded: {guid} → [record]") { client, _ throws(AMTError) in
+        device("amt.log.event", "Event log, decoded: {guid} → {records}") { client, _ throws(AMTError) in
             try await client.eventLog()
         }
-        device("amt.alarms.list", "Alarm clock occurrences: {guid} → [IPS_AlarmClockOccurrence + InternalInMinutes]") { client, _ throws(AMTError) in
+        device("amt.alarms.list", "Alarm clock occurrences: {guid} → {alarms:[{properties, intervalMinutes}]}") { client, _ throws(AMTError) in
             try await client.alarmOccurrences()
         }
-        deviceCommand("amt.alarms.add", "Add an alarm: {guid, ElementName, StartTime (ISO 8601), Interval? (minutes), DeleteOnCompletion?}") {
+        deviceCommand("amt.alarms.add", "Add an alarm: {guid, ElementName, StartTime (ISO 8601), Interval? (minutes), DeleteOnCompletion?} → {instanceID}") {
             client, args in
             try await Self.addAlarm(client, args)
         }
-        deviceCommand("amt.alarms.delete", "Delete an alarm: {guid, Name (its InstanceID)}") { client, args in
+        deviceCommand("amt.alarms.delete", "Delete an alarm: {guid, Name (its InstanceID)} → {instanceID}") { client, args in
             guard let name = args["Name"]?.stringValue, !name.isEmpty else {
                 throw CommandError(.badRequest, "amt.alarms.delete needs {\"Name\": the alarm's InstanceID}")
             }
             switch try await Self.amt({ () throws(AMTError) in try await client.deleteAlarm(name: name) }) {
-            case nil: return ["status": "SUCCESS"]
+            case nil: return AMTAlarmChange(instanceID: name).json
             case .some: throw CommandError(.notFound, "Alarm instance not found", detail: ["alarm": .string(name)])
             }
         }
-        deviceCommand("amt.userConsent.request", "Ask for user consent (the device shows a code): {guid}") { client, _ in
+        deviceCommand("amt.userConsent.request", "Ask for user consent (the device shows a code): {guid} → {returnValue, returnValueName, replyHeader}") { client, _ in
             try await Self.consent { () throws(AMTError) in try await client.requestUserConsent() }
         }
-        deviceCommand("amt.userConsent.send", "Send the user consent code: {guid, consentCode (6 digits)}") { client, args in
+        deviceCommand("amt.userConsent.send", "Send the user consent code: {guid, consentCode (6 digits)} → {returnValue, returnValueName, replyHeader}") { client, args in
             let code = try Self.consentCode(args["consentCode"])
             return try await Self.consent { () throws(AMTError) in try await client.sendUserConsentCode(code) }
         }
-        deviceCommand("amt.userConsent.cancel", "Cancel a user consent request: {guid}") { client, _ in
+        deviceCommand("amt.userConsent.cancel", "Cancel a user consent request: {guid} → {returnValue, returnValueName, replyHeader}") { client, _ in
             try await Self.consent { () throws(AMTError) in try await client.cancelUserConsent() }
         }
-        device("amt.features.get", "Redirection features: {guid} → {userConsent, redirection, KVM, SOL, IDER, optInState, kvmAvailable}") {
+        device("amt.features.get", "Redirection features: {guid} → {userConsent, redirection, kvm, sol, ider, optInState, kvmAvailable}") {
             client, _ throws(AMTError) in
             try await client.features()
         }
-        deviceCommand("amt.features.set", "Set redirection features: {guid, userConsent: kvm|all|none, enableSOL, enableIDER, enableKVM}") {
+        deviceCommand("amt.features.set", "Set redirection features: {guid, userConsent: kvm|all|none, enableSOL, enableIDER, enableKVM} → {userConsent, sol, ider, kvm}") {
             client, args in
             try await Self.setFeatures(client, args)
         }
-        deviceCommand("amt.deactivate", "Unprovision (CCM) the device; on success its record and secrets are removed: {guid}") {
+        deviceCommand("amt.deactivate", "Unprovision (CCM) the device; on success its record and secrets are removed: {guid} → {returnValue, returnValueName}") {
             client, args in
             try await deactivate(client, args)
         }
@@ -70,7 +71,7 @@ struct AMTMaintenanceCommands {
             client, args in
             try await applyWiFi(client, args)
         }
-        device("amt.wifi.list", "Wi-Fi profiles stored on the device (CIM_WiFiEndpointSettings): {guid}") { client, _ throws(AMTError) in
+        device("amt.wifi.list", "Wi-Fi profiles stored on the device (CIM_WiFiEndpointSettings): {guid} → {profiles}") { client, _ throws(AMTError) in
             try await client.wifiSettings()
         }
         bus.register(name: "devices.redirectstatus", summary: "Redirection sessions of a connected device: {guid}", provider: "host") { args in
@@ -103,7 +104,7 @@ struct AMTMaintenanceCommands {
             try await client.addAlarm(name: name, startTime: start, intervalMinutes: interval, deleteOnCompletion: deleteOnCompletion)
         }
         switch failure {
-        case nil: return ["status": "SUCCESS", "ReturnValue": 0]
+        case nil: return AMTAlarmChange(instanceID: name).json
         case .quotaExceeded?:
             throw CommandError(.conflict, "Alarm add request quota exceeded: AMT keeps at most \(alarmQuota) alarms", detail: ["quota": .number(alarmQuota)])
         case .invalidParameters(let reason)?:
@@ -113,18 +114,19 @@ struct AMTMaintenanceCommands {
         }
     }
 
-    /// A consent call: the MPS body on success; a non-zero ReturnValue is a `device_failure` with the same body.
-    static func consent(_ body: () async throws(AMTError) -> (JSONValue, ReturnValue)) async throws(CommandError) -> JSONValue {
-        let (json, value): (JSONValue, ReturnValue)
+    /// A consent call: the method's result on success; a non-zero ReturnValue is a `device_error`
+    /// whose detail is the same result.
+    static func consent(_ body: () async throws(AMTError) -> AMTMethodResult) async throws(CommandError) -> JSONValue {
+        let result: AMTMethodResult
         do {
-            (json, value) = try await body()
+            result = try await body()
         } catch {
             throw AMTCommandSupport.commandError(error)
         }
-        guard value.isSuccess else {
-            throw CommandError(.deviceFailure, "the device refused: \(value.code) \(value.name)", detail: json)
+        guard result.isSuccess else {
+            throw CommandError(.deviceError, "the device refused: \(result.returnValue) \(result.returnValueName)", detail: result.json)
         }
-        return json
+        return result.json
     }
 
     /// AMT consent codes are six decimal digits (a number or a string).
@@ -149,21 +151,18 @@ struct AMTMaintenanceCommands {
             try await client.setFeatures(userConsent: consent, sol: flags["enableSOL"]!, ider: flags["enableIDER"]!, kvm: flags["enableKVM"]!)
         }
         if let refusal {
-            throw CommandError(.deviceFailure, "AMT features not updated: \(refusal)", detail: [
-                "step": .string(refusal.step), "ReturnValue": .number(refusal.returnValue.code),
-                "ReturnValueStr": .string(refusal.returnValue.name),
-            ])
+            throw CommandError(.deviceError, "AMT features not updated: \(refusal)", detail: refusal.json)
         }
-        return ["status": "AMT Features updated"]
+        return AMTFeatureSettings(
+            userConsent: consent.lowercased(), sol: flags["enableSOL"]!, ider: flags["enableIDER"]!, kvm: flags["enableKVM"]!
+        ).json
     }
 
     /// Unprovision; only a device that accepted loses its record and secrets.
     func deactivate(_ client: AMTDeviceClient, _ args: JSONValue) async throws -> JSONValue {
         let value = try await Self.amt { () throws(AMTError) in try await client.unprovision() }
         guard value.isSuccess else {
-            throw CommandError(.deviceFailure, "the device refused to unprovision: \(value.code) \(value.name)", detail: [
-                "ReturnValue": .number(value.code), "ReturnValueStr": .string(value.name),
-            ])
+            throw CommandError(.deviceError, "the device refused to unprovision: \(value.code) \(value.name)", detail: AMTMethodResult(value).json)
         }
         if let store = store() {
             do {
@@ -178,7 +177,7 @@ struct AMTMaintenanceCommands {
             }
         }
         client.closeIdleChannels()
-        return ["status": "SUCCESS"]
+        return AMTMethodResult(value).json
     }
 
     // MARK: - Support
@@ -201,10 +200,10 @@ struct AMTMaintenanceCommands {
     /// A command that needs `guid` and runs an AMT operation on that device's client.
     private func device(
         _ name: String, _ summary: String,
-        _ body: @escaping @Sendable (AMTDeviceClient, JSONValue) async throws(AMTError) -> JSONValue
+        _ body: @escaping @Sendable (AMTDeviceClient, JSONValue) async throws(AMTError) -> any AMTResult
     ) {
         deviceCommand(name, summary) { client, args in
-            try await Self.amt { () throws(AMTError) in try await body(client, args) }
+            try await Self.amt { () throws(AMTError) in try await body(client, args).json }
         }
     }
 

@@ -6,7 +6,7 @@ extension TetherEvent {
     /// `power.action.finished` for an action the device accepted: `{code, name, result:"success", returnValue}`.
     static func powerActionFinished(guid: String, code: Int, name: String, result: JSONValue) -> TetherEvent {
         var fields: [String: JSONValue] = ["code": .number(code), "name": .string(name), "result": "success"]
-        if let value = result["Body"]?["ReturnValue"] { fields["returnValue"] = value }
+        if let value = result["returnValue"] { fields["returnValue"] = value }
         return TetherEvent(type: "power.action.finished", guid: guid, fields: fields)
     }
 
@@ -19,7 +19,7 @@ extension TetherEvent {
         if let error = error as? CommandError {
             fields["error"] = .string(error.message)
             if let step = error.detail?["step"]?.stringValue { fields["failingStep"] = .string(step) }
-            if let value = error.detail?["Body"]?["ReturnValue"] { fields["returnValue"] = value }
+            if let value = error.detail?["returnValue"] { fields["returnValue"] = value }
         } else {
             fields["error"] = .string("\(error)")
         }

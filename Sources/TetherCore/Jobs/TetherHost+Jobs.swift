@@ -68,9 +68,9 @@ extension TetherHost {
             parameters = ["action": action, "useSOL": .bool(args["useSOL"]?.boolValue ?? false)]
             work = { [bus] guid in
                 let result = try await bus.run("power.action", args: ["guid": .string(guid), "action": action, "useSOL": parameters["useSOL"]!])
-                if let value = result["Body"]?["ReturnValue"]?.intValue, value != 0 {
-                    let text = result["Body"]?["ReturnValueStr"]?.stringValue ?? "?"
-                    throw CommandError(.deviceError, "the device returned \(value) (\(text))", detail: ["Body": result["Body"]!])
+                if let value = result["returnValue"]?.intValue, value != 0 {
+                    let text = result["returnValueName"]?.stringValue ?? "?"
+                    throw CommandError(.deviceError, "the device returned \(value) (\(text))", detail: result)
                 }
                 return result
             }

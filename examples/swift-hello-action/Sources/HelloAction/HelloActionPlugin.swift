@@ -37,6 +37,6 @@ final class HelloActionPlugin: TetherPlugin {
         }
         // Linked to this request: it inherits the request's deadline and is cancelled with it.
         let state = try await host.submit("amt.power.state", args: ["guid": .string(guid)])
-        return ["greeting": .string("\(greeting), \(guid)"), "powerstate": state["powerstate"] ?? .null]
+        return ["greeting": .string("\(greeting), \(guid)"), "powerState": state["powerState"] ?? .null]
     }
 }
