@@ -34,6 +34,12 @@ final class FrontendRESTPlugin: TetherPlugin {
                 "name": "rest", "mount": "/api/v1", "auth": "bearer",
                 "public": .array(Self.routes.filter { !$0.requiresAuth }.map { ["method": .string($0.method), "path": .string($0.template)] }),
                 "unauthorized": RESTResponse.unauthorized.reply,
+                // How the host answers when this plugin times out, is unavailable or fails.
+                "failureBodies": [
+                    "timeout": RESTResponse.named(504, "Gateway Timeout", "{message}").reply,
+                    "unavailable": RESTResponse.named(503, "Service Unavailable", "{message}").reply,
+                    "failure": RESTResponse.named(502, "Bad Gateway", "{message}").reply,
+                ],
             ],
             "tether.commands/1": [
                 "commands": [["name": "rest.routes", "summary": "The REST front end's route table: [{method, path, auth}]"]]

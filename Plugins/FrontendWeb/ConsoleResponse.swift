@@ -42,6 +42,18 @@ struct ConsoleResponse: Sendable {
             body: value.encodedBytes())
     }
 
+    /// A `failureBodies` template for the host: the API's error shape `{"error", "code"}` with
+    /// the host's reason in place of `{message}`, and the security headers.
+    static func failureTemplate(_ status: Int, code: String) -> JSONValue {
+        var headers = securityHeaders
+        headers["content-type"] = "application/json; charset=utf-8"
+        headers["cache-control"] = "no-store"
+        return [
+            "status": .number(status), "headers": .object(headers.mapValues(JSONValue.string)),
+            "body_json": ["error": "{message}", "code": .string(code)],
+        ]
+    }
+
     func with(header name: String, _ value: String) -> ConsoleResponse {
         var copy = self
         copy.headers[name] = value

@@ -30,7 +30,18 @@ final class FrontendWebPlugin: TetherPlugin {
     }
 
     var extensions: [String: JSONValue] {
-        ["tether.frontend.http/1": ["name": "console", "mount": "/"]]
+        [
+            "tether.frontend.http/1": [
+                "name": "console", "mount": "/",
+                // How the host answers when this plugin times out, is unavailable or fails: the
+                // console API's own error shape, which the page shows.
+                "failureBodies": [
+                    "timeout": ConsoleResponse.failureTemplate(504, code: "timeout"),
+                    "unavailable": ConsoleResponse.failureTemplate(503, code: "unavailable"),
+                    "failure": ConsoleResponse.failureTemplate(502, code: "plugin_failure"),
+                ],
+            ]
+        ]
     }
 
     func handle(_ request: JSONValue) async throws -> JSONValue {

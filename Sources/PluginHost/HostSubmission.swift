@@ -46,9 +46,12 @@ enum HostSubmission {
         }
         out?.pointee = id
         let bus = plugin.bus
+        let logID = parent == 0 ? nil : scopes.logID(of: parent)
         let task = Task {
-            let result = await DeadlineRace.run(deadline: effective, what: "command '\(name)'") {
-                await bus.result(request: request)
+            let result = await RequestLogContext.$requestID.withValue(logID) {
+                await DeadlineRace.run(deadline: effective, what: "command '\(name)'") {
+                    await bus.result(request: request)
+                }
             }
             scopes.endSubmission(id)
             switch result {

@@ -18,6 +18,8 @@ final class RequestScopes: Sendable {
         var deadline: ContinuousClock.Instant
         var cancelled = false
         var submissions: Set<UInt64> = []
+        /// The HTTP request id in force when the request was sent (``RequestLogContext``).
+        var logID: String?
     }
 
     private struct Submission {
@@ -36,7 +38,13 @@ final class RequestScopes: Sendable {
 
     /// Starts tracking request `id` sent to `pluginID`, due by `deadline`.
     func open(_ id: UInt64, pluginID: String, deadline: ContinuousClock.Instant) {
-        state.withLock { $0.scopes[id] = Scope(pluginID: pluginID, deadline: deadline) }
+        let logID = RequestLogContext.requestID
+        state.withLock { $0.scopes[id] = Scope(pluginID: pluginID, deadline: deadline, logID: logID) }
+    }
+
+    /// The HTTP request id request `id` was sent under (nil: none, or no longer in flight).
+    func logID(of id: UInt64) -> String? {
+        state.withLock { $0.scopes[id]?.logID }
     }
 
     /// The request finished: later submits naming it are refused. Its running submits go on

@@ -19,7 +19,7 @@ struct RESTTestHost: Sendable {
     let dataDirectory: String
 
     static func start(
-        maxBodyBytes: Int? = nil, configure: (inout TetherConfiguration) -> Void = { _ in }
+        maxBodyBytes: Int? = nil, logger recording: Logger? = nil, configure: (inout TetherConfiguration) -> Void = { _ in }
     ) async throws -> RESTTestHost {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tether-rest-\(UUID().uuidString)").path
         var configuration = TetherConfiguration(dataDirectory: directory)
@@ -34,6 +34,7 @@ struct RESTTestHost: Sendable {
         configure(&configuration)
         var logger = Logger(label: "rest-test")
         logger.logLevel = .critical
+        if let recording { logger = recording }
         let host = TetherHost(configuration: configuration, logger: logger)
         try await host.start([.store, .cira, .http])
         let port = try #require(host.httpPort)

@@ -65,7 +65,13 @@
  *  plugin replies TETHER_OK with {"status":100..599,"headers":{name:string},"body_base64":"…"}
  *  or "body_json":<any JSON> (sent as application/json unless a content-type is given) or
  *  neither (empty body). The host owns framing headers (content-length, transfer-encoding,
- *  connection) and answers 502/503/504 itself when the plugin fails or misses its deadline.
+ *  connection) and answers 502/503/504 itself when the plugin fails or misses its deadline,
+ *  rendered as the manifest declares: {"name","mount","failureBodies":{"timeout":R,
+ *  "unavailable":R,"failure":R}} where each R is a reply as above (status defaults 504, 503,
+ *  502) and "{message}" in any string of its body_json or headers becomes the host's reason.
+ *  Undeclared: a text/plain body "<status> <reason phrase>: <reason>". Other manifest keys:
+ *  "auth":"bearer", "public":[{"method","path"}], "unauthorized":R (README "REST API").
+ *  Every response carries X-Request-Id; the request's "headers" hold the same "x-request-id".
  *
  *  Host commands submitted through host->submit are JSON objects {"command":"<name>","args":{…}}
  *  and complete with the command's JSON result or an error body as above. "host.commands"
@@ -169,7 +175,7 @@ extern "C" {
 #define TETHER_EXT_COMMANDS "tether.commands/1"             /* {"commands":[{"name","summary"}]} */
 #define TETHER_EXT_POWER_ACTIONS "tether.power-actions/1"   /* {"actions":[{"code","name","description"}]} */
 #define TETHER_EXT_PROFILE_POLICY "tether.profile-policy/1" /* {"modes":["acmactivate"|"ccmactivate"]} */
-#define TETHER_EXT_FRONTEND_HTTP "tether.frontend.http/1"   /* {"name":"rest","mount":"/api/v1"} */
+#define TETHER_EXT_FRONTEND_HTTP "tether.frontend.http/1"   /* {"name":"rest","mount":"/api/v1","failureBodies"?…} */
 
 /* Completion callback. [any-thread] Called exactly once per accepted request.
  * `json` (UTF-8, not NUL-terminated, may be NULL when json_len is 0) is borrowed until return. */
@@ -347,7 +353,7 @@ typedef struct tether_c_host_v1 {
     /* Parses JSON (e.g. what handle() received); NULL when malformed. Free with json_free. */
     const tether_json *(*json_parse)(const uint8_t *json, size_t len);
     void (*json_free)(const tether_json *value);
-    /* Readers. `path` is dotted ("Body.ReturnValue", "items.0.name"; "" = the value itself).
+    /* Readers. `path` is dotted ("replyHeader.action", "items.0.name"; "" = the value itself).
      * They return 1, or 0 (leaving *out alone) when the member is missing or of another type. */
     int (*json_int)(const tether_json *value, const char *path, int64_t *out);
     int (*json_double)(const tether_json *value, const char *path, double *out);

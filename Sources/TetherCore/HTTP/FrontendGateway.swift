@@ -15,6 +15,11 @@ import TetherJSON
 /// `remoteAddress` when known. Reply expected: `{"status": 100–599, "headers": {name: value},
 /// "body_base64": "…"}` or `"body_json": <any JSON>` (sent as `application/json` unless the
 /// plugin sets `content-type`), or neither for an empty body.
+///
+/// Every request gets an id (``RequestID``): the client's `X-Request-Id` when it is sane, else
+/// a short random one. It is the `requestId` metadata of the access log line and of every line
+/// logged while serving the request (``RequestLogContext``), the plugin sees it as the
+/// `x-request-id` header, and the response carries it as `X-Request-Id`.
 struct FrontendGateway: HTTPResponder {
     typealias Context = GatewayRequestContext
 
@@ -44,6 +49,7 @@ struct FrontendGateway: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
+        let requestID = RequestID.choose(clientValue: request.headers[.xRequestID])
         let path = request.uri.path
         // The host serves /metrics itself (on the listener that serves it), even beside a front
         // end mounted at `/`.
@@ -60,11 +66,14 @@ struct FrontendGateway: HTTPResponder {
                 response = Self.text(exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8")
             }
         } else if let mount {
-            response = await forward(request, to: mount, remoteAddress: context.remoteAddress)
+            response = await RequestLogContext.$requestID.withValue(requestID) {
+                await forward(request, to: mount, remoteAddress: context.remoteAddress, requestID: requestID)
+            }
         } else {
             response = Self.error(.notFound, "Not Found", "no front end is mounted at this path")
         }
         response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[.xRequestID] = requestID
         if isSecure { response.headers[.strictTransportSecurity] = "max-age=31536000" }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -75,7 +84,7 @@ struct FrontendGateway: HTTPResponder {
             metadata: [
                 "method": "\(request.method.rawValue)", "path": "\(path.prefix(256))", "status": "\(response.status.code)",
                 "ms": "\(Int(seconds * 1000))", "remote": "\(context.remoteAddress ?? "-")",
-                "frontend": "\(mount?.name ?? "-")",
+                "frontend": "\(mount?.name ?? "-")", "requestId": "\(requestID)",
             ])
         return response
     }
@@ -105,7 +114,7 @@ struct FrontendGateway: HTTPResponder {
         return claims
     }
 
-    private func forward(_ request: Request, to mount: FrontendMount, remoteAddress: String?) async -> Response {
+    private func forward(_ request: Request, to mount: FrontendMount, remoteAddress: String?, requestID: String) async -> Response {
         let isPublic = mount.access.isPublic(relativePath: mount.relativePath(request.uri.path))
         let principal = mount.access.requiresToken ? principal(of: request) : nil
         if !isPublic, principal == nil {
@@ -132,6 +141,7 @@ struct FrontendGateway: HTTPResponder {
         }
         // HTTPTypes moves Host into the authority; front ends still see it as `host`.
         if headers["host"] == nil, let authority = request.head.authority { headers["host"] = authority }
+        headers["x-request-id"] = requestID
         var message: [String: JSONValue] = [
             "op": "http.request", "method": .string(request.method.rawValue), "path": .string(request.uri.path),
             "mount": .string(mount.prefix), "query": .string(request.uri.query ?? ""),
@@ -146,12 +156,18 @@ struct FrontendGateway: HTTPResponder {
         } catch {
             metrics.recordPluginError(plugin: mount.pluginID, code: error.code.rawValue)
             logger.warning(
-                "front end failed", metadata: ["plugin": "\(mount.pluginID)", "code": "\(error.code.rawValue)", "error": "\(error.message)"])
-            switch error.code {
-            case .timeout: return Self.error(.gatewayTimeout, "Gateway Timeout", "the front end did not answer in time")
-            case .unavailable: return Self.error(.serviceUnavailable, "Service Unavailable", error.message)
-            default: return Self.error(.badGateway, "Bad Gateway", "the front end failed: \(error.message)")
+                "front end failed",
+                metadata: [
+                    "plugin": "\(mount.pluginID)", "code": "\(error.code.rawValue)", "error": "\(error.message)", "requestId": "\(requestID)",
+                ])
+            // Rendered as the front end declared (`failureBodies`), else a neutral plain-text body.
+            let kind = FrontendFailureReplies.Kind(error.code)
+            let reason = switch kind {
+            case .timeout: "the front end did not answer in time"
+            case .unavailable: error.message
+            case .failure: "the front end failed: \(error.message)"
             }
+            return mount.failureReplies.response(kind, reason: reason)
         }
     }
 

@@ -10,6 +10,8 @@ public struct FrontendMount: Sendable, Equatable {
     public var prefix: String
     /// The host's own bearer-token check, declared by the manifest (see `FrontendAccess`).
     public var access = FrontendAccess()
+    /// How the host answers when calling the plugin fails (declared by the manifest's `failureBodies`).
+    var failureReplies = FrontendFailureReplies()
 
     /// Parses a configured `name:/mount` entry; nil when malformed.
     static func parse(_ entry: String) -> (name: String, prefix: String)? {
@@ -48,7 +50,7 @@ public struct FrontendMount: Sendable, Equatable {
     static func resolve(
         contributions: [(pluginID: String, manifest: JSONValue)], configured: [String]
     ) throws(ConfigurationError) -> [FrontendMount] {
-        var available: [String: (pluginID: String, prefix: String?, access: FrontendAccess)] = [:]
+        var available: [String: (pluginID: String, prefix: String?, access: FrontendAccess, failures: FrontendFailureReplies)] = [:]
         for (pluginID, manifest) in contributions {
             guard let name = manifest["name"]?.stringValue, !name.isEmpty else {
                 throw ConfigurationError("plugin \(pluginID): tether.frontend.http/1 manifest lacks a 'name'")
@@ -56,7 +58,10 @@ public struct FrontendMount: Sendable, Equatable {
             if let other = available[name] {
                 throw ConfigurationError("front end name '\(name)' is declared by both \(other.pluginID) and \(pluginID)")
             }
-            available[name] = (pluginID, manifest["mount"]?.stringValue.flatMap(normalise), FrontendAccess(manifest: manifest))
+            available[name] = (
+                pluginID, manifest["mount"]?.stringValue.flatMap(normalise), FrontendAccess(manifest: manifest),
+                try FrontendFailureReplies(manifest: manifest, pluginID: pluginID)
+            )
         }
         var mounts: [FrontendMount] = []
         if configured.isEmpty {
@@ -64,7 +69,7 @@ public struct FrontendMount: Sendable, Equatable {
                 guard let prefix = entry.prefix else {
                     throw ConfigurationError("plugin \(entry.pluginID): front end '\(name)' declares no valid 'mount'")
                 }
-                mounts.append(FrontendMount(name: name, pluginID: entry.pluginID, prefix: prefix, access: entry.access))
+                mounts.append(FrontendMount(name: name, pluginID: entry.pluginID, prefix: prefix, access: entry.access, failureReplies: entry.failures))
             }
         } else {
             for item in configured {
@@ -72,7 +77,7 @@ public struct FrontendMount: Sendable, Equatable {
                 guard let entry = available[name] else {
                     throw ConfigurationError("frontends: no loaded plugin provides the front end '\(name)'")
                 }
-                mounts.append(FrontendMount(name: name, pluginID: entry.pluginID, prefix: prefix, access: entry.access))
+                mounts.append(FrontendMount(name: name, pluginID: entry.pluginID, prefix: prefix, access: entry.access, failureReplies: entry.failures))
             }
         }
         var seen = Set<String>()

@@ -1,4 +1,5 @@
 import Logging
+import PluginHost
 import Synchronization
 
 /// The process-wide swift-log set-up of the `tether` executable: every `Logger` in the process —
@@ -17,7 +18,10 @@ public enum TetherLogging {
             return true
         }
         if first {
-            LoggingSystem.bootstrap { label in makeHandler(label: label, level: level, format: format) }
+            // Every line written while serving an HTTP request carries its `requestId`.
+            LoggingSystem.bootstrap(
+                { label, provider in makeHandler(label: label, level: level, format: format, metadataProvider: provider) },
+                metadataProvider: RequestLogContext.metadataProvider)
         }
         var logger = Logger(label: "tether")
         logger.logLevel = level
@@ -25,14 +29,16 @@ public enum TetherLogging {
     }
 
     /// The handler `format` stands for, at `level`.
-    public static func makeHandler(label: String, level: Logger.Level, format: LogFormat) -> any LogHandler {
+    public static func makeHandler(
+        label: String, level: Logger.Level, format: LogFormat, metadataProvider: Logger.MetadataProvider? = nil
+    ) -> any LogHandler {
         switch format {
         case .text:
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = StreamLogHandler.standardError(label: label, metadataProvider: metadataProvider)
             handler.logLevel = level
             return handler
         case .json:
-            return JSONLogHandler(label: label, level: level)
+            return JSONLogHandler(label: label, level: level, metadataProvider: metadataProvider)
         }
     }
 }
