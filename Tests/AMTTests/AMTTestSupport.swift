@@ -73,6 +73,9 @@ struct AMTTestBed {
         _ uuid: AMTUUID, password: String = "P@ssw0rd-amt", configure: (inout AMTClientConfiguration) -> Void = { _ in }
     ) -> AMTDeviceClient {
         var configuration = AMTClientConfiguration()
+        // Generous, as in HostTestBed: the full suite starts ~100 suites at once on 2 cores; the
+        // tests that wait for a timeout set their own short one.
+        configuration.callTimeout = .seconds(30)
         configure(&configuration)
         let server = self.server
         return AMTDeviceClient(
