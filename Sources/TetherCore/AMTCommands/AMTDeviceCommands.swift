@@ -11,14 +11,9 @@ struct AMTDeviceCommands {
     let registry: AMTClientRegistry
 
     func register() {
-        let registry = self.registry
-        bus.register(
-            name: "wsman.invoke", summary: "Any WS-Man call: {guid, resourceUri, action: Get|Put|Delete|Enumerate|Invoke, method?, selectors?, body?}",
-            provider: "host"
-        ) { args in
-            let guid = try AMTCommandSupport.guid(args, command: "wsman.invoke")
-            let client = registry.client(for: guid)
-            return try await AMTCommandSupport.run { () throws(AMTError) -> JSONValue in try await WSManInvocation(json: args).run(on: client) }
+        raw("wsman.invoke", "Any WS-Man call: {guid, resourceUri, action: Get|Put|Delete|Enumerate|Invoke, method?, selectors?, body?} → the reply's envelope") {
+            client, args throws(AMTError) in
+            try await WSManInvocation(json: args).run(on: client)
         }
         device("amt.power.state", "Power state {guid} → {powerState}") { client, _ throws(AMTError) in
             AMTPowerState(powerState: try await client.powerState())
@@ -69,16 +64,24 @@ struct AMTDeviceCommands {
         value?.intValue ?? value?.stringValue.flatMap { Int($0) }
     }
 
-    /// Registers a command that needs `guid` and runs against that device's client.
+    /// Registers a command that needs `guid` and returns a typed result from that device's client.
     private func device(
         _ name: String, _ summary: String,
         _ body: @escaping @Sendable (AMTDeviceClient, JSONValue) async throws(AMTError) -> any AMTResult
+    ) {
+        raw(name, summary) { client, args throws(AMTError) in try await body(client, args).json }
+    }
+
+    /// Registers a command that needs `guid` and runs against that device's client.
+    private func raw(
+        _ name: String, _ summary: String,
+        _ body: @escaping @Sendable (AMTDeviceClient, JSONValue) async throws(AMTError) -> JSONValue
     ) {
         let registry = self.registry
         bus.register(name: name, summary: summary, provider: "host") { args in
             let guid = try AMTCommandSupport.guid(args, command: name)
             let client = registry.client(for: guid)
-            return try await AMTCommandSupport.run { () throws(AMTError) -> JSONValue in try await body(client, args).json }
+            return try await AMTCommandSupport.run { () throws(AMTError) -> JSONValue in try await body(client, args) }
         }
     }
 }
