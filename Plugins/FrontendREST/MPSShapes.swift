@@ -141,9 +141,14 @@ enum MPSShapes {
         ]
     }
 
-    /// A power action's result: the standard actions' method result → `{"Header", "Body"}`; a
-    /// result of another shape (a vendor's action) is passed on as it is.
+    /// A power action's result: a method result → `{"Header"?, "Body"}` (a vendor action's own
+    /// extra members, such as the signage example's `powerState`, are kept beside them); a result
+    /// of another shape is passed on as it is.
     static func powerAction(_ result: JSONValue) -> JSONValue {
-        result["returnValue"]?.intValue != nil ? methodReply(result) : result
+        guard result["returnValue"]?.intValue != nil, var reply = methodReply(result).objectValue else { return result }
+        for (name, value) in result.objectValue ?? [:] where !["returnValue", "returnValueName", "replyHeader"].contains(name) {
+            reply[name] = value
+        }
+        return .object(reply)
     }
 }

@@ -40,7 +40,9 @@ import TetherJSON
 
         let reply = try await bed.request("POST", "/api/v1/amt/power/action/\(device.guid)", json: ["action": 900], token: token)
         #expect(reply.status == 200, "\(reply.text)")
-        #expect(reply.json?["Body"]?["ReturnValue"] == 0, "\(reply.text)")
+        #expect(reply.json?["Body"] == ["ReturnValue": 0, "ReturnValueStr": "SUCCESS"], "\(reply.text)")
+        #expect(reply.json?["powerState"] == 14, "the vendor action's own member is kept: \(reply.text)")
+        #expect(reply.json?["returnValue"] == nil, "no neutral member in the MPS body: \(reply.text)")
         let changes = device.firmware.calls.filter { $0.method == "RequestPowerStateChange" }
         #expect(!changes.isEmpty && changes.last?.returnValue == 0, "\(changes)")
 
