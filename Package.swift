@@ -192,6 +192,8 @@ let package = Package(
         .testTarget(name: "ActivationTests", dependencies: [
             "Activation", "WSMan", "TetherCore", "PluginHost", "Store", "TetherTLS", "CIRA", "AMTSimulator", "APF",
             "TestSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "AMTSimulatorTests", dependencies: [
             "AMTSimulator", "WSMan", "APF", "TetherTLS",

@@ -33,6 +33,8 @@ public struct ActivationMachine: Sendable {
         public var completed: ActivationStepResult?
         public var switchToAdminCredentials: Bool
         public var action: Action
+        /// Steps decided without a call (linked configs that are not written), logged after `completed`.
+        public var skipped: [ActivationStepResult] = []
     }
 
     /// The plan being executed.
@@ -41,8 +43,8 @@ public struct ActivationMachine: Sendable {
     public private(set) var pending: ActivationStep?
     /// Whether the device's credentials changed (from then on it must be stored).
     public private(set) var activated = false
-    public private(set) var report = ActivationStatusReport()
-    private var messageCounter = 0
+    public internal(set) var report = ActivationStatusReport()
+    var messageCounter = 0
     private var realm = ""
     private var firmwareNonce: [UInt8] = []
     private var chainIndex = 0
@@ -50,6 +52,15 @@ public struct ActivationMachine: Sendable {
     private var policyLinks: [String] = []
     private var environmentDetection: WSManInstance?
     private var finished = false
+    // Network and features (ActivationMachine+Configuration.swift).
+    var wirelessPort: WSManInstance?
+    var wifiQueue: [WiFiEndpointSettings] = []
+    var redirection: WSManInstance?
+    var optIn: WSManInstance?
+    var kvmSAP: WSManInstance?
+    /// Configuration steps that failed (network, Wi-Fi, 802.1x, features): the activation
+    /// goes on to CIRA but does not end in success.
+    var configurationFailures: [String] = []
 
     public init(plan: ActivationPlan) {
         self.plan = plan
@@ -66,6 +77,9 @@ public struct ActivationMachine: Sendable {
     public mutating func received(_ reply: Result<WSManEnvelope, ActivationCallFailure>) -> Transition {
         guard let step = pending, step != .saveDevice, !finished else {
             return fail(nil, "a reply arrived with no call pending")
+        }
+        if step.isConfiguration {
+            return receivedConfiguration(step, reply)
         }
         switch reply {
         case .failure(let failure):
@@ -89,7 +103,7 @@ public struct ActivationMachine: Sendable {
             return Transition(completed: done, switchToAdminCredentials: false,
                               action: call(.setMEBxPassword, AMTSetupRequests.setMEBxPassword(mebx, messageID: nextID())))
         }
-        return startCIRA(completed: done)
+        return startNetwork(completed: done)
     }
 
     // MARK: transitions
@@ -137,8 +151,10 @@ public struct ActivationMachine: Sendable {
             guard returnValue(envelope, "SetMEBxPassword") == 0 else {
                 return fail(result(step, false, "SetMEBxPassword returned \(returnText(envelope, "SetMEBxPassword"))"), nil)
             }
-            return startCIRA(completed: result(step, true, "ReturnValue 0"))
-        case .saveDevice, .unprovision, .readClock, .setClock, .writeHostName:
+            return startNetwork(completed: result(step, true, "ReturnValue 0"))
+        case .saveDevice, .unprovision, .readClock, .setClock, .writeHostName, .enumerateEthernetPorts, .pullEthernetPorts,
+             .putWiredPort, .wiredIEEE8021x, .readWiFiPortService, .putWiFiPortService, .enableWiFiPort, .addWiFiSettings,
+             .readRedirection, .readOptIn, .readKVM, .setRedirectionState, .setKVMState, .putRedirection, .putOptIn:
             return fail(nil, "a reply arrived for \(step.rawValue), which this machine does not send")
         case .addTrustedRoot:
             let code = returnValue(envelope, "AddTrustedRootCertificate")
@@ -202,7 +218,7 @@ public struct ActivationMachine: Sendable {
                         AMTSetupRequests.putEnvironmentDetection(instance, detectionStrings: cira.detectionDomains, messageID: nextID()))
         case .writeEnvironmentDetection:
             report.CIRAConnection = "Configured"
-            return finish(result(step, true, "DetectionStrings written"), succeeded: true)
+            return finish(result(step, true, "DetectionStrings written"), succeeded: configurationFailures.isEmpty)
         }
     }
 
@@ -230,24 +246,30 @@ public struct ActivationMachine: Sendable {
                     AMTSetupRequests.putPolicyAppliesToMPS(mpsName: mpsName, policyRuleName: rule, messageID: nextID()))
     }
 
-    private mutating func startCIRA(completed: ActivationStepResult) -> Transition {
-        guard let cira = plan.cira else { return finish(completed, succeeded: true) }
-        return next(completed, .addTrustedRoot,
-                    AMTSetupRequests.addTrustedRootCertificate(cira.rootCertificate, messageID: nextID()))
+    mutating func startCIRA(completed: ActivationStepResult?, skipped: [ActivationStepResult] = []) -> Transition {
+        guard let cira = plan.cira else {
+            var transition = finish(completed, succeeded: configurationFailures.isEmpty)
+            transition.skipped = skipped
+            return transition
+        }
+        var transition = next(completed, .addTrustedRoot,
+                              AMTSetupRequests.addTrustedRootCertificate(cira.rootCertificate, messageID: nextID()))
+        transition.skipped = skipped
+        return transition
     }
 
     // MARK: helpers
 
-    private mutating func next(_ done: ActivationStepResult, _ step: ActivationStep, _ request: WSManRequest) -> Transition {
+    mutating func next(_ done: ActivationStepResult?, _ step: ActivationStep, _ request: WSManRequest) -> Transition {
         Transition(completed: done, switchToAdminCredentials: false, action: call(step, request))
     }
 
-    private mutating func call(_ step: ActivationStep, _ request: WSManRequest) -> Action {
+    mutating func call(_ step: ActivationStep, _ request: WSManRequest) -> Action {
         pending = step
         return .call(step, request)
     }
 
-    private mutating func finish(_ done: ActivationStepResult?, succeeded: Bool) -> Transition {
+    mutating func finish(_ done: ActivationStepResult?, succeeded: Bool) -> Transition {
         finished = true
         pending = nil
         return Transition(completed: done, switchToAdminCredentials: false,
@@ -276,20 +298,20 @@ public struct ActivationMachine: Sendable {
         }
     }
 
-    private mutating func nextID() -> String {
+    mutating func nextID() -> String {
         defer { messageCounter += 1 }
         return String(messageCounter)
     }
 
-    private func result(_ step: ActivationStep, _ ok: Bool, _ detail: String) -> ActivationStepResult {
+    func result(_ step: ActivationStep, _ ok: Bool, _ detail: String) -> ActivationStepResult {
         ActivationStepResult(step: step, ok: ok, detail: detail)
     }
 
-    private func returnValue(_ envelope: WSManEnvelope, _ method: String) -> Int? {
+    func returnValue(_ envelope: WSManEnvelope, _ method: String) -> Int? {
         envelope.returnValue(method: method)?.code
     }
 
-    private func returnText(_ envelope: WSManEnvelope, _ method: String) -> String {
+    func returnText(_ envelope: WSManEnvelope, _ method: String) -> String {
         envelope.returnValue(method: method).map(\.description) ?? "no ReturnValue"
     }
 

@@ -1,3 +1,5 @@
+import WSMan
+
 /// Everything the activation state machine needs, decided before the first AMT call: the
 /// mode and how to get there, the passwords, and the CIRA configuration to write. Built by the
 /// host from the profile (rules from the profile-policy plugin), the domain and the store.
@@ -35,8 +37,17 @@ public struct ActivationPlan: Sendable {
     public var cira: CIRAWritePlan?
     /// 20 random bytes (ACM `McNonce`); the host fills them from a CSPRNG.
     public var mcNonce: [UInt8]
+    /// The network to configure after activation (`nil`: leave it as it is).
+    public var network: NetworkPlan?
+    /// The redirection features and user consent to set after activation (`nil`: leave them).
+    public var features: RedirectionFeatures?
 
-    public init(kind: Kind, adminPassword: String, mebxPassword: String? = nil, cira: CIRAWritePlan? = nil, mcNonce: [UInt8] = []) {
+    public init(
+        kind: Kind, adminPassword: String, mebxPassword: String? = nil, cira: CIRAWritePlan? = nil, mcNonce: [UInt8] = [],
+        network: NetworkPlan? = nil, features: RedirectionFeatures? = nil
+    ) {
+        self.network = network
+        self.features = features
         self.kind = kind
         self.adminPassword = adminPassword
         self.mebxPassword = mebxPassword

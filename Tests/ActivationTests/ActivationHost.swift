@@ -53,9 +53,10 @@ struct ActivationHost: Sendable {
 
     /// A CIRA config pointing at this host's CIRA port (127.0.0.1) with the Cert. Hostname
     /// `commonName` — the name the device checks, which the host's default certificate for
-    /// 127.0.0.1 lacks — and a profile using it.
+    /// 127.0.0.1 lacks — and a profile using it (`extra` fields override the profile's).
     func createProfile(
-        _ name: String, mode: String = "ccmactivate", commonName: String = "127.0.0.2", staticMPSPassword: String? = nil
+        _ name: String, mode: String = "ccmactivate", commonName: String = "127.0.0.2", staticMPSPassword: String? = nil,
+        extra: [String: JSONValue] = [:], staticAMTPassword: String? = nil
     ) async throws {
         var cira: [String: JSONValue] = [
             "configName": .string("cira-\(name)"), "mpsServerAddress": "127.0.0.1", "serverAddressFormat": 3,
@@ -68,6 +69,11 @@ struct ActivationHost: Sendable {
             "ciraConfigName": .string("cira-\(name)"), "dhcpEnabled": true, "tags": ["activated"],
         ]
         if mode == "acmactivate" { profile["generateRandomMEBxPassword"] = true }
+        if let staticAMTPassword {
+            profile["generateRandomPassword"] = false
+            profile["amtPassword"] = .string(staticAMTPassword)
+        }
+        profile.merge(extra) { $1 }
         _ = try await run("profiles.create", .object(profile))
     }
 
