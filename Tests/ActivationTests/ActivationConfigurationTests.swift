@@ -194,6 +194,23 @@ struct ActivationNetworkMaintenanceTests {
         #expect(firmware.state.network.wired?.ipAddress == "")
     }
 
+    @Test("amtsim's fleet runs a maintenance task after activating (what `amtsim --activate P --maintenance syncip` does)")
+    func fleetMaintenance() async throws {
+        let bed = try await Self.bed.value
+        let fleet = ActivationFleet(configuration: ActivationFleet.Configuration(
+            devices: 3, seed: UInt64.random(in: 1...UInt64(UInt32.max)), profile: "mnt-static",
+            client: RPCClientOptions(url: bed.activationURL)))
+        let activated = await fleet.activate()
+        #expect(activated.activated == 3, "\(activated.failures)")
+        let wrong = await fleet.maintain(task: "syncip", amtPassword: "Wr0ng-P@ss-1")
+        #expect(wrong.failed == 3 && wrong.activated == 0)
+        let synced = await fleet.maintain(task: "syncip", amtPassword: "Static-P@ss-42")
+        #expect(synced.activated == 3 && synced.failed == 0, "\(synced.failures)")
+        #expect(fleet.firmwares.allSatisfy { $0.state.network.wired?.ipAddress == "192.168.8.61" })
+        let info = await fleet.maintain(task: "syncdeviceinfo", amtPassword: "Static-P@ss-42")
+        #expect(info.activated == 3)
+    }
+
     @Test("syncdeviceinfo updates the stored device record from the payload; an unknown device is an error")
     func syncDeviceInfo() async throws {
         let bed = try await Self.bed.value
