@@ -99,7 +99,7 @@ public struct ActivationMachine: Sendable {
             return fail(ActivationStepResult(step: .saveDevice, ok: false, detail: error), nil)
         }
         let done = ActivationStepResult(step: .saveDevice, ok: true, detail: "stored with sealed passwords")
-        if case .adminControl = plan.kind, let mebx = plan.mebxPassword {
+        if plan.endsInAdminControl, let mebx = plan.mebxPassword {
             return Transition(completed: done, switchToAdminCredentials: false,
                               action: call(.setMEBxPassword, AMTSetupRequests.setMEBxPassword(mebx, messageID: nextID())))
         }
@@ -120,7 +120,7 @@ public struct ActivationMachine: Sendable {
             case .clientControl:
                 return next(done, .hostBasedSetup,
                             AMTSetupRequests.setup(realm: realm, adminPassword: plan.adminPassword, messageID: nextID()))
-            case .adminControl:
+            case .adminControl, .upgradeToAdmin:
                 return next(done, .readHostBasedSetup, AMTSetupRequests.hostBasedSetupService(messageID: nextID()))
             case .rekey:
                 return next(done, .setAdminACL,
@@ -147,6 +147,12 @@ public struct ActivationMachine: Sendable {
             report.Status = plan.modeText
             pending = .saveDevice
             return Transition(completed: result(step, true, "\(method) ReturnValue 0"), switchToAdminCredentials: true, action: .saveDevice)
+        case .upgradeClientToAdmin:
+            guard returnValue(envelope, "UpgradeClientToAdmin") == 0 else {
+                return fail(result(step, false, "UpgradeClientToAdmin returned \(returnText(envelope, "UpgradeClientToAdmin"))"), nil)
+            }
+            return next(result(step, true, "ReturnValue 0"), .setAdminACL,
+                        AMTSetupRequests.setAdminACLEntryEx(realm: realm, password: plan.adminPassword, messageID: nextID()))
         case .setMEBxPassword:
             guard returnValue(envelope, "SetMEBxPassword") == 0 else {
                 return fail(result(step, false, "SetMEBxPassword returned \(returnText(envelope, "SetMEBxPassword"))"), nil)
@@ -223,7 +229,11 @@ public struct ActivationMachine: Sendable {
     }
 
     private mutating func nextCertificate(_ done: ActivationStepResult) -> Transition {
-        guard case .adminControl(let chain) = plan.kind else { return fail(done, "no provisioning chain") }
+        let chain: ActivationPlan.ProvisioningChain
+        switch plan.kind {
+        case .adminControl(let value), .upgradeToAdmin(let value): chain = value
+        default: return fail(done, "no provisioning chain")
+        }
         if chainIndex < chain.certificates.count {
             let isLeaf = chainIndex == 0
             let isRoot = chainIndex == chain.certificates.count - 1
@@ -232,6 +242,10 @@ public struct ActivationMachine: Sendable {
         }
         guard plan.mcNonce.count == 20, let signature = chain.sign(firmwareNonce + plan.mcNonce) else {
             return fail(done, "cannot sign the nonces with the provisioning certificate's key")
+        }
+        if case .upgradeToAdmin = plan.kind {
+            return next(done, .upgradeClientToAdmin, AMTSetupRequests.upgradeClientToAdmin(
+                mcNonce: plan.mcNonce, signature: signature, messageID: nextID()))
         }
         return next(done, .adminSetup, AMTSetupRequests.adminSetup(
             realm: realm, adminPassword: plan.adminPassword, mcNonce: plan.mcNonce, signature: signature, messageID: nextID()))
@@ -294,6 +308,7 @@ public struct ActivationMachine: Sendable {
         switch plan.kind {
         case .clientControl: return "Failed to activate in client control mode."
         case .adminControl: return "Failed to activate in admin control mode."
+        case .upgradeToAdmin: return "Failed to upgrade to admin control mode."
         case .rekey: return "Failed to update the AMT admin password."
         }
     }

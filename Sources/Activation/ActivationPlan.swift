@@ -12,6 +12,9 @@ public struct ActivationPlan: Sendable {
         case adminControl(ProvisioningChain)
         /// Already in the profile's mode: re-key to the profile's password (`SetAdminACLEntryEx`).
         case rekey
+        /// In CCM with an ACM profile: the chain, `UpgradeClientToAdmin` with the signed nonces,
+        /// then a re-key to the profile's password and the MEBx password.
+        case upgradeToAdmin(ProvisioningChain)
     }
 
     /// A provisioning certificate chain and the signer of its leaf key.
@@ -55,12 +58,21 @@ public struct ActivationPlan: Sendable {
         self.mcNonce = mcNonce
     }
 
+    /// Whether the device ends in admin control mode (its MEBx password is then set).
+    public var endsInAdminControl: Bool {
+        switch kind {
+        case .adminControl, .upgradeToAdmin: return true
+        case .clientControl, .rekey: return false
+        }
+    }
+
     /// The mode the plan ends in, as the status text says it.
     public var modeText: String {
         switch kind {
         case .clientControl: return "Client control mode."
         case .adminControl: return "Admin control mode."
         case .rekey: return "Already activated."
+        case .upgradeToAdmin: return "Upgraded to admin control mode."
         }
     }
 }

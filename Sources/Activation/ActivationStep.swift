@@ -6,6 +6,8 @@ public enum ActivationStep: String, Sendable, Equatable, CaseIterable, Codable {
     case addCertificateInChain = "add-next-cert-in-chain"
     case hostBasedSetup = "setup"
     case adminSetup = "admin-setup"
+    /// CCM → ACM: `IPS_HostBasedSetupService.UpgradeClientToAdmin` with the signed nonces.
+    case upgradeClientToAdmin = "upgrade-client-to-admin"
     case setAdminACL = "set-admin-acl-entry"
     case setMEBxPassword = "set-mebx-password"
     /// Host side: the device and its sealed passwords are stored (no AMT call).

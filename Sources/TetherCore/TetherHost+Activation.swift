@@ -75,13 +75,15 @@ extension TetherHost {
         let mode = payload.currentMode ?? 0
         var note: String?
         var rekey = false
+        /// CCM → ACM (rps.md §6.8): the stored password is checked as for a re-key.
+        var upgrade = false
         switch (mode, profile.activation) {
         case (0, _): break
         case (1, .ccm):
             note = "already enabled in client mode."
             rekey = true
         case (1, .acm):
-            throw ActivationRejection("Device \(uuid) activation failed. Upgrading client control mode to admin control mode is not supported yet; deactivate first.")
+            upgrade = true
         case (2, .ccm):
             throw ActivationRejection("Device \(uuid) already enabled in admin control mode.")
         case (2, .acm):
@@ -90,7 +92,7 @@ extension TetherHost {
         default:
             throw ActivationRejection("Device \(uuid) activation failed. It is in unknown mode.")
         }
-        if rekey {
+        if rekey || upgrade {
             let stored = try? await store.devices.secrets(guid: payload.guid, tenantId: profile.tenantId).amtPassword
             if let stored, !ConstantTime.equal(stored.reveal(), devicePassword) {
                 throw ActivationRejection("AMT password DOES NOT match stored version for Device \(uuid)")
@@ -115,7 +117,8 @@ extension TetherHost {
         if rekey {
             kind = .rekey
         } else if profile.activation == .acm {
-            kind = .adminControl(try await provisioningChain(for: payload, tenantId: tenantId))
+            let chain = try await provisioningChain(for: payload, tenantId: tenantId)
+            kind = upgrade ? .upgradeToAdmin(chain) : .adminControl(chain)
             if profile.generateRandomMEBxPassword {
                 mebxPassword = RandomPassword.make()
             } else if let stored = secrets.mebxPassword?.reveal(), !stored.isEmpty {
@@ -165,7 +168,7 @@ extension TetherHost {
             kind: kind, adminPassword: adminPassword, mebxPassword: mebxPassword, cira: ciraPlan, mcNonce: nonce,
             network: network, features: RedirectionFeatures(profile: profile))
         return PreparedActivation(
-            plan: plan, initialUsername: rekey ? "admin" : (payload.username ?? "$$OsAdmin"), initialPassword: devicePassword,
+            plan: plan, initialUsername: rekey || upgrade ? "admin" : (payload.username ?? "$$OsAdmin"), initialPassword: devicePassword,
             profile: profile, ciraConfig: ciraConfig, mpsPassword: mpsPassword, note: note)
     }
 
