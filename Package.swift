@@ -163,6 +163,7 @@ let package = Package(
         // Test helpers shared by the test targets (child processes without blocking the pool).
         .target(name: "TestSupport", dependencies: [
             "TetherTLS",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ], path: "Tests/TestSupport"),

@@ -90,6 +90,13 @@ struct ActivationConfigurationTests {
         #expect(steps.allSatisfy { $0["ok"]?.boolValue == true }, "\(steps)")
         let logText = "\(record)"
         #expect(!logText.contains("Home-Phrase-1") && !logText.contains("Office <&> Phrase") && !logText.contains("Phrase"))
+        // Nor the host's log (debug and up), while it did log this activation.
+        let bed = try await Self.bed.value
+        let hostLog = bed.log.text
+        #expect(hostLog.contains(firmware.configuration.uuid.guidString.lowercased()), "the activation was logged")
+        #expect(!hostLog.contains("Home-Phrase-1") && !hostLog.contains("Office <&> Phrase"))
+        let amtPassword = try #require(try await bed.host.store?.devices.secrets(guid: firmware.configuration.uuid.guidString.lowercased()).amtPassword?.reveal())
+        #expect(!hostLog.contains(amtPassword))
     }
 
     @Test("802.1x links are not written and never reported as success; the PSK link and CIRA still are")
