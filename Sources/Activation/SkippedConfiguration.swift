@@ -1,12 +1,9 @@
 /// A linked config activation does not write, and why (reported as a failed step).
 public struct SkippedConfiguration: Sendable, Equatable {
+    /// The linked config's name.
     public var name: String
+    /// Why it is not written (shown in the failed step's detail).
     public var reason: String
-
-    public init(name: String, reason: String) {
-        self.name = name
-        self.reason = reason
-    }
 
     /// Why 802.1x configs are not written: AMT needs a client certificate (EAP-TLS) or an
     /// Enterprise Assistant for them, which this host does not provide.
