@@ -163,6 +163,7 @@ let package = Package(
         // Test helpers shared by the test targets (child processes without blocking the pool).
         .target(name: "TestSupport", dependencies: [
             "TetherTLS",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ], path: "Tests/TestSupport"),
@@ -192,6 +193,8 @@ let package = Package(
         .testTarget(name: "ActivationTests", dependencies: [
             "Activation", "WSMan", "TetherCore", "PluginHost", "Store", "TetherTLS", "CIRA", "AMTSimulator", "APF",
             "TestSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "AMTSimulatorTests", dependencies: [
             "AMTSimulator", "WSMan", "APF", "TetherTLS",

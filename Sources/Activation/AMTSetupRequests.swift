@@ -46,6 +46,15 @@ public enum AMTSetupRequests {
         ], messageID: messageID)
     }
 
+    /// `IPS_HostBasedSetupService.UpgradeClientToAdmin` (CCM → ACM) with the signed nonces; the
+    /// admin password is unchanged (re-keyed after with `SetAdminACLEntryEx`).
+    public static func upgradeClientToAdmin(mcNonce: [UInt8], signature: [UInt8], messageID: String) -> WSManRequest {
+        .invoke(.ipsHostBasedSetupService, method: "UpgradeClientToAdmin", parameters: [
+            ("McNonce", Data(mcNonce).base64EncodedString()), ("SigningAlgorithm", "2"),
+            ("DigitalSignature", Data(signature).base64EncodedString()),
+        ], messageID: messageID)
+    }
+
     /// `AMT_SetupAndConfigurationService.SetMEBxPassword` (ACM).
     public static func setMEBxPassword(_ password: String, messageID: String) -> WSManRequest {
         .invoke(.amtSetupAndConfigurationService, method: "SetMEBxPassword", parameters: [("Password", password)],

@@ -33,6 +33,8 @@ public struct ActivationMachine: Sendable {
         public var completed: ActivationStepResult?
         public var switchToAdminCredentials: Bool
         public var action: Action
+        /// Steps decided without a call (linked configs that are not written), logged after `completed`.
+        public var skipped: [ActivationStepResult] = []
     }
 
     /// The plan being executed.
@@ -41,8 +43,8 @@ public struct ActivationMachine: Sendable {
     public private(set) var pending: ActivationStep?
     /// Whether the device's credentials changed (from then on it must be stored).
     public private(set) var activated = false
-    public private(set) var report = ActivationStatusReport()
-    private var messageCounter = 0
+    public internal(set) var report = ActivationStatusReport()
+    var messageCounter = 0
     private var realm = ""
     private var firmwareNonce: [UInt8] = []
     private var chainIndex = 0
@@ -50,6 +52,15 @@ public struct ActivationMachine: Sendable {
     private var policyLinks: [String] = []
     private var environmentDetection: WSManInstance?
     private var finished = false
+    // Network and features (ActivationMachine+Configuration.swift).
+    var wirelessPort: WSManInstance?
+    var wifiQueue: [WiFiEndpointSettings] = []
+    var redirection: WSManInstance?
+    var optIn: WSManInstance?
+    var kvmSAP: WSManInstance?
+    /// Configuration steps that failed (network, Wi-Fi, 802.1x, features): the activation
+    /// goes on to CIRA but does not end in success.
+    var configurationFailures: [String] = []
 
     public init(plan: ActivationPlan) {
         self.plan = plan
@@ -66,6 +77,9 @@ public struct ActivationMachine: Sendable {
     public mutating func received(_ reply: Result<WSManEnvelope, ActivationCallFailure>) -> Transition {
         guard let step = pending, step != .saveDevice, !finished else {
             return fail(nil, "a reply arrived with no call pending")
+        }
+        if step.isConfiguration {
+            return receivedConfiguration(step, reply)
         }
         switch reply {
         case .failure(let failure):
@@ -85,11 +99,11 @@ public struct ActivationMachine: Sendable {
             return fail(ActivationStepResult(step: .saveDevice, ok: false, detail: error), nil)
         }
         let done = ActivationStepResult(step: .saveDevice, ok: true, detail: "stored with sealed passwords")
-        if case .adminControl = plan.kind, let mebx = plan.mebxPassword {
+        if plan.endsInAdminControl, let mebx = plan.mebxPassword {
             return Transition(completed: done, switchToAdminCredentials: false,
                               action: call(.setMEBxPassword, AMTSetupRequests.setMEBxPassword(mebx, messageID: nextID())))
         }
-        return startCIRA(completed: done)
+        return startNetwork(completed: done)
     }
 
     // MARK: transitions
@@ -106,7 +120,7 @@ public struct ActivationMachine: Sendable {
             case .clientControl:
                 return next(done, .hostBasedSetup,
                             AMTSetupRequests.setup(realm: realm, adminPassword: plan.adminPassword, messageID: nextID()))
-            case .adminControl:
+            case .adminControl, .upgradeToAdmin:
                 return next(done, .readHostBasedSetup, AMTSetupRequests.hostBasedSetupService(messageID: nextID()))
             case .rekey:
                 return next(done, .setAdminACL,
@@ -133,12 +147,20 @@ public struct ActivationMachine: Sendable {
             report.Status = plan.modeText
             pending = .saveDevice
             return Transition(completed: result(step, true, "\(method) ReturnValue 0"), switchToAdminCredentials: true, action: .saveDevice)
+        case .upgradeClientToAdmin:
+            guard returnValue(envelope, "UpgradeClientToAdmin") == 0 else {
+                return fail(result(step, false, "UpgradeClientToAdmin returned \(returnText(envelope, "UpgradeClientToAdmin"))"), nil)
+            }
+            return next(result(step, true, "ReturnValue 0"), .setAdminACL,
+                        AMTSetupRequests.setAdminACLEntryEx(realm: realm, password: plan.adminPassword, messageID: nextID()))
         case .setMEBxPassword:
             guard returnValue(envelope, "SetMEBxPassword") == 0 else {
                 return fail(result(step, false, "SetMEBxPassword returned \(returnText(envelope, "SetMEBxPassword"))"), nil)
             }
-            return startCIRA(completed: result(step, true, "ReturnValue 0"))
-        case .saveDevice, .unprovision, .readClock, .setClock, .writeHostName:
+            return startNetwork(completed: result(step, true, "ReturnValue 0"))
+        case .saveDevice, .unprovision, .readClock, .setClock, .writeHostName, .enumerateEthernetPorts, .pullEthernetPorts,
+             .putWiredPort, .wiredIEEE8021x, .readWiFiPortService, .putWiFiPortService, .enableWiFiPort, .addWiFiSettings,
+             .readRedirection, .readOptIn, .readKVM, .setRedirectionState, .setKVMState, .putRedirection, .putOptIn:
             return fail(nil, "a reply arrived for \(step.rawValue), which this machine does not send")
         case .addTrustedRoot:
             let code = returnValue(envelope, "AddTrustedRootCertificate")
@@ -202,12 +224,16 @@ public struct ActivationMachine: Sendable {
                         AMTSetupRequests.putEnvironmentDetection(instance, detectionStrings: cira.detectionDomains, messageID: nextID()))
         case .writeEnvironmentDetection:
             report.CIRAConnection = "Configured"
-            return finish(result(step, true, "DetectionStrings written"), succeeded: true)
+            return finish(result(step, true, "DetectionStrings written"), succeeded: configurationFailures.isEmpty)
         }
     }
 
     private mutating func nextCertificate(_ done: ActivationStepResult) -> Transition {
-        guard case .adminControl(let chain) = plan.kind else { return fail(done, "no provisioning chain") }
+        let chain: ActivationPlan.ProvisioningChain
+        switch plan.kind {
+        case .adminControl(let value), .upgradeToAdmin(let value): chain = value
+        default: return fail(done, "no provisioning chain")
+        }
         if chainIndex < chain.certificates.count {
             let isLeaf = chainIndex == 0
             let isRoot = chainIndex == chain.certificates.count - 1
@@ -216,6 +242,10 @@ public struct ActivationMachine: Sendable {
         }
         guard plan.mcNonce.count == 20, let signature = chain.sign(firmwareNonce + plan.mcNonce) else {
             return fail(done, "cannot sign the nonces with the provisioning certificate's key")
+        }
+        if case .upgradeToAdmin = plan.kind {
+            return next(done, .upgradeClientToAdmin, AMTSetupRequests.upgradeClientToAdmin(
+                mcNonce: plan.mcNonce, signature: signature, messageID: nextID()))
         }
         return next(done, .adminSetup, AMTSetupRequests.adminSetup(
             realm: realm, adminPassword: plan.adminPassword, mcNonce: plan.mcNonce, signature: signature, messageID: nextID()))
@@ -230,24 +260,30 @@ public struct ActivationMachine: Sendable {
                     AMTSetupRequests.putPolicyAppliesToMPS(mpsName: mpsName, policyRuleName: rule, messageID: nextID()))
     }
 
-    private mutating func startCIRA(completed: ActivationStepResult) -> Transition {
-        guard let cira = plan.cira else { return finish(completed, succeeded: true) }
-        return next(completed, .addTrustedRoot,
-                    AMTSetupRequests.addTrustedRootCertificate(cira.rootCertificate, messageID: nextID()))
+    mutating func startCIRA(completed: ActivationStepResult?, skipped: [ActivationStepResult] = []) -> Transition {
+        guard let cira = plan.cira else {
+            var transition = finish(completed, succeeded: configurationFailures.isEmpty)
+            transition.skipped = skipped
+            return transition
+        }
+        var transition = next(completed, .addTrustedRoot,
+                              AMTSetupRequests.addTrustedRootCertificate(cira.rootCertificate, messageID: nextID()))
+        transition.skipped = skipped
+        return transition
     }
 
     // MARK: helpers
 
-    private mutating func next(_ done: ActivationStepResult, _ step: ActivationStep, _ request: WSManRequest) -> Transition {
+    mutating func next(_ done: ActivationStepResult?, _ step: ActivationStep, _ request: WSManRequest) -> Transition {
         Transition(completed: done, switchToAdminCredentials: false, action: call(step, request))
     }
 
-    private mutating func call(_ step: ActivationStep, _ request: WSManRequest) -> Action {
+    mutating func call(_ step: ActivationStep, _ request: WSManRequest) -> Action {
         pending = step
         return .call(step, request)
     }
 
-    private mutating func finish(_ done: ActivationStepResult?, succeeded: Bool) -> Transition {
+    mutating func finish(_ done: ActivationStepResult?, succeeded: Bool) -> Transition {
         finished = true
         pending = nil
         return Transition(completed: done, switchToAdminCredentials: false,
@@ -272,24 +308,25 @@ public struct ActivationMachine: Sendable {
         switch plan.kind {
         case .clientControl: return "Failed to activate in client control mode."
         case .adminControl: return "Failed to activate in admin control mode."
+        case .upgradeToAdmin: return "Failed to upgrade to admin control mode."
         case .rekey: return "Failed to update the AMT admin password."
         }
     }
 
-    private mutating func nextID() -> String {
+    mutating func nextID() -> String {
         defer { messageCounter += 1 }
         return String(messageCounter)
     }
 
-    private func result(_ step: ActivationStep, _ ok: Bool, _ detail: String) -> ActivationStepResult {
+    func result(_ step: ActivationStep, _ ok: Bool, _ detail: String) -> ActivationStepResult {
         ActivationStepResult(step: step, ok: ok, detail: detail)
     }
 
-    private func returnValue(_ envelope: WSManEnvelope, _ method: String) -> Int? {
+    func returnValue(_ envelope: WSManEnvelope, _ method: String) -> Int? {
         envelope.returnValue(method: method)?.code
     }
 
-    private func returnText(_ envelope: WSManEnvelope, _ method: String) -> String {
+    func returnText(_ envelope: WSManEnvelope, _ method: String) -> String {
         envelope.returnValue(method: method).map(\.description) ?? "no ReturnValue"
     }
 

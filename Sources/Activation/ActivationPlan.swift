@@ -1,3 +1,5 @@
+import WSMan
+
 /// Everything the activation state machine needs, decided before the first AMT call: the
 /// mode and how to get there, the passwords, and the CIRA configuration to write. Built by the
 /// host from the profile (rules from the profile-policy plugin), the domain and the store.
@@ -10,6 +12,9 @@ public struct ActivationPlan: Sendable {
         case adminControl(ProvisioningChain)
         /// Already in the profile's mode: re-key to the profile's password (`SetAdminACLEntryEx`).
         case rekey
+        /// In CCM with an ACM profile: the chain, `UpgradeClientToAdmin` with the signed nonces,
+        /// then a re-key to the profile's password and the MEBx password.
+        case upgradeToAdmin(ProvisioningChain)
     }
 
     /// A provisioning certificate chain and the signer of its leaf key.
@@ -35,13 +40,30 @@ public struct ActivationPlan: Sendable {
     public var cira: CIRAWritePlan?
     /// 20 random bytes (ACM `McNonce`); the host fills them from a CSPRNG.
     public var mcNonce: [UInt8]
+    /// The network to configure after activation (`nil`: leave it as it is).
+    public var network: NetworkPlan?
+    /// The redirection features and user consent to set after activation (`nil`: leave them).
+    public var features: RedirectionFeatures?
 
-    public init(kind: Kind, adminPassword: String, mebxPassword: String? = nil, cira: CIRAWritePlan? = nil, mcNonce: [UInt8] = []) {
+    public init(
+        kind: Kind, adminPassword: String, mebxPassword: String? = nil, cira: CIRAWritePlan? = nil, mcNonce: [UInt8] = [],
+        network: NetworkPlan? = nil, features: RedirectionFeatures? = nil
+    ) {
+        self.network = network
+        self.features = features
         self.kind = kind
         self.adminPassword = adminPassword
         self.mebxPassword = mebxPassword
         self.cira = cira
         self.mcNonce = mcNonce
+    }
+
+    /// Whether the device ends in admin control mode (its MEBx password is then set).
+    public var endsInAdminControl: Bool {
+        switch kind {
+        case .adminControl, .upgradeToAdmin: return true
+        case .clientControl, .rekey: return false
+        }
     }
 
     /// The mode the plan ends in, as the status text says it.
@@ -50,6 +72,7 @@ public struct ActivationPlan: Sendable {
         case .clientControl: return "Client control mode."
         case .adminControl: return "Admin control mode."
         case .rekey: return "Already activated."
+        case .upgradeToAdmin: return "Upgraded to admin control mode."
         }
     }
 }

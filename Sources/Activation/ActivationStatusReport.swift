@@ -8,8 +8,11 @@ public struct ActivationStatusReport: Sendable, Equatable, Codable {
     public var Network: String?
     public var CIRAConnection: String?
     public var TLSConfiguration: String?
+    /// Tether's addition: the redirection features / user consent step (`Configured` or what failed).
+    public var Features: String?
 
-    public init(status: String? = nil, network: String? = nil, ciraConnection: String? = nil, tlsConfiguration: String? = nil) {
+    public init(status: String? = nil, network: String? = nil, ciraConnection: String? = nil, tlsConfiguration: String? = nil, features: String? = nil) {
+        self.Features = features
         self.Status = status
         self.Network = network
         self.CIRAConnection = ciraConnection

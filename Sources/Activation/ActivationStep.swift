@@ -6,6 +6,8 @@ public enum ActivationStep: String, Sendable, Equatable, CaseIterable, Codable {
     case addCertificateInChain = "add-next-cert-in-chain"
     case hostBasedSetup = "setup"
     case adminSetup = "admin-setup"
+    /// CCM → ACM: `IPS_HostBasedSetupService.UpgradeClientToAdmin` with the signed nonces.
+    case upgradeClientToAdmin = "upgrade-client-to-admin"
     case setAdminACL = "set-admin-acl-entry"
     case setMEBxPassword = "set-mebx-password"
     /// Host side: the device and its sealed passwords are stored (no AMT call).
@@ -22,6 +24,36 @@ public enum ActivationStep: String, Sendable, Equatable, CaseIterable, Codable {
     case enableUserInitiated = "enable-user-initiated-connection"
     case readEnvironmentDetection = "get-environment-detection"
     case writeEnvironmentDetection = "put-environment-detection"
+    /// Network: `AMT_EthernetPortSettings` Enumerate (also maintenance `syncip`).
+    case enumerateEthernetPorts = "enumerate-ethernet-port-settings"
+    /// Network: `AMT_EthernetPortSettings` Pull.
+    case pullEthernetPorts = "pull-ethernet-port-settings"
+    /// Network: the wired port's `AMT_EthernetPortSettings` Put (DHCP / IP sync; `syncip`: the address).
+    case putWiredPort = "put-ethernet-port-settings"
+    /// Network: the profile's wired 802.1x config (not written: always a failed step).
+    case wiredIEEE8021x = "ieee8021x-wired"
+    /// Wi-Fi: `AMT_WiFiPortConfigurationService` Get.
+    case readWiFiPortService = "get-wifi-port-configuration-service"
+    /// Wi-Fi: `AMT_WiFiPortConfigurationService` Put (`localProfileSynchronizationEnabled`).
+    case putWiFiPortService = "put-wifi-port-configuration-service"
+    /// Wi-Fi: `CIM_WiFiPort.RequestStateChange(32769)`.
+    case enableWiFiPort = "wifi-port-request-state-change"
+    /// Wi-Fi: one `AddWiFiSettings` per linked config, in priority order (802.1x ones: a failed step).
+    case addWiFiSettings = "add-wifi-settings"
+    /// Features: `AMT_RedirectionService` Get.
+    case readRedirection = "get-redirection-service"
+    /// Features: `IPS_OptInService` Get.
+    case readOptIn = "get-opt-in-service"
+    /// Features: `CIM_KVMRedirectionSAP` Get (a fault = no KVM).
+    case readKVM = "get-kvm-redirection-sap"
+    /// Features: `AMT_RedirectionService.RequestStateChange` (IDER/SOL), when it changes.
+    case setRedirectionState = "redirection-request-state-change"
+    /// Features: `CIM_KVMRedirectionSAP.RequestStateChange`, when it changes.
+    case setKVMState = "kvm-request-state-change"
+    /// Features: `AMT_RedirectionService` Put (`ListenerEnabled`), when it changes.
+    case putRedirection = "put-redirection-service"
+    /// Features: `IPS_OptInService` Put (`OptInRequired`), when the consent policy changes.
+    case putOptIn = "put-opt-in-service"
     /// Deactivation: `AMT_SetupAndConfigurationService.Unprovision`.
     case unprovision = "unprovision"
     /// Maintenance (clock): `AMT_TimeSynchronizationService.GetLowAccuracyTimeSynch`.

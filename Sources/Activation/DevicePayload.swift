@@ -31,6 +31,34 @@ public struct DevicePayload: Sendable, Equatable, Codable {
     public var friendlyName: String?
     /// `{hostname, dnsSuffixOS}` (used by host name sync).
     public var hostnameInfo: HostnameInfo?
+    /// The OS's wired address (used by `syncip` and stored by `syncdeviceinfo`).
+    public var ipConfiguration: IPConfiguration?
+
+    /// `ipConfiguration` as RPC sends it.
+    public struct IPConfiguration: Sendable, Equatable, Codable {
+        public var dhcp: Bool?
+        public var `static`: Bool?
+        public var ipsync: Bool?
+        public var ipAddress: String?
+        public var netmask: String?
+        public var gateway: String?
+        public var primaryDns: String?
+        public var secondaryDns: String?
+
+        public init(
+            dhcp: Bool? = nil, static isStatic: Bool? = nil, ipsync: Bool? = nil, ipAddress: String? = nil, netmask: String? = nil,
+            gateway: String? = nil, primaryDns: String? = nil, secondaryDns: String? = nil
+        ) {
+            self.dhcp = dhcp
+            self.static = isStatic
+            self.ipsync = ipsync
+            self.ipAddress = ipAddress
+            self.netmask = netmask
+            self.gateway = gateway
+            self.primaryDns = primaryDns
+            self.secondaryDns = secondaryDns
+        }
+    }
 
     /// `hostnameInfo` as RPC sends it.
     public struct HostnameInfo: Sendable, Equatable, Codable {
@@ -47,7 +75,8 @@ public struct DevicePayload: Sendable, Equatable, Codable {
     public init(
         ver: String, build: String, sku: String? = nil, features: String? = nil, uuid: String, username: String? = nil,
         password: String? = nil, currentMode: Int? = 0, hostname: String? = nil, fqdn: String? = nil,
-        client: String = "RPC", certHashes: [String]? = nil, friendlyName: String? = nil, hostnameInfo: HostnameInfo? = nil
+        client: String = "RPC", certHashes: [String]? = nil, friendlyName: String? = nil, hostnameInfo: HostnameInfo? = nil,
+        ipConfiguration: IPConfiguration? = nil
     ) {
         self.ver = ver
         self.build = build
@@ -63,11 +92,12 @@ public struct DevicePayload: Sendable, Equatable, Codable {
         self.certHashes = certHashes
         self.friendlyName = friendlyName
         self.hostnameInfo = hostnameInfo
+        self.ipConfiguration = ipConfiguration
     }
 
     private enum CodingKeys: String, CodingKey {
         case ver, build, sku, features, uuid, username, password, currentMode, hostname, fqdn, client, certHashes,
-             friendlyName, hostnameInfo
+             friendlyName, hostnameInfo, ipConfiguration
     }
 
     public init(from decoder: any Decoder) throws {
@@ -86,6 +116,7 @@ public struct DevicePayload: Sendable, Equatable, Codable {
         certHashes = try c.decodeIfPresent([String].self, forKey: .certHashes)
         friendlyName = try c.decodeIfPresent(String.self, forKey: .friendlyName)
         hostnameInfo = try c.decodeIfPresent(HostnameInfo.self, forKey: .hostnameInfo)
+        ipConfiguration = try c.decodeIfPresent(IPConfiguration.self, forKey: .ipConfiguration)
     }
 
     /// Decodes and checks a message's payload (RPS's rules: base64 of JSON; non-empty `client`,

@@ -4,6 +4,7 @@ import PluginHost
 import Store
 import TetherJSON
 import TetherTLS
+import WSMan
 
 /// Activation (RPC ⇄ RPS): the `/activate` websocket is served by the host on its HTTP(S)
 /// listener, not by a front-end plugin, because the host owns what activation touches — the
@@ -74,13 +75,15 @@ extension TetherHost {
         let mode = payload.currentMode ?? 0
         var note: String?
         var rekey = false
+        /// CCM → ACM (rps.md §6.8): the stored password is checked as for a re-key.
+        var upgrade = false
         switch (mode, profile.activation) {
         case (0, _): break
         case (1, .ccm):
             note = "already enabled in client mode."
             rekey = true
         case (1, .acm):
-            throw ActivationRejection("Device \(uuid) activation failed. Upgrading client control mode to admin control mode is not supported yet; deactivate first.")
+            upgrade = true
         case (2, .ccm):
             throw ActivationRejection("Device \(uuid) already enabled in admin control mode.")
         case (2, .acm):
@@ -89,7 +92,7 @@ extension TetherHost {
         default:
             throw ActivationRejection("Device \(uuid) activation failed. It is in unknown mode.")
         }
-        if rekey {
+        if rekey || upgrade {
             let stored = try? await store.devices.secrets(guid: payload.guid, tenantId: profile.tenantId).amtPassword
             if let stored, !ConstantTime.equal(stored.reveal(), devicePassword) {
                 throw ActivationRejection("AMT password DOES NOT match stored version for Device \(uuid)")
@@ -114,7 +117,8 @@ extension TetherHost {
         if rekey {
             kind = .rekey
         } else if profile.activation == .acm {
-            kind = .adminControl(try await provisioningChain(for: payload, tenantId: tenantId))
+            let chain = try await provisioningChain(for: payload, tenantId: tenantId)
+            kind = upgrade ? .upgradeToAdmin(chain) : .adminControl(chain)
             if profile.generateRandomMEBxPassword {
                 mebxPassword = RandomPassword.make()
             } else if let stored = secrets.mebxPassword?.reveal(), !stored.isEmpty {
@@ -133,9 +137,8 @@ extension TetherHost {
                 let config = try await store.ciraConfigs.get(configName: name, tenantId: profile.tenantId)
                 let password = try await store.ciraConfigs.password(configName: name, tenantId: profile.tenantId)?.reveal()
                     ?? RandomPassword.make()
-                let names = [config.commonName, config.serverAddressFormat == .fqdn ? config.mpsServerAddress : nil]
-                    .compactMap { $0 }.filter { !$0.isEmpty }
-                try ensureServerCertificateCovers(names)
+                try ensureServerCertificateCovers(Self.serverNames(
+                    commonName: config.commonName, address: config.mpsServerAddress, isFQDN: config.serverAddressFormat == .fqdn))
                 ciraConfig = config
                 mpsPassword = password
                 ciraPlan = CIRAWritePlan(
@@ -152,12 +155,20 @@ extension TetherHost {
                 throw ActivationRejection("Device \(uuid) activation failed. Cannot load CIRA config \(name): \(error)")
             }
         }
+        let network: NetworkPlan
+        do {
+            network = try await NetworkPlan.resolve(profile, store: store)
+        } catch {
+            throw ActivationRejection("Device \(uuid) activation failed. Cannot load the profile's wireless configs: \(error)")
+        }
         var nonce = [UInt8](repeating: 0, count: 20)
         var generator = SystemRandomNumberGenerator()
         for index in nonce.indices { nonce[index] = UInt8.random(in: 0...255, using: &generator) }
-        let plan = ActivationPlan(kind: kind, adminPassword: adminPassword, mebxPassword: mebxPassword, cira: ciraPlan, mcNonce: nonce)
+        let plan = ActivationPlan(
+            kind: kind, adminPassword: adminPassword, mebxPassword: mebxPassword, cira: ciraPlan, mcNonce: nonce,
+            network: network, features: RedirectionFeatures(profile: profile))
         return PreparedActivation(
-            plan: plan, initialUsername: rekey ? "admin" : (payload.username ?? "$$OsAdmin"), initialPassword: devicePassword,
+            plan: plan, initialUsername: rekey || upgrade ? "admin" : (payload.username ?? "$$OsAdmin"), initialPassword: devicePassword,
             profile: profile, ciraConfig: ciraConfig, mpsPassword: mpsPassword, note: note)
     }
 
@@ -184,7 +195,8 @@ extension TetherHost {
         let tenantId = prepared.profile.tenantId
         let info = DeviceInfo(
             fwVersion: payload.ver, fwBuild: payload.build, fwSku: payload.sku,
-            currentMode: prepared.profile.activation == .acm ? "2" : "1", features: payload.features, lastUpdated: Date())
+            currentMode: prepared.profile.activation == .acm ? "2" : "1", features: payload.features,
+            ipAddress: payload.ipConfiguration?.ipAddress, lastUpdated: Date())
         let secrets = DeviceSecrets(
             mpsPassword: prepared.mpsPassword.map(Secret.init), amtPassword: Secret(prepared.plan.adminPassword),
             mebxPassword: prepared.plan.mebxPassword.map(Secret.init))
@@ -216,10 +228,32 @@ extension TetherHost {
         }
     }
 
+    /// The names a CIRA config needs in the server certificate: its Cert. Hostname (CN) and,
+    /// for an FQDN server address, that address.
+    static func serverNames(commonName: String?, address: String, isFQDN: Bool) -> [String] {
+        [commonName, isFQDN ? address : nil].compactMap { $0 }.filter { !$0.isEmpty }
+    }
+
+    /// After a CIRA config is created or changed (its JSON as returned): the server
+    /// certificate is made to cover its names at once, so HTTPS and CIRA clients checking the
+    /// name see it before any activation. A failure is logged (the next activation retries).
+    func coverServerNames(ofCIRAConfig config: JSONValue) -> JSONValue {
+        guard let address = config["mpsServerAddress"]?.stringValue else { return config }
+        let names = Self.serverNames(
+            commonName: config["commonName"]?.stringValue, address: address,
+            isFQDN: config["serverAddressFormat"]?.intValue == ServerAddressFormat.fqdn.rawValue)
+        do {
+            try ensureServerCertificateCovers(names)
+        } catch {
+            logger.error("cannot re-issue the server certificate", metadata: ["names": "\(names)", "error": "\(error)"])
+        }
+        return config
+    }
+
     /// Makes the CIRA server certificate valid for every name in `names` (a CIRA config's
     /// common name, an FQDN server address): missing ones are added as subjectAltNames and the
-    /// certificate is re-issued from the same root, saved, and used for new CIRA connections at
-    /// once — no restart.
+    /// certificate is re-issued from the same root, saved, and used for new CIRA and HTTPS
+    /// (`/activate` over wss included) connections at once — no restart.
     func ensureServerCertificateCovers(_ names: [String]) throws {
         try certificateRenewal.withLock { _ in
             guard let authority = certificateAuthority, let store else { return }
@@ -232,8 +266,16 @@ extension TetherHost {
                 configuration: .server(
                     profile: .legacy, certificateChainPEM: renewed.serverCertificateChainPEM,
                     privateKeyPEM: renewed.serverPrivateKeyPEM, requestClientCertificate: true))
-            running.withLock { $0.authority = renewed }
+            let https = try TLSContext(
+                configuration: .server(
+                    profile: .modern, certificateChainPEM: renewed.serverCertificateChainPEM,
+                    privateKeyPEM: renewed.serverPrivateKeyPEM))
+            let httpsTLS = running.withLock { state -> ServerTLS? in
+                state.authority = renewed
+                return state.http?.https?.tls
+            }
             ciraServer?.replaceTLSContext(tls)
+            httpsTLS?.replace(https)
             logger.info("re-issued the server certificate", metadata: ["names": "\(renewed.serverCertificateNames.joined(separator: ","))"])
         }
     }

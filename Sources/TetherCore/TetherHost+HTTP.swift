@@ -86,7 +86,7 @@ extension TetherHost {
         }
         let security = configuration.security
         return try await HTTPListener.start(
-            gateway: gateway, host: security.httpsBind ?? configuration.httpBind, port: port, tls: tls, security: security,
+            gateway: gateway, host: security.httpsBind ?? configuration.httpBind, port: port, tls: ServerTLS(tls), security: security,
             logger: logger, activation: activationEndpoint)
     }
 

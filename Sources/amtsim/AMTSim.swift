@@ -32,7 +32,7 @@ struct AMTSim: AsyncParsableCommand {
     @Flag(help: "Print the GUIDs of the --devices N devices of --seed (one per line) and exit.")
     var printGuids = false
 
-    @Option(help: "AMT admin password the simulated firmware accepts (digest auth on 16992).")
+    @Option(help: "AMT admin password the simulated firmware accepts (digest auth on 16992); with --activate --maintenance, the profile's static AMT password sent with the task.")
     var amtPassword: String = "P@ssw0rd"
 
     @Option(help: "Seed for the devices' stable UUIDs (same seed = same devices).")
@@ -107,12 +107,19 @@ struct AMTSim: AsyncParsableCommand {
     var activationUrl: String?
     @Option(help: "DNS suffix the unprovisioned devices report (ACM: a domain's suffix).")
     var dnsSuffix: String = "example.com"
+    @Option(help: "After --activate: run this maintenance task on every device (syncip, syncdeviceinfo, synctime, synchostname), as rpc-go's `maintenance`.")
+    var maintenance: String?
 
     func validate() throws {
         guard devices >= 1 else { throw ValidationError("--devices must be at least 1") }
         if printGuids { return }
         if activate != nil {
             guard activationUrl != nil else { throw ValidationError("--activate needs --activation-url ws(s)://HOST:PORT/activate") }
+            if let maintenance {
+                guard ["syncip", "syncdeviceinfo", "synctime", "synchostname"].contains(maintenance) else {
+                    throw ValidationError("--maintenance must be syncip, syncdeviceinfo, synctime or synchostname")
+                }
+            }
             guard username == nil, password == nil else {
                 throw ValidationError("with --activate the MPS credentials come from what activation writes; drop --username/--password")
             }
@@ -141,7 +148,8 @@ struct AMTSim: AsyncParsableCommand {
             try await ActivationRun(
                 devices: devices, seed: seed, profile: activate, url: activationUrl, insecure: insecure, rootCert: rootCert,
                 dnsSuffix: dnsSuffix, firmware: FirmwareProfile(generation: firmware) ?? .amt16, duration: duration,
-                untilConnected: untilConnected, summaryFile: summaryFile
+                untilConnected: untilConnected, summaryFile: summaryFile,
+                maintenance: maintenance.map { ($0, amtPassword) }
             ).run()
             return
         }

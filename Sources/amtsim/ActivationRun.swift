@@ -18,6 +18,8 @@ struct ActivationRun {
     var duration: Double?
     var untilConnected: Bool
     var summaryFile: String?
+    /// A maintenance task run after activation, with the AMT password to send.
+    var maintenance: (task: String, amtPassword: String)?
 
     func run() async throws {
         var client = RPCClientOptions(url: url)
@@ -39,6 +41,16 @@ struct ActivationRun {
         for (guid, error) in report.failures.sorted(by: { $0.key < $1.key }) {
             FileHandle.standardError.write(Data("  \(guid): \(error)\n".utf8))
         }
+        var maintained: ActivationFleet.Report?
+        if let maintenance {
+            let result = await fleet.maintain(task: maintenance.task, amtPassword: maintenance.amtPassword)
+            FileHandle.standardError.write(Data(
+                "maintenance \(maintenance.task): \(result.activated) succeeded, \(result.failed) failed in \(String(format: "%.2f", result.seconds)) s\n".utf8))
+            for (guid, error) in result.failures.sorted(by: { $0.key < $1.key }) {
+                FileHandle.standardError.write(Data("  \(guid): \(error)\n".utf8))
+            }
+            maintained = result
+        }
         let simulated = try fleet.ciraDevices()
         simulated.forEach { $0.start() }
         let target = simulated.count
@@ -49,13 +61,16 @@ struct ActivationRun {
         let reason = await StopSignal.wait(duration: duration, until: until)
         let connected = simulated.filter { $0.status == .connected }.count
         for device in simulated { await device.stop() }
-        let summary: [String: Any] = [
+        var summary: [String: Any] = [
             "devices": devices, "activated": report.activated, "activationFailed": report.failed,
             "activationSeconds": report.seconds, "ciraConfigured": target, "connected": connected, "stoppedBy": reason,
         ]
+        if let maintained, let maintenance {
+            summary["maintenance"] = ["task": maintenance.task, "succeeded": maintained.activated, "failed": maintained.failed]
+        }
         let data = try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys])
         print(String(decoding: data, as: UTF8.self))
         if let summaryFile { try data.write(to: URL(fileURLWithPath: summaryFile)) }
-        if report.failed > 0 { throw ExitCode(1) }
+        if report.failed > 0 || (maintained?.failed ?? 0) > 0 { throw ExitCode(1) }
     }
 }

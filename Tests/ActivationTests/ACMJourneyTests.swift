@@ -62,6 +62,48 @@ struct ACMJourneyTests {
         #expect(firmware.state.lastBoot == .biosSetup)
     }
 
+    @Test("CCM → ACM: a CCM device activated again with an ACM profile is upgraded (UpgradeClientToAdmin), re-keyed, MEBx set")
+    func upgradeClientToAdmin() async throws {
+        let (bed, fixture) = try await Self.bed.value
+        try await bed.createProfile("acm-upgrade-ccm", commonName: "127.0.0.3")
+        let firmware = unprovisionedFirmware(dnsSuffix: Self.suffix, certHashes: [fixture.rootSHA256])
+        let guid = firmware.configuration.uuid.guidString.lowercased()
+        let options = RPCClientOptions(url: bed.activationURL)
+        let ccm = try await RPCClient.run(
+            method: "activate --profile acm-upgrade-ccm", firmware: firmware, payload: firmware.devicePayload(hostname: "up"), options: options)
+        #expect(ccm.succeeded, "\(ccm)")
+        #expect(firmware.provisioning?.controlMode == 1)
+        let store = try #require(bed.host.store)
+        let ccmPassword = try #require(try await store.devices.secrets(guid: guid).amtPassword?.reveal())
+
+        let wrong = try await RPCClient.run(
+            method: "activate --profile acm-journey", firmware: firmware,
+            payload: firmware.devicePayload(hostname: "up", adminPassword: "Wr0ng-P@ss-1"), options: options)
+        #expect(wrong.message == "AMT password DOES NOT match stored version for Device \(firmware.configuration.uuid.guidString)")
+        #expect(firmware.provisioning?.controlMode == 1)
+
+        let upgraded = try await RPCClient.run(
+            method: "activate --profile acm-journey", firmware: firmware,
+            payload: firmware.devicePayload(hostname: "up", adminPassword: ccmPassword), options: options)
+        #expect(upgraded.succeeded, "\(upgraded)")
+        #expect(ActivationStatusReport.parse(upgraded.message)?.Status == "Upgraded to admin control mode.")
+        let setup = try #require(firmware.provisioning)
+        #expect(setup.controlMode == 2)
+        #expect(setup.provisioningChain.count == 2)
+        let secrets = try await store.devices.secrets(guid: guid)
+        let acmPassword = try #require(secrets.amtPassword?.reveal())
+        #expect(acmPassword != ccmPassword, "re-keyed to the ACM profile's (random) password")
+        #expect(setup.adminPasswordDigest == AMTPasswordDigestOf(acmPassword, firmware))
+        #expect(secrets.mebxPassword?.reveal() == setup.mebxPassword && setup.mebxPassword != nil)
+        #expect(try await store.devices.get(guid: guid).deviceInfo?.currentMode == "2")
+        let calls = firmware.calls.map(\.method)
+        #expect(calls.contains("UpgradeClientToAdmin") && !calls.contains("AdminSetup"))
+        let records = try await bed.run("activations.list", ["guid": .string(guid), "limit": 1])
+        let names = records.arrayValue?.first?["steps"]?.arrayValue?.compactMap { $0["step"]?.stringValue } ?? []
+        #expect(names.prefix(6) == ["general-settings", "host-based-setup-service", "add-next-cert-in-chain",
+                                    "add-next-cert-in-chain", "upgrade-client-to-admin", "set-admin-acl-entry"], "\(names)")
+    }
+
     @Test("ACM without a domain for the device's DNS suffix")
     func noDomain() async throws {
         let (_, fixture) = try await Self.bed.value

@@ -6,11 +6,14 @@ import PluginHost
 import Store
 import TetherCore
 import TetherJSON
+import TestSupport
 
 /// A real host for activation tests: store, CIRA and HTTP on loopback ports, bundled plugins
 /// (the profile policies and the power actions).
 struct ActivationHost: Sendable {
     let host: TetherHost
+    /// Everything the host logged (debug and up), to prove no secret is logged.
+    let log: CapturedLog
 
     /// One host for every activation suite (starting one generates RSA keys: slow in debug
     /// builds on a loaded machine). Suites use their own profiles, CIRA configs and devices.
@@ -27,14 +30,14 @@ struct ActivationHost: Sendable {
         configuration.commonName = "127.0.0.1"
         configuration.instanceName = "activation-test"
         configuration.amtCallTimeout = .seconds(10)
-        var logger = Logger(label: "activation-test")
-        logger.logLevel = .critical
+        let log = CapturedLog()
+        let logger = log.logger(label: "activation-test", level: .debug)
         var lastError: (any Error)?
         for _ in 0..<5 {
             let host = TetherHost(configuration: configuration, logger: logger)
             do {
                 try await host.start([.store, .cira, .http])
-                return ActivationHost(host: host)
+                return ActivationHost(host: host, log: log)
             } catch {
                 lastError = error
                 await host.stop()
@@ -53,9 +56,10 @@ struct ActivationHost: Sendable {
 
     /// A CIRA config pointing at this host's CIRA port (127.0.0.1) with the Cert. Hostname
     /// `commonName` — the name the device checks, which the host's default certificate for
-    /// 127.0.0.1 lacks — and a profile using it.
+    /// 127.0.0.1 lacks — and a profile using it (`extra` fields override the profile's).
     func createProfile(
-        _ name: String, mode: String = "ccmactivate", commonName: String = "127.0.0.2", staticMPSPassword: String? = nil
+        _ name: String, mode: String = "ccmactivate", commonName: String = "127.0.0.2", staticMPSPassword: String? = nil,
+        extra: [String: JSONValue] = [:], staticAMTPassword: String? = nil
     ) async throws {
         var cira: [String: JSONValue] = [
             "configName": .string("cira-\(name)"), "mpsServerAddress": "127.0.0.1", "serverAddressFormat": 3,
@@ -68,6 +72,11 @@ struct ActivationHost: Sendable {
             "ciraConfigName": .string("cira-\(name)"), "dhcpEnabled": true, "tags": ["activated"],
         ]
         if mode == "acmactivate" { profile["generateRandomMEBxPassword"] = true }
+        if let staticAMTPassword {
+            profile["generateRandomPassword"] = false
+            profile["amtPassword"] = .string(staticAMTPassword)
+        }
+        profile.merge(extra) { $1 }
         _ = try await run("profiles.create", .object(profile))
     }
 

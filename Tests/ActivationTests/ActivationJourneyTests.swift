@@ -27,7 +27,8 @@ struct ActivationJourneyTests {
             method: "activate --profile ccm-journey", firmware: firmware,
             payload: firmware.devicePayload(hostname: "signage-01"), options: RPCClientOptions(url: bed.activationURL))
         #expect(outcome.succeeded, "\(outcome)")
-        #expect(ActivationStatusReport.parse(outcome.message) == ActivationStatusReport(status: "Client control mode.", ciraConnection: "Configured"))
+        #expect(ActivationStatusReport.parse(outcome.message) == ActivationStatusReport(
+            status: "Client control mode.", network: "Wired Network Configured", ciraConnection: "Configured", features: "Configured"))
         #expect(firmware.provisioning?.controlMode == 1)
 
         // Stored: sealed AMT and MPS passwords, MPS user from the CIRA config, tags from the profile.

@@ -8,32 +8,6 @@ import Testing
 import TetherCore
 import TetherJSON
 
-/// Log lines captured from a host (to prove no secret is ever logged).
-final class CapturedLog: Sendable {
-    let lines = Mutex<[String]>([])
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-}
-
-/// A swift-log handler that appends every message (with metadata) to a `CapturedLog`.
-struct CapturingLogHandler: LogHandler {
-    let sink: CapturedLog
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(
-        level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String,
-        file: String, function: String, line: UInt
-    ) {
-        let merged = metadata.merging(extra ?? [:]) { $1 }
-        sink.lines.withLock { $0.append("\(level) \(message) \(merged)") }
-    }
-}
-
 /// A started host over a fresh data directory (store + CIRA on 127.0.0.1, any port), with the
 /// bundled plugins from the build directory and its log captured.
 struct AdminTestHost {

@@ -115,6 +115,9 @@ extension FirmwareEngine {
             if let outcome = performMaintenance(method: method, action: action, resource: resource, envelope: envelope, call: &call) {
                 return outcome
             }
+            if let outcome = performNetwork(method: method, action: action, resource: resource, envelope: envelope, call: &call) {
+                return outcome
+            }
             return .fault(WSManFault(code: "a:Sender", subcode: "b:ActionNotSupported",
                                      reason: "The action is not supported by the service.",
                                      detail: action, action: WSManAction.addressingFault))

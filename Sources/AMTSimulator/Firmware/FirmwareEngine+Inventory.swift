@@ -117,7 +117,7 @@ extension FirmwareEngine {
                 ])
             }
         default:
-            return maintenanceInstances(of: className)
+            return maintenanceInstances(of: className) ?? networkInstances(of: className)
         }
     }
 

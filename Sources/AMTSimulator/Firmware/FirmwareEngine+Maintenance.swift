@@ -50,13 +50,6 @@ extension FirmwareEngine {
                 }
                 return FirmwareInstance(.ips, className, properties)
             }
-        case "AMT_WiFiPortConfigurationService":
-            return [FirmwareInstance(.amt, className, [
-                ("CreationClassName", .text(className)), ("ElementName", .text("Intel(r) AMT WiFiPort Configuration Service")),
-                ("EnabledState", .text("5")), ("Name", .text("Intel(r) AMT WiFi Port Configuration Service")),
-                ("SystemCreationClassName", .text("CIM_ComputerSystem")), ("SystemName", .text("Intel(r) AMT")),
-                ("localProfileSynchronizationEnabled", .text("0")),
-            ])]
         case "CIM_WiFiEndpointSettings":
             return m.wifiSettings.map { setting in
                 FirmwareInstance(.cim, className, [

@@ -32,6 +32,8 @@ public struct FirmwareState: Sendable, Equatable {
     public var profile: FirmwareProfile
     /// Redirection, user consent, alarms, logs and provisioning (see ``FirmwareMaintenanceState``).
     public var maintenance = FirmwareMaintenanceState()
+    /// Wired and wireless port settings, the Wi-Fi port.
+    public var network = FirmwareNetworkState()
 
     /// Creates a state: powered on, OS running, no boot options.
     public init(profile: FirmwareProfile, powerState: Int = 2, osRunning: Bool = true) {

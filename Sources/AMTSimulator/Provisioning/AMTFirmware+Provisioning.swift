@@ -35,6 +35,16 @@ extension AMTFirmware {
             uuid: configuration.uuid.guidString, username: mode == 0 ? setup?.localAccount : "admin",
             password: mode == 0 ? setup?.localPassword : adminPassword, currentMode: mode, hostname: hostname,
             fqdn: setup?.dnsSuffix ?? "", client: "RPC", certHashes: setup?.certHashes ?? [],
-            hostnameInfo: DevicePayload.HostnameInfo(dnsSuffixOS: setup?.dnsSuffix, hostname: hostname))
+            hostnameInfo: DevicePayload.HostnameInfo(dnsSuffixOS: setup?.dnsSuffix, hostname: hostname),
+            ipConfiguration: osIPConfiguration)
+    }
+
+    /// The OS's wired address as RPC reports it (`ipConfiguration`).
+    public var osIPConfiguration: DevicePayload.IPConfiguration {
+        let network = state.network
+        let dhcp = network.wired?.dhcpEnabled ?? true
+        return DevicePayload.IPConfiguration(
+            dhcp: dhcp, static: !dhcp, ipsync: network.wired?.ipSyncEnabled ?? false, ipAddress: network.osAddress,
+            netmask: network.osNetmask, gateway: network.osGateway, primaryDns: network.osDNS, secondaryDns: "")
     }
 }

@@ -31,8 +31,9 @@ public final class ActivationFleet: Sendable {
         }
     }
 
-    /// The outcome of ``activate()``.
+    /// The outcome of ``activate()`` (or ``maintain(task:amtPassword:)``).
     public struct Report: Sendable {
+        /// Operations that succeeded.
         public var activated: Int
         public var failed: Int
         /// The first few failure messages (by device GUID).
@@ -58,45 +59,62 @@ public final class ActivationFleet: Sendable {
 
     /// Activates every device (at most ``Configuration/concurrency`` at once).
     public func activate() async -> Report {
+        await runEach(firmwares) { index, firmware in
+            ("activate --profile \(self.configuration.profile)", firmware.devicePayload(hostname: "amtsim-\(index)"))
+        }
+    }
+
+    /// Runs a maintenance task (`syncip`, `syncdeviceinfo`, `synctime`, `synchostname`, as rpc-go's
+    /// `maintenance --password X --TASK`) on every activated device, with the AMT password the
+    /// profile set (a static one: the client cannot know a random one, as with rpc-go).
+    public func maintain(task: String, amtPassword: String) async -> Report {
+        let activated = firmwares.filter { ($0.provisioning?.controlMode ?? 0) != 0 }
+        return await runEach(activated) { index, firmware in
+            ("maintenance --password \(amtPassword) --\(task)", firmware.devicePayload(hostname: "amtsim-\(index)", adminPassword: amtPassword))
+        }
+    }
+
+    /// One RPC operation per firmware, at most ``Configuration/concurrency`` at once.
+    private func runEach(
+        _ targets: [AMTFirmware], _ request: @escaping @Sendable (Int, AMTFirmware) -> (method: String, payload: DevicePayload)
+    ) async -> Report {
         let started = ContinuousClock.now
-        let method = "activate --profile \(configuration.profile)"
         let width = max(1, configuration.concurrency)
-        var activated = 0
+        var succeeded = 0
         var failures: [String: String] = [:]
         var failed = 0
         await withTaskGroup(of: (String, String?).self) { group in
             var next = 0
             func launch() {
-                let firmware = firmwares[next]
+                let firmware = targets[next]
                 let index = next
                 next += 1
                 let options = configuration.client
                 group.addTask {
                     let guid = firmware.configuration.uuid.guidString.lowercased()
+                    let (method, payload) = request(index, firmware)
                     do {
-                        let outcome = try await RPCClient.run(
-                            method: method, firmware: firmware, payload: firmware.devicePayload(hostname: "amtsim-\(index)"),
-                            options: options)
+                        let outcome = try await RPCClient.run(method: method, firmware: firmware, payload: payload, options: options)
                         return (guid, outcome.succeeded ? nil : "\(outcome.method): \(outcome.message)")
                     } catch {
                         return (guid, "\(error)")
                     }
                 }
             }
-            while next < firmwares.count, next < width { launch() }
+            while next < targets.count, next < width { launch() }
             while let (guid, error) = await group.next() {
                 if let error {
                     failed += 1
                     if failures.count < 10 { failures[guid] = error }
                 } else {
-                    activated += 1
+                    succeeded += 1
                 }
-                if next < firmwares.count { launch() }
+                if next < targets.count { launch() }
             }
         }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Report(activated: activated, failed: failed, failures: failures, seconds: seconds)
+        return Report(activated: succeeded, failed: failed, failures: failures, seconds: seconds)
     }
 
     /// Simulated devices for the activated firmwares, configured from what activation wrote

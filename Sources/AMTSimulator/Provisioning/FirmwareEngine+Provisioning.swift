@@ -53,7 +53,7 @@ extension FirmwareEngine {
             call.inputs["NetAdminPassEncryptionType"] = "2"
             return .output(returnValue: 0)
         case ("IPS_HostBasedSetupService", "AddNextCertInChain"):
-            guard setup.controlMode == 0, let certificate = input("NextCertificate"), !certificate.isEmpty else {
+            guard setup.controlMode != 2, let certificate = input("NextCertificate"), !certificate.isEmpty else {
                 return .output(returnValue: 1)
             }
             if input("IsLeafCertificate") == "true" { setup.provisioningChain = [] }
@@ -70,6 +70,17 @@ extension FirmwareEngine {
                 signed: signed, signature: Array(signature))
             else { return .output(returnValue: 2054) }
             setup.adminPasswordDigest = digest.lowercased()
+            setup.controlMode = 2
+            return .output(returnValue: 0)
+        case ("IPS_HostBasedSetupService", "UpgradeClientToAdmin"):
+            guard setup.controlMode == 1,
+                  let nonce = input("McNonce").flatMap({ Data(base64Encoded: $0) }), nonce.count == 20,
+                  let signature = input("DigitalSignature").flatMap({ Data(base64Encoded: $0) })
+            else { return .output(returnValue: 1) }
+            guard ProvisioningVerifier.verify(
+                chain: setup.provisioningChain, trustedHashes: setup.certHashes, dnsSuffix: setup.dnsSuffix,
+                signed: setup.configurationNonce + Array(nonce), signature: Array(signature))
+            else { return .output(returnValue: 2054) }
             setup.controlMode = 2
             return .output(returnValue: 0)
         case ("AMT_SetupAndConfigurationService", "SetMEBxPassword"):

@@ -81,7 +81,7 @@ extension ActivationEndpoint {
     /// The listener's child channel: HTTP/1.1 with this endpoint's websocket upgrade, behind
     /// the OpenSSL handler when `tls` is given.
     func serverBuilder(
-        tls: TLSContext?, http1: HTTP1Channel.Configuration, gate: ConnectionGate, headerTimeout: Duration
+        tls: ServerTLS?, http1: HTTP1Channel.Configuration, gate: ConnectionGate, headerTimeout: Duration
     ) -> HTTPServerBuilder {
         let configuration = HTTP1WebSocketUpgradeChannel.Configuration(http1: http1, ws: webSocketConfiguration)
         let endpoint = self

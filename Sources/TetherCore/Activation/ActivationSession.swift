@@ -71,6 +71,7 @@ struct ActivationSession {
         var transition = machine.start()
         while true {
             if let done = transition.completed { host.activations.log(id, done) }
+            for skipped in transition.skipped { host.activations.log(id, skipped) }
             if transition.switchToAdminCredentials {
                 tunnel.switchCredentials(username: "admin", password: prepared.plan.adminPassword)
             }
@@ -176,7 +177,8 @@ struct ActivationSession {
         return nil
     }
 
-    /// Maintenance over the websocket: clock sync, password rotation, host name sync.
+    /// Maintenance over the websocket: clock sync, password rotation, host name sync, IP sync,
+    /// device info sync.
     private func maintain(
         _ payload: DevicePayload, task: RPSCommand.MaintenanceTask, password: String?, force: Bool, tenantId: String
     ) async {
@@ -259,8 +261,10 @@ struct ActivationSession {
                 _ = try? await store.devices.update(device)
             }
             await finish(true, "Host name synchronized")
-        case .syncIP, .syncDeviceInfo:
-            await finish(false, "Device \(uuid) maintenance task is not supported by Tether yet")
+        case .syncIP:
+            await syncIP(payload, tenantId: tenantId, store: store, call: { step, request in await call(step, request) }, finish: finish)
+        case .syncDeviceInfo:
+            await syncDeviceInfo(payload, tenantId: tenantId, store: store, id: id, finish: finish)
         }
     }
 

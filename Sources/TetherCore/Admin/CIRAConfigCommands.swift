@@ -8,7 +8,7 @@ extension TetherHost {
     /// `ciraconfigs.create|get|list|update|delete` (RPS `/api/v1/admin/ciraconfigs`).
     func registerCIRAConfigCommands() {
         registerAdmin("ciraconfigs.create", "Create a CIRA config (Open AMT body; mpsRootCertificate defaults to this host's root)") { host, args in
-            try await host.createCIRAConfig(args)
+            host.coverServerNames(ofCIRAConfig: try await host.createCIRAConfig(args))
         }
         registerAdmin("ciraconfigs.get", "One CIRA config: {configName}") { host, args in
             let name = try args.requiredKey("configName", command: "ciraconfigs.get")
@@ -20,7 +20,7 @@ extension TetherHost {
             return paging.result(page, AdminJSON.ciraConfig)
         }
         registerAdmin("ciraconfigs.update", "Change a CIRA config: {configName, version, …changed fields}") { host, args in
-            try await host.updateCIRAConfig(args)
+            host.coverServerNames(ofCIRAConfig: try await host.updateCIRAConfig(args))
         }
         registerAdmin("ciraconfigs.delete", "Delete a CIRA config that no profile uses: {configName}") { host, args in
             let store = try host.adminStore()

@@ -12,12 +12,15 @@ final class HTTPListener: Sendable {
     let port: Int
     /// Open connections and refusals at the connection cap.
     let gate: ConnectionGate
+    /// The HTTPS context new connections use (nil for plain HTTP).
+    let tls: ServerTLS?
     private let task: Task<Void, Never>
     private let group: ServiceGroup
 
-    private init(port: Int, gate: ConnectionGate, task: Task<Void, Never>, group: ServiceGroup) {
+    private init(port: Int, gate: ConnectionGate, tls: ServerTLS?, task: Task<Void, Never>, group: ServiceGroup) {
         self.port = port
         self.gate = gate
+        self.tls = tls
         self.task = task
         self.group = group
     }
@@ -28,7 +31,7 @@ final class HTTPListener: Sendable {
     /// `httpHeaderTimeout` and its body within `httpBodyTimeout` (`RequestDeadlineHandler`,
     /// removed when a connection becomes a websocket).
     static func start(
-        gateway: FrontendGateway, host: String, port: Int, tls: TLSContext?, security: SecuritySettings, logger: Logger,
+        gateway: FrontendGateway, host: String, port: Int, tls: ServerTLS?, security: SecuritySettings, logger: Logger,
         activation: ActivationEndpoint? = nil
     ) async throws(ConfigurationError) -> HTTPListener {
         let gate = ConnectionGate(limit: security.httpMaxConnections)
@@ -71,7 +74,7 @@ final class HTTPListener: Sendable {
             once.task = task
         }
         switch bound {
-        case .success(let actual): return HTTPListener(port: actual, gate: gate, task: once.task!, group: once.group!)
+        case .success(let actual): return HTTPListener(port: actual, gate: gate, tls: tls, task: once.task!, group: once.group!)
         case .failure(let error):
             once.task?.cancel()
             throw error

@@ -10,11 +10,12 @@ struct OpenSSLServerChannel<Base: ServerChildChannel>: ServerChildChannel {
     typealias Value = Base.Value
 
     let base: Base
-    let tls: TLSContext
+    /// Read per connection, so a re-issued certificate applies to the next one.
+    let tls: ServerTLS
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
-            try channel.pipeline.syncOperations.addHandler(OpenSSLHandler(context: tls))
+            try channel.pipeline.syncOperations.addHandler(OpenSSLHandler(context: tls.current))
         }.flatMap {
             base.setup(channel: channel, logger: logger)
         }
