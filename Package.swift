@@ -177,7 +177,7 @@ let package = Package(
         ]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "AdminTests", dependencies: ["TetherCore", "PluginHost", "Store", "TetherTLS", "CIRA", "AMTSimulator", "TestSupport"]),
-        .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "TetherCore", "CTetherABI", "TestSupport"]),
+        .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "TetherCore", "CTetherABI", "TetherAsync", "TestSupport"]),
         .testTarget(name: "TetherCoreTests", dependencies: ["TetherCore", "PluginHost", "Store", "TestSupport"]),
         .testTarget(name: "FrontendTests", dependencies: [
             "TetherCore", "PluginHost", "AMTSimulator", "TetherTLS", "APF", "TestSupport",
