@@ -134,6 +134,8 @@ let package = Package(
             .product(name: "CoreMetrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         // The AMT device simulator (library used in-process by tests + executable).
         .target(name: "AMTSimulator", dependencies: [
@@ -176,7 +178,7 @@ let package = Package(
         ]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"]),
         .testTarget(name: "AdminTests", dependencies: ["TetherCore", "PluginHost", "Store", "TetherTLS", "CIRA", "AMTSimulator", "TestSupport"]),
-        .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "TetherCore", "CTetherABI", "TestSupport"]),
+        .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "TetherCore", "CTetherABI", "TetherAsync", "TestSupport"]),
         .testTarget(name: "TetherCoreTests", dependencies: ["TetherCore", "PluginHost", "Store", "TestSupport"]),
         .testTarget(name: "FrontendTests", dependencies: [
             "TetherCore", "PluginHost", "AMTSimulator", "TetherTLS", "APF", "TestSupport",

@@ -1,5 +1,7 @@
 import Testing
+import Foundation
 import TetherJSON
+import WSMan
 
 /// A seconds-long run of each libFuzzer harness in the suite (CI runs it): the committed seed
 /// corpus plus deterministic mutations, in-process, one target at a time. The long runs are `Fuzz/build.sh NAME`.
@@ -43,5 +45,21 @@ import TetherJSON
         #expect(again.arrayValue?.first?.doubleValue == 9_223_372_036_185_477_580.1)
         let bytes = Array("[9223372036185477580.1,\"x\"]".utf8)
         bytes.withUnsafeBufferPointer(JSONValueHarness.run)
+    }
+
+    /// Finding of the `digest` run (December 2026, after 1.25 M runs): a nonce of tabs followed by
+    /// U+0656 (a combining mark) and backslashes. The parser split on Characters, so the tab and
+    /// the mark formed one grapheme cluster and the value changed across a render-and-parse round
+    /// trip. It now works on Unicode scalars. The input is the seed
+    /// `corpus/digest/regression-combining-mark-after-tab`.
+    @Test func combiningMarkAfterADelimiterSurvivesARoundTrip() throws {
+        let challenge = try DigestChallenge(headerValue: "Digest realm=\"X\", nonce=\t\tab\t\u{0656}t\\\\c\t")
+        #expect(challenge.nonce.unicodeScalars.elementsEqual("ab\t\u{0656}t\\\\c".unicodeScalars))
+        let again = try DigestChallenge(headerValue: challenge.headerValue)
+        #expect(again.nonce.unicodeScalars.elementsEqual(challenge.nonce.unicodeScalars))
+        let seed = try Array(Data(contentsOf: URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("corpus/digest/regression-combining-mark-after-tab")))
+        seed.withUnsafeBufferPointer(DigestChallengeHarness.run)
     }
 }

@@ -62,15 +62,13 @@ enum CallDeadline {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, AMTError>, Never>) in
                 once.install(continuation)
-                let timer = Task {
-                    try? await Task.sleep(for: deadline)
-                    guard !Task.isCancelled else { return }
+                let timer = DeadlineTimer.shared.arm(after: deadline) {
                     if once.resume(.failure(timeoutError)) { abort.abort() }
                 }
                 let task = Task {
                     let result = await work(abort)
                     once.resume(result)
-                    timer.cancel()
+                    timer.disarm()
                 }
                 abort.setTask(task)
             }

@@ -77,7 +77,7 @@ public enum WSManJSON {
             throw .invalidArgument("\(className) must be a JSON object of properties")
         }
         var instance = WSManInstance(className: className)
-        for name in members.keys.sorted(by: { Array($0.unicodeScalars.map(\.value)).lexicographicallyPrecedes($1.unicodeScalars.map(\.value)) }) {
+        for name in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             instance.properties.append(.init(name: name, value: try wsmanValue(members[name]!, name: name)))
         }
         return instance

@@ -13,21 +13,17 @@ enum DeadlineRace {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, CommandError>, Never>) in
                 once.install(continuation)
-                var timer: Task<Void, Never>?
-                if let deadline {
-                    timer = Task {
-                        try? await Task.sleep(until: deadline, clock: .continuous)
-                        guard !Task.isCancelled else { return }
+                let timer = deadline.map { deadline in
+                    DeadlineTimer.shared.arm(at: deadline) {
                         if once.resume(.failure(CommandError(.timeout, "\(what) did not finish before its deadline"))) {
                             once.cancelWorker()
                         }
                     }
                 }
-                let stopTimer = timer
                 let task = Task {
                     let result = await CommandDeadline.$current.withValue(deadline) { await work() }
                     once.resume(result)
-                    stopTimer?.cancel()
+                    timer?.disarm()
                 }
                 once.setWorker(task)
             }

@@ -1,4 +1,5 @@
 import Synchronization
+import TetherAsync
 
 /// The outcome of one plugin request, as delivered to the waiting caller.
 enum PluginReply: Sendable {
@@ -17,7 +18,7 @@ final class PendingCalls: Sendable {
 
     private struct Entry {
         var continuation: CheckedContinuation<PluginReply, Never>
-        var timer: Task<Void, Never>?
+        var timer: DeadlineTimer.Armed?
     }
 
     private let state = Mutex<(next: UInt64, entries: [UInt64: Entry])>((1, [:]))
@@ -35,20 +36,20 @@ final class PendingCalls: Sendable {
     }
 
     /// Attaches the deadline timer; cancelled when the reply arrives first.
-    func attachTimer(_ id: UInt64, _ timer: Task<Void, Never>) {
+    func attachTimer(_ id: UInt64, _ timer: DeadlineTimer.Armed) {
         let stillPending = state.withLock { state -> Bool in
             guard state.entries[id] != nil else { return false }
             state.entries[id]?.timer = timer
             return true
         }
-        if !stillPending { timer.cancel() }
+        if !stillPending { timer.disarm() }
     }
 
     /// Delivers `reply` to the waiter of `id`. False when nobody waits (late or duplicate).
     @discardableResult
     func finish(_ id: UInt64, with reply: PluginReply) -> Bool {
         guard let entry = state.withLock({ $0.entries.removeValue(forKey: id) }) else { return false }
-        entry.timer?.cancel()
+        entry.timer?.disarm()
         entry.continuation.resume(returning: reply)
         return true
     }

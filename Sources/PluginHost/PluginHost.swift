@@ -2,6 +2,7 @@ import CTetherABI
 import Foundation
 import Logging
 import Synchronization
+import TetherAsync
 import TetherJSON
 
 /// Where to look for plugins.
@@ -260,9 +261,7 @@ public final class PluginHost: Sendable {
                     pending.finish(id, with: .refused(status: status))
                     return
                 }
-                let timer = Task {
-                    try? await Task.sleep(until: deadline, clock: .continuous)
-                    guard !Task.isCancelled else { return }
+                let timer = DeadlineTimer.shared.arm(at: deadline) {
                     if pending.finish(id, with: .timedOut) {
                         scopes.cancel(id)
                         _ = plugin.withInstance { plugin.cancelFunction($0, id) }

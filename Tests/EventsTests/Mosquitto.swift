@@ -7,7 +7,7 @@ final class Mosquitto: @unchecked Sendable {
     // @unchecked: `process` is only touched by the test that owns the broker, sequentially.
     let port: Int
     let directory: URL
-    private var process: Process?
+    private var process: SpawnedProcess?
 
     static let executable = "/usr/sbin/mosquitto"
     static let subscriber = "/usr/bin/mosquitto_sub"
@@ -32,12 +32,8 @@ final class Mosquitto: @unchecked Sendable {
 
     /// Starts the broker and waits (bounded) until it accepts TCP connections.
     func start() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.executable)
-        process.arguments = ["-c", directory.appendingPathComponent("mosquitto.conf").path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try ProcessLauncher.launch(process)
+        let process = try SpawnedProcess(
+            Self.executable, ["-c", directory.appendingPathComponent("mosquitto.conf").path], stdout: .null, stderr: .null)
         self.process = process
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
@@ -53,10 +49,10 @@ final class Mosquitto: @unchecked Sendable {
     func stop() async {
         guard let process else { return }
         self.process = nil
-        kill(process.processIdentifier, SIGKILL)
+        process.signal(SIGKILL)
         let deadline = ContinuousClock.now + .seconds(10)
         while Self.accepts(port: port), ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-        process.waitUntilExit()
+        _ = await process.exited()
     }
 
     /// Waits (bounded) until the broker's once-a-second autosave has written its database after now.

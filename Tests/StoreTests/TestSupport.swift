@@ -26,19 +26,17 @@ struct CommandFailed: Error, CustomStringConvertible {
 /// Runs the `openssl` CLI in `directory`; throws with its stderr on failure.
 @discardableResult
 func openssl(_ arguments: [String], in directory: URL) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try ProcessLauncher.launch(process)
-    let output = out.fileHandleForReading.readDataToEndOfFile()
-    let errors = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
+    let process = try SpawnedProcess("/usr/bin/openssl", arguments, directory: directory.path)
+    // stderr is drained on its own thread so that neither pipe can fill up and stall.
+    let errorsRead = DispatchSemaphore(value: 0)
+    nonisolated(unsafe) var errors = Data()
+    Thread {
+        errors = process.standardError?.readDataToEndOfFile() ?? Data()
+        errorsRead.signal()
+    }.start()
+    let output = process.standardOutput?.readDataToEndOfFile() ?? Data()
+    errorsRead.wait()
+    guard process.waitUntilExit() == .exited(0) else {
         throw CommandFailed(description: "openssl \(arguments.joined(separator: " ")): \(String(decoding: errors, as: UTF8.self))")
     }
     return String(decoding: output, as: UTF8.self)

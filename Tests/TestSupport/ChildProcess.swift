@@ -21,45 +21,51 @@ public enum ChildProcess {
         _ executable: String, _ arguments: [String], input: String? = nil, environment: [String: String]? = nil,
         directory: String? = nil, timeout: Duration = .seconds(120)
     ) async throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        if let environment { process.environment = environment }
-        let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
-        try ProcessLauncher.launch(process)
+        let child = try SpawnedProcess(
+            executable, arguments, environment: environment, directory: directory, stdin: input == nil ? .null : .pipe)
         let (seconds, attoseconds) = timeout.components
         let limit = Double(seconds) + Double(attoseconds) / 1e18
         return await withCheckedContinuation { (continuation: CheckedContinuation<Output, Never>) in
             Thread {
-                if let input {
-                    stdin.fileHandleForWriting.write(Data(input.utf8))
-                    try? stdin.fileHandleForWriting.close()
+                if let input, let stdin = child.standardInput {
+                    stdin.write(Data(input.utf8))
+                    try? stdin.close()
                 }
-                let deadline = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+                let killed = KilledFlag()
+                let deadline = DispatchWorkItem {
+                    if child.isRunning {
+                        killed.set()
+                        child.signal(SIGKILL)
+                    }
+                }
                 DispatchQueue.global().asyncAfter(deadline: .now() + limit, execute: deadline)
                 // stderr is drained on its own thread so that neither pipe can fill up and stall.
                 let errors = DataBox()
                 let errorsDone = DispatchSemaphore(value: 0)
                 Thread {
-                    errors.data = stderr.fileHandleForReading.readDataToEndOfFile()
+                    errors.data = child.standardError?.readDataToEndOfFile() ?? Data()
                     errorsDone.signal()
                 }.start()
-                let output = stdout.fileHandleForReading.readDataToEndOfFile()
+                let output = child.standardOutput?.readDataToEndOfFile() ?? Data()
                 errorsDone.wait()
-                process.waitUntilExit()
+                let status = child.terminationStatus
                 deadline.cancel()
-                let killed = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
                 continuation.resume(
                     returning: Output(
-                        status: process.terminationStatus, stdout: String(decoding: output, as: UTF8.self),
-                        stderr: String(decoding: errors.data, as: UTF8.self), timedOut: killed))
+                        status: status, stdout: String(decoding: output, as: UTF8.self),
+                        stderr: String(decoding: errors.data, as: UTF8.self), timedOut: killed.value))
             }.start()
         }
     }
+}
+
+/// Set once by the timeout's kill, read after the child has exited.
+private final class KilledFlag: @unchecked Sendable {
+    // @unchecked: guarded by `lock`.
+    private let lock = NSLock()
+    private var killed = false
+    func set() { lock.withLock { killed = true } }
+    var value: Bool { lock.withLock { killed } }
 }
 
 /// Bytes handed from a reader thread to the waiting thread (ordered by a semaphore).
@@ -87,34 +93,34 @@ extension ChildProcess {
 /// A long-running child process (a server) whose output is collected in the background, so a
 /// test can wait for a log line, signal it and await its exit without blocking a pool thread.
 public final class BackgroundProcess: @unchecked Sendable {
-    // @unchecked: `collected` is guarded by `lock`; `process` is only started once.
-    private let process = Process()
+    // @unchecked: `collected` is guarded by `lock`; `child` is immutable.
+    private let child: SpawnedProcess
     private let lock = NSLock()
     private var collected = Data()
-    private let exited = DispatchSemaphore(value: 0)
+    /// Set once the output is read to its end and the process has exited.
+    private var finished: SpawnedProcess.Termination?
+    private var waiters: [CheckedContinuation<SpawnedProcess.Termination, Never>] = []
 
     public init(_ executable: String, _ arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try ProcessLauncher.launch(process)
+        child = try SpawnedProcess(executable, arguments, stdin: .null, stdout: .pipe, stderr: .stdout)
+        let output = child.standardOutput
         Thread { [self] in
-            while true {
-                let chunk = pipe.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
+            while let chunk = output?.availableData, !chunk.isEmpty {
                 lock.lock()
                 collected.append(chunk)
                 lock.unlock()
             }
-            process.waitUntilExit()
-            exited.signal()
+            let end = child.waitUntilExit()
+            lock.lock()
+            finished = end
+            let resumed = waiters
+            waiters = []
+            lock.unlock()
+            for waiter in resumed { waiter.resume(returning: end) }
         }.start()
     }
 
-    public var processIdentifier: Int32 { process.processIdentifier }
+    public var processIdentifier: Int32 { child.processIdentifier }
 
     /// Everything the process wrote so far (stdout and stderr interleaved).
     public var output: String {
@@ -133,17 +139,24 @@ public final class BackgroundProcess: @unchecked Sendable {
         return output.contains(text)
     }
 
-    public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+    public func signal(_ number: Int32) { child.signal(number) }
 
-    /// Waits for the process to exit and returns its status (or the signal that ended it).
+    /// Waits for the process to exit (and its output to be read to the end) and returns its
+    /// status (or the signal that ended it).
     public func waitForExit() async -> (status: Int32, reason: Process.TerminationReason) {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            Thread { [self] in
-                exited.wait()
-                exited.signal()
-                continuation.resume()
-            }.start()
+        let end = await withCheckedContinuation { (continuation: CheckedContinuation<SpawnedProcess.Termination, Never>) in
+            lock.lock()
+            if let finished {
+                lock.unlock()
+                continuation.resume(returning: finished)
+            } else {
+                waiters.append(continuation)
+                lock.unlock()
+            }
         }
-        return (process.terminationStatus, process.terminationReason)
+        return switch end {
+        case .exited(let status): (status, Process.TerminationReason.exit)
+        case .signalled(let signal): (signal, Process.TerminationReason.uncaughtSignal)
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TetherCore
 
@@ -67,5 +68,29 @@ import Testing
         // The RFC's header and claims (with their CRLF whitespace) decode as the token parts.
         #expect(Base64URL.decode("eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9").map { String(decoding: $0, as: UTF8.self) }
             == "{\"typ\":\"JWT\",\r\n \"alg\":\"HS256\"}")
+    }
+}
+
+/// base64url (RFC 4648 §5, unpadded as RFC 7515 uses it): every length round-trips; stray
+/// characters, padding and impossible lengths are refused.
+@Suite struct Base64URLTests {
+    @Test func roundTripsEveryLengthAndMatchesFoundation() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0..<70 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let encoded = Base64URL.encode(bytes)
+            let foundation = Data(bytes).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(encoded == foundation)
+            #expect(Base64URL.decode(Substring(encoded)) == bytes)
+        }
+        #expect(Base64URL.encode(Array("f".utf8)) == "Zg")  // RFC 4648 §10, unpadded
+        #expect(Base64URL.encode(Array("foobar".utf8)) == "Zm9vYmFy")
+    }
+
+    @Test func refusesWhatIsNotBase64URL() {
+        for bad in ["Zg==", "Z", "Zm9v+", "Zm9v/", "Zm 9v", "Zh"] {
+            #expect(Base64URL.decode(Substring(bad)) == nil, "\(bad)")
+        }
     }
 }

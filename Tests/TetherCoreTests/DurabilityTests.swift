@@ -13,12 +13,10 @@ import TestSupport
     @Test func acknowledgedWritesSurviveKill9() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tether-kill9-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let host = Process()
-        host.executableURL = URL(fileURLWithPath: PluginSearchPath.executableDirectory + "/tether")
-        host.arguments = ["serve", "--data-dir", dir, "--cira-port", "0", "--http-port", "0", "--common-name", "127.0.0.1", "--log-level", "error"]
-        host.standardOutput = FileHandle.nullDevice
-        host.standardError = FileHandle.nullDevice
-        try ProcessLauncher.launch(host)
+        let host = try SpawnedProcess(
+            PluginSearchPath.executableDirectory + "/tether",
+            ["serve", "--data-dir", dir, "--cira-port", "0", "--http-port", "0", "--common-name", "127.0.0.1", "--log-level", "error"],
+            stdout: .null, stderr: .null)
         let socket = dir + "/tether.sock"
         let deadline = ContinuousClock.now + .seconds(30)
         while !FileManager.default.fileExists(atPath: socket) && ContinuousClock.now < deadline {
@@ -47,10 +45,10 @@ import TestSupport
         while acknowledged.withLock({ $0.count }) < 60 && !done.withLock({ $0 }) {
             try await Task.sleep(for: .milliseconds(10))
         }
-        kill(host.processIdentifier, SIGKILL)
-        host.waitUntilExit()
+        host.signal(SIGKILL)
+        let ended = await host.exited()
         while !done.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(host.terminationReason == .uncaughtSignal)
+        #expect(ended == .signalled(SIGKILL))
 
         let written = acknowledged.withLock { $0 }
         #expect(written.count >= 60)

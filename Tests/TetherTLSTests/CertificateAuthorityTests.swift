@@ -123,18 +123,10 @@ struct CertificateAuthorityTests {
 
 /// Runs the system `openssl` binary with `input` on stdin and returns stdout.
 func runOpenSSL(_ arguments: [String], input: String) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-    process.arguments = arguments
-    let stdin = Pipe()
-    let stdout = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = FileHandle.nullDevice
-    try ProcessLauncher.launch(process)
-    stdin.fileHandleForWriting.write(Data(input.utf8))
-    try stdin.fileHandleForWriting.close()
-    let data = stdout.fileHandleForReading.readDataToEndOfFile()
+    let process = try SpawnedProcess("/usr/bin/openssl", arguments, stdin: .pipe, stdout: .pipe, stderr: .null)
+    process.standardInput?.write(Data(input.utf8))
+    try process.standardInput?.close()
+    let data = process.standardOutput?.readDataToEndOfFile() ?? Data()
     process.waitUntilExit()
     return String(decoding: data, as: UTF8.self)
 }

@@ -119,30 +119,14 @@ struct OpenSSLClientInteropTests {
 /// Runs `openssl` with `arguments`, writes `input` to its stdin and closes it, waits for it to
 /// exit (killing it after `timeout` seconds) and returns stdout + stderr.
 func runSClient(_ arguments: [String], input: String, timeout: Double = 10) async throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-    process.arguments = arguments
-    let stdin = Pipe()
-    let output = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = output
-    process.standardError = output
-    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
-        process.terminationHandler = { _ in continuation.resume() }
-        do {
-            try ProcessLauncher.launch(process)
-        } catch {
-            process.terminationHandler = nil
-            continuation.resume(throwing: error)
-            return
-        }
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try? stdin.fileHandleForWriting.close()
-        let watchdog = process
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-            if watchdog.isRunning { watchdog.terminate() }
-        }
+    let process = try SpawnedProcess("/usr/bin/openssl", arguments, stdin: .pipe, stdout: .pipe, stderr: .stdout)
+    process.standardInput?.write(Data(input.utf8))
+    try? process.standardInput?.close()
+    DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { process.signal(SIGTERM) }
+    // Read on a thread of its own (never a pool thread): the output ends when openssl exits.
+    let data = await withCheckedContinuation { (continuation: CheckedContinuation<Data, Never>) in
+        Thread { continuation.resume(returning: process.standardOutput?.readDataToEndOfFile() ?? Data()) }.start()
     }
-    let data = output.fileHandleForReading.readDataToEndOfFile()
+    _ = await process.exited()
     return String(decoding: data, as: UTF8.self)
 }

@@ -13,9 +13,9 @@ final class ChromeDriver: Sendable {
 
     let port: Int
     let profileDirectory: String
-    private let process: Process
+    private let process: SpawnedProcess
 
-    private init(port: Int, profileDirectory: String, process: Process) {
+    private init(port: Int, profileDirectory: String, process: SpawnedProcess) {
         self.port = port
         self.profileDirectory = profileDirectory
         self.process = process
@@ -28,12 +28,7 @@ final class ChromeDriver: Sendable {
         }
         let port = try freeLoopbackPort()
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("tether-chromium-\(UUID().uuidString)").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: driverPath)
-        process.arguments = ["--port=\(port)", "--allowed-ips=127.0.0.1"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try ProcessLauncher.launch(process)
+        let process = try SpawnedProcess(driverPath, ["--port=\(port)", "--allowed-ips=127.0.0.1"], stdout: .null, stderr: .null)
         let driver = ChromeDriver(port: port, profileDirectory: profile, process: process)
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
@@ -62,11 +57,11 @@ final class ChromeDriver: Sendable {
     /// that stopped answering): a test never waits for it without bound.
     func stop() {
         guard process.isRunning else { return }
-        process.terminate()
-        let deadline = ContinuousClock.now + .seconds(3)
-        while process.isRunning, ContinuousClock.now < deadline { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        process.signal(SIGTERM)
+        if process.waitUntilExit(timeout: 3) == nil {
+            process.signal(SIGKILL)
+            process.waitUntilExit()
+        }
     }
 
     /// A port nothing listens on right now (bound and released; chromedriver binds it next).

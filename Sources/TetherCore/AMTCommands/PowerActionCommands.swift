@@ -20,6 +20,9 @@ final class PowerActionCommands: Sendable {
     let events: EventBus?
     /// Conflicts already logged (each is reported once).
     let reported = Mutex<Set<String>>([])
+    /// The catalog built for the contributing plugins last seen (rebuilt when they change):
+    /// parsing every manifest per action cost 2% of the host's CPU under REST load.
+    let cached = Mutex<(plugins: [String], catalog: PowerActionCatalog)?>(nil)
 
     init(
         bus: CommandBus, plugins: PluginHost, precedence: [String], isConnected: @escaping @Sendable (String) -> Bool,
@@ -36,9 +39,11 @@ final class PowerActionCommands: Sendable {
     }
 
     func catalog() -> PowerActionCatalog {
-        let catalog = PowerActionCatalog(
-            plugins: plugins.plugins(contributing: "tether.power-actions/1").map { ($0.plugin.id, $0.manifest) },
-            precedence: precedence)
+        let contributions = plugins.plugins(contributing: "tether.power-actions/1")
+        let ids = contributions.map(\.plugin.id)
+        if let cached = cached.withLock({ $0 }), cached.plugins == ids { return cached.catalog }
+        let catalog = PowerActionCatalog(plugins: contributions.map { ($0.plugin.id, $0.manifest) }, precedence: precedence)
+        cached.withLock { $0 = (ids, catalog) }
         for conflict in catalog.conflicts where reported.withLock({ $0.insert(conflict).inserted }) {
             logger.warning("\(conflict)")
         }

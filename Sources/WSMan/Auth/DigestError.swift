@@ -31,9 +31,12 @@ enum DigestParameters {
         return try parse(list: Substring(rest))
     }
 
+    /// Works on Unicode scalars, not Characters: a delimiter followed by a combining mark would
+    /// otherwise merge into one grapheme cluster and stop being a delimiter (a fuzzer found a
+    /// tab + U+0656 in a nonce that changed the value across a render-and-parse round trip).
     static func parse(list: Substring) throws -> [(name: String, value: String)] {
         var result: [(String, String)] = []
-        var chars = Array(list)
+        var chars = Array(list.unicodeScalars)
         chars.append(",")
         var i = 0
         func skipSpace() { while i < chars.count, chars[i] == " " || chars[i] == "\t" { i += 1 } }
@@ -41,15 +44,16 @@ enum DigestParameters {
             skipSpace()
             if i < chars.count, chars[i] == "," { i += 1; continue }  // empty / rogue commas
             guard i < chars.count else { break }
-            var name = ""
+            var nameScalars = String.UnicodeScalarView()
             while i < chars.count, chars[i] != "=", chars[i] != ",", chars[i] != " ", chars[i] != "\t" {
-                name.append(chars[i]); i += 1
+                nameScalars.append(chars[i]); i += 1
             }
+            let name = String(nameScalars)
             skipSpace()
             guard i < chars.count, chars[i] == "=" else { throw DigestError.malformed("parameter '\(name)' has no value") }
             i += 1
             skipSpace()
-            var value = ""
+            var value = String.UnicodeScalarView()
             if i < chars.count, chars[i] == "\"" {
                 i += 1
                 var closed = false
@@ -63,11 +67,15 @@ enum DigestParameters {
                 skipSpace()
                 guard chars[i] == "," else { throw DigestError.malformed("garbage after the value of '\(name)'") }
             } else {
-                while i < chars.count, chars[i] != "," { value.append(chars[i]); i += 1 }
-                value = value.trimmingOWS()
+                var end = i
+                while end < chars.count, chars[end] != "," { end += 1 }
+                var last = end
+                while last > i, chars[last - 1] == " " || chars[last - 1] == "\t" { last -= 1 }
+                value.append(contentsOf: chars[i..<last])
+                i = end
             }
             guard !name.isEmpty else { throw DigestError.malformed("empty parameter name") }
-            result.append((name.lowercased(), value))
+            result.append((name.lowercased(), String(value)))
             guard result.count <= 32 else { throw DigestError.malformed("too many parameters") }
         }
         return result
@@ -75,12 +83,13 @@ enum DigestParameters {
 
     /// `"value"` with `\` and `"` escaped.
     static func quote(_ value: String) -> String {
-        var out = "\""
-        for c in value {
-            if c == "\\" || c == "\"" { out.append("\\") }
-            out.append(c)
+        var out = String.UnicodeScalarView()
+        out.append("\"")
+        for scalar in value.unicodeScalars {
+            if scalar == "\\" || scalar == "\"" { out.append("\\") }
+            out.append(scalar)
         }
         out.append("\"")
-        return out
+        return String(out)
     }
 }

@@ -31,15 +31,14 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     /// Removes every field with this name (case-insensitive).
     public mutating func remove(name: String) {
-        fields.removeAll { $0.name.lowercased() == name.lowercased() }
+        fields.removeAll { Self.sameName($0.name, name) }
     }
 
     /// Replaces all fields with this name by one, at the position of the first (or at the end).
     public mutating func replaceOrAdd(name: String, value: String) {
-        let lower = name.lowercased()
-        if let at = fields.firstIndex(where: { $0.name.lowercased() == lower }) {
+        if let at = fields.firstIndex(where: { Self.sameName($0.name, name) }) {
             fields[at].value = value
-            fields = fields.enumerated().filter { $0.offset == at || $0.element.name.lowercased() != lower }.map(\.element)
+            fields = fields.enumerated().filter { $0.offset == at || !Self.sameName($0.element.name, name) }.map(\.element)
         } else {
             add(name: name, value: value)
         }
@@ -47,14 +46,27 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     /// The first value for this name (case-insensitive).
     public subscript(name: String) -> String? {
-        let lower = name.lowercased()
-        return fields.first { $0.name.lowercased() == lower }?.value
+        fields.first { Self.sameName($0.name, name) }?.value
     }
 
     /// All values for this name, in order.
     public func values(for name: String) -> [String] {
-        let lower = name.lowercased()
-        return fields.filter { $0.name.lowercased() == lower }.map(\.value)
+        fields.filter { Self.sameName($0.name, name) }.map(\.value)
+    }
+
+    /// ASCII case-insensitive equality of field names, without allocating lowercased copies.
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                guard x.count == y.count else { return false }
+                for index in 0..<x.count where x[index] != y[index] {
+                    let p = x[index] | 0x20, q = y[index] | 0x20
+                    guard p == q, p >= UInt8(ascii: "a"), p <= UInt8(ascii: "z") else { return false }
+                }
+                return true
+            }
+        }
     }
 
     public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }

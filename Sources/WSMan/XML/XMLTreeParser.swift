@@ -205,8 +205,10 @@ private struct Scanner {
             if b == UInt8(ascii: "&") {
                 try appendToTop(readReference())
             } else {
-                stack[stack.count - 1].text.append(b)
-                pos += 1
+                // A run of plain bytes is appended at once (not byte by byte into the stack).
+                let start = pos
+                while pos < bytes.count && bytes[pos] != UInt8(ascii: "<") && bytes[pos] != UInt8(ascii: "&") { pos += 1 }
+                stack[stack.count - 1].text.append(contentsOf: bytes[start..<pos])
             }
         }
         throw XMLParseError.truncated
@@ -314,13 +316,19 @@ private struct Scanner {
     }
 
     func split(_ name: [UInt8]) throws -> (String?, String) {
-        guard let string = String(validating: name, as: UTF8.self) else { throw XMLParseError.invalidUTF8 }
-        let parts = string.split(separator: ":", omittingEmptySubsequences: false)
-        switch parts.count {
-        case 1: return (nil, string)
-        case 2 where !parts[0].isEmpty && !parts[1].isEmpty: return (String(parts[0]), String(parts[1]))
-        default: throw malformed("invalid qualified name '\(string)'")
+        // Split on the bytes (':' is ASCII, so never inside a multi-byte character).
+        guard let colon = name.firstIndex(of: UInt8(ascii: ":")) else {
+            guard let string = String(validating: name, as: UTF8.self) else { throw XMLParseError.invalidUTF8 }
+            return (nil, string)
         }
+        guard colon > 0, colon < name.count - 1, !name[(colon + 1)...].contains(UInt8(ascii: ":")),
+              let prefix = String(validating: name[..<colon], as: UTF8.self),
+              let local = String(validating: name[(colon + 1)...], as: UTF8.self)
+        else {
+            guard String(validating: name, as: UTF8.self) != nil else { throw XMLParseError.invalidUTF8 }
+            throw malformed("invalid qualified name '\(String(decoding: name, as: UTF8.self))'")
+        }
+        return (prefix, local)
     }
 
     @discardableResult
