@@ -11,8 +11,8 @@ import NIOCore
 /// * Failures fire `errorCaught` with a ``TLSError`` (carrying OpenSSL's error string or the
 ///   certificate detail), then close the channel. Untrusted input never traps.
 /// * `close` sends `close_notify` first; a received `close_notify` closes the channel.
-/// * Memory: the context sets `SSL_MODE_RELEASE_BUFFERS`, memory BIOs that grew beyond a few
-///   KiB are replaced once drained, and no Swift buffer is retained between records.
+/// * Memory: the context sets `SSL_MODE_RELEASE_BUFFERS`, memory BIOs are replaced once
+///   drained, and no Swift buffer is retained between records.
 ///
 /// Threading: like every NIO handler, an instance belongs to one channel and is used only on
 /// that channel's event loop; it is not `Sendable`. Add it with `syncOperations`.
@@ -26,8 +26,9 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         case idle, handshaking, active, closing, closed
     }
 
-    /// Memory BIOs whose buffer grew beyond this many bytes are replaced when empty.
-    static let idleBIOCapacityLimit = 4096
+    /// Memory BIOs whose buffer grew beyond this many bytes are replaced when empty: any
+    /// buffer, so an idle tunnel holds none (a fresh memory BIO allocates on its first write).
+    static let idleBIOCapacityLimit = 0
     /// Plaintext is encrypted at most this many bytes at a time.
     private static let writeSliceSize = 64 * 1024
 

@@ -31,9 +31,14 @@ final class ProductHost {
         try? FileManager.default.removeItem(at: dataDirectory)
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         let tether = (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/tether"
+        // The self-registration quota and rate limit (security defaults: 1,000 devices, 30 a
+        // minute) would stop a capacity ramp; a fleet operator raises them the same way.
+        let config = dataDirectory.appendingPathComponent("bench.json")
+        try Data(#"{"selfRegistrationQuota": 10000000, "selfRegistrationsPerMinute": 1000000, "httpMaxConnections": 4096}"#.utf8)
+            .write(to: config)
         process.executableURL = URL(fileURLWithPath: tether)
         process.arguments = [
-            "serve", "--data-dir", dataDirectory.path, "--cira-port", "\(ciraPort)", "--cira-bind", "127.0.0.1",
+            "serve", "--config", config.path, "--data-dir", dataDirectory.path, "--cira-port", "\(ciraPort)", "--cira-bind", "127.0.0.1",
             "--http-port", "\(httpPort)", "--common-name", "127.0.0.1", "--log-level", "warning",
         ]
         var environment = ProcessInfo.processInfo.environment
