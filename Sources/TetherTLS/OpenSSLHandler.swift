@@ -37,7 +37,9 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     private let serverName: String?
     private var ssl: OpaquePointer?
     private var state: State = .idle
-    private var pendingWrites: CircularBuffer<(ByteBuffer, EventLoopPromise<Void>?)> = []
+    /// Writes made before the handshake completed. An array, not a `CircularBuffer` (which
+    /// allocates 16 slots at once): it stays unallocated on connections that never queue.
+    private var pendingWrites: [(ByteBuffer, EventLoopPromise<Void>?)] = []
     private var flushRequested = false
 
     /// The handshake result once it has completed, otherwise `nil`.
@@ -182,10 +184,12 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
             throw TLSError.invalidConfiguration("cannot allocate memory BIOs")
         }
         SSL_set_bio(newSSL, rbio, wbio)
-        SSL_set_ex_data(newSSL, peerVerificationExDataIndex, Unmanaged.passUnretained(verification).toOpaque())
         if tlsContext.isServer {
+            // No verification state: only client contexts install the callback that reads it
+            // (and an ex_data slot costs every idle tunnel three allocations).
             SSL_set_accept_state(newSSL)
         } else {
+            SSL_set_ex_data(newSSL, peerVerificationExDataIndex, Unmanaged.passUnretained(verification).toOpaque())
             if let serverName, IPAddressText.bytes(serverName) == nil {
                 _ = tether_SSL_set_tlsext_host_name(newSSL, serverName)
             }
@@ -236,7 +240,14 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         handshakeResult = result
         // Handshake tail first, then the writes queued while it ran, in order.
         flushCiphertext(context: context)
-        while state == .active, let (buffer, promise) = pendingWrites.popFirst() {
+        let queued = pendingWrites
+        pendingWrites = []
+        for (buffer, promise) in queued {
+            // A failed write closes the connection: the rest fail as writes on a closed channel.
+            guard state == .active else {
+                promise?.fail(ChannelError.ioOnClosedChannel)
+                continue
+            }
             encrypt(context: context, buffer: buffer, promise: promise)
         }
         if flushRequested, state == .active {
@@ -380,7 +391,9 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     private func failPendingWrites(_ error: Error) {
         flushRequested = false
-        while let (_, promise) = pendingWrites.popFirst() {
+        let failed = pendingWrites
+        pendingWrites = []
+        for (_, promise) in failed {
             promise?.fail(error)
         }
     }
