@@ -128,7 +128,8 @@ public struct APFDecoder: Sendable {
             break
         }
         if readIndex == buffer.count {
-            buffer.removeAll(keepingCapacity: buffer.capacity <= 16 * 1024)
+            // Released, not kept: an idle tunnel (most of them, most of the time) holds no buffer.
+            buffer = []
             readIndex = 0
         }
         return message

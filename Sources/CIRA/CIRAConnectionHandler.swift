@@ -14,7 +14,9 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
     private var machine: CIRAConnectionStateMachine
     private var decoder = APFDecoder()
     private var context: ChannelHandlerContext?
-    private var logger: Logger
+    /// The server's logger as is: the connection's metadata is added per message
+    /// (``guidMetadata``), so an idle tunnel keeps no metadata dictionary of its own.
+    private let logger: Logger
     private var remoteAddress = "unknown"
     private var session: CIRADeviceSession?
     private var streams: [UInt32: CIRAChannelStream] = [:]
@@ -46,7 +48,6 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         remoteAddress = context.channel.remoteAddress?.ipAddress ?? "unknown"
-        logger[metadataKey: "remote"] = "\(remoteAddress)"
         server.metrics.increment("connections_accepted")
         let reference = CIRAConnectionReference(handler: self, eventLoop: context.eventLoop)
         handshakeTicket = server.admission.beginHandshake(from: remoteAddress) {
@@ -135,8 +136,11 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
+    /// The remote address and, once known, the device GUID.
     private var guidMetadata: Logger.Metadata {
-        machine.guid.map { ["guid": "\($0)"] } ?? [:]
+        var metadata: Logger.Metadata = ["remote": "\(remoteAddress)"]
+        if let guid = machine.guid { metadata["guid"] = "\(guid)" }
+        return metadata
     }
 
     // MARK: - Actions
@@ -316,7 +320,7 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
         let body = "<html><body>Tether CIRA server. Intel AMT devices connect here using CIRA.</body></html>"
         let response =
             "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
-        logger.info("answered an HTTP probe on the CIRA port")
+        logger.info("answered an HTTP probe on the CIRA port", metadata: guidMetadata)
         closed = true
         context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: response)), promise: nil)
         context.close(promise: nil)

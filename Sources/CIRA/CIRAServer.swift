@@ -17,6 +17,11 @@ public final class CIRAServer: Sendable {
     private let listener = Mutex<(any Channel)?>(nil)
     /// Every accepted connection until it closes, so `stop` can wait for their close events.
     private let connections = OpenConnections()
+    /// Returns the memory handshakes and closed tunnels freed to the OS (see ``HeapTrimmer``).
+    private let trimmer = HeapTrimmer()
+    private let trimTask = Mutex<RepeatedTask?>(nil)
+    /// How often the trimmer looks for connection churn.
+    static let trimInterval = TimeAmount.seconds(3)
 
     /// - Parameters:
     ///   - tls: a server `TLSContext` (its certificate's CN is what devices check).
@@ -53,13 +58,18 @@ public final class CIRAServer: Sendable {
         let context = self.context
         let current = self.tls
         let idle = TimeAmount(settings.idleTimeout)
+        let trimmer = self.trimmer
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 65536))
+            // NIO keeps each channel's last receive buffer for reuse and never shrinks it: start small
+            // (APF messages and handshake flights are a few hundred bytes), grow for bulk redirection.
+            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536))
             .childChannelInitializer { [connections] channel in
                 connections.track(channel)
+                trimmer.noteChurn()
+                channel.closeFuture.whenComplete { _ in trimmer.noteChurn() }
                 let tls = current.value
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
@@ -71,6 +81,10 @@ public final class CIRAServer: Sendable {
             }
             .bind(host: host, port: port).get()
         listener.withLock { $0 = channel }
+        let task = group.next().scheduleRepeatedTask(initialDelay: Self.trimInterval, delay: Self.trimInterval) { _ in
+            trimmer.tick()
+        }
+        trimTask.withLock { $0 = task }
         let bound = channel.localAddress?.port ?? port
         context.logger.info("CIRA server listening", metadata: ["address": "\(host):\(bound)"])
         return bound
@@ -84,6 +98,10 @@ public final class CIRAServer: Sendable {
             return value
         }
         try? await channel?.close()
+        trimTask.withLock { task in
+            task?.cancel()
+            task = nil
+        }
         for session in sessions.all {
             session.disconnect(reason: "server shutting down")
         }

@@ -11,8 +11,8 @@ import NIOCore
 /// * Failures fire `errorCaught` with a ``TLSError`` (carrying OpenSSL's error string or the
 ///   certificate detail), then close the channel. Untrusted input never traps.
 /// * `close` sends `close_notify` first; a received `close_notify` closes the channel.
-/// * Memory: the context sets `SSL_MODE_RELEASE_BUFFERS`, memory BIOs that grew beyond a few
-///   KiB are replaced once drained, and no Swift buffer is retained between records.
+/// * Memory: the context sets `SSL_MODE_RELEASE_BUFFERS`, memory BIOs are replaced once
+///   drained, and no Swift buffer is retained between records.
 ///
 /// Threading: like every NIO handler, an instance belongs to one channel and is used only on
 /// that channel's event loop; it is not `Sendable`. Add it with `syncOperations`.
@@ -26,8 +26,9 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         case idle, handshaking, active, closing, closed
     }
 
-    /// Memory BIOs whose buffer grew beyond this many bytes are replaced when empty.
-    static let idleBIOCapacityLimit = 4096
+    /// Memory BIOs whose buffer grew beyond this many bytes are replaced when empty: any
+    /// buffer, so an idle tunnel holds none (a fresh memory BIO allocates on its first write).
+    static let idleBIOCapacityLimit = 0
     /// Plaintext is encrypted at most this many bytes at a time.
     private static let writeSliceSize = 64 * 1024
 
@@ -36,7 +37,9 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     private let serverName: String?
     private var ssl: OpaquePointer?
     private var state: State = .idle
-    private var pendingWrites: CircularBuffer<(ByteBuffer, EventLoopPromise<Void>?)> = []
+    /// Writes made before the handshake completed. An array, not a `CircularBuffer` (which
+    /// allocates 16 slots at once): it stays unallocated on connections that never queue.
+    private var pendingWrites: [(ByteBuffer, EventLoopPromise<Void>?)] = []
     private var flushRequested = false
 
     /// The handshake result once it has completed, otherwise `nil`.
@@ -181,10 +184,12 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
             throw TLSError.invalidConfiguration("cannot allocate memory BIOs")
         }
         SSL_set_bio(newSSL, rbio, wbio)
-        SSL_set_ex_data(newSSL, peerVerificationExDataIndex, Unmanaged.passUnretained(verification).toOpaque())
         if tlsContext.isServer {
+            // No verification state: only client contexts install the callback that reads it
+            // (and an ex_data slot costs every idle tunnel three allocations).
             SSL_set_accept_state(newSSL)
         } else {
+            SSL_set_ex_data(newSSL, peerVerificationExDataIndex, Unmanaged.passUnretained(verification).toOpaque())
             if let serverName, IPAddressText.bytes(serverName) == nil {
                 _ = tether_SSL_set_tlsext_host_name(newSSL, serverName)
             }
@@ -235,7 +240,14 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         handshakeResult = result
         // Handshake tail first, then the writes queued while it ran, in order.
         flushCiphertext(context: context)
-        while state == .active, let (buffer, promise) = pendingWrites.popFirst() {
+        let queued = pendingWrites
+        pendingWrites = []
+        for (buffer, promise) in queued {
+            // A failed write closes the connection: the rest fail as writes on a closed channel.
+            guard state == .active else {
+                promise?.fail(ChannelError.ioOnClosedChannel)
+                continue
+            }
             encrypt(context: context, buffer: buffer, promise: promise)
         }
         if flushRequested, state == .active {
@@ -379,7 +391,9 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     private func failPendingWrites(_ error: Error) {
         flushRequested = false
-        while let (_, promise) = pendingWrites.popFirst() {
+        let failed = pendingWrites
+        pendingWrites = []
+        for (_, promise) in failed {
             promise?.fail(error)
         }
     }
