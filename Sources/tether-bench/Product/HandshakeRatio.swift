@@ -33,7 +33,9 @@ enum HandshakeRatio {
             kill(server.processIdentifier, SIGKILL)
             server.waitUntilExit()
         }
-        Thread.sleep(forTimeInterval: 0.5)
+        // s_server takes a moment to listen (longer on a loaded machine): poll, at most 15 s.
+        let listening = Date(timeIntervalSinceNow: 15)
+        while !accepts(port: port) && Date() < listening { Thread.sleep(forTimeInterval: 0.05) }
         let reference = try sTime(port: port, cipher: cipher, seconds: seconds)
         return Measurement(cipher: cipher, host: host, opensslServer: reference)
     }
@@ -67,5 +69,19 @@ enum HandshakeRatio {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// True when something accepts TCP connections on 127.0.0.1:`port`.
+    private static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
     }
 }
