@@ -116,8 +116,13 @@ struct ActivationBadInputTests {
         let firmware = unprovisionedFirmware()
         var slow = RPCClientFaults()
         slow.responseDelay = .milliseconds(300)
+        let bed = try await Self.bed.value
+        let guid = firmware.configuration.uuid.guidString.lowercased()
         async let first = activate(firmware, faults: slow)
-        try await Task.sleep(for: .milliseconds(500))
+        // The second starts once the first is known to be running (not after a fixed sleep:
+        // under full-suite load the first could still be connecting).
+        let running = await eventually(timeout: .seconds(60)) { await latestState(bed, guid) == "running" }
+        try #require(running, "the first activation never started")
         let second = try await activate(firmware)
         #expect(second.method == "error")
         #expect(second.message.contains("Another operation on this device is in progress"))
