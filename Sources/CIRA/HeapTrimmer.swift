@@ -47,13 +47,13 @@ final class HeapTrimmer: Sendable {
         #if canImport(Glibc)
         let process = dlopen(nil, RTLD_NOW)
         trim = dlsym(process, "malloc_trim").map { unsafeBitCast($0, to: Trim.self) }
-        // `TETHER_MMAP_THRESHOLD=0` leaves glibc's dynamic threshold alone (less memory per idle
-        // tunnel with the default, fewer mmap/munmap calls per TLS record without it).
-        let setting = getenv("TETHER_MMAP_THRESHOLD").map { Int32(String(cString: $0)) } ?? Self.mmapThreshold
-        if let threshold = setting, threshold > 0,
+        // `TETHER_MMAP_THRESHOLD=0` leaves glibc's dynamic threshold alone (no mmap/munmap per
+        // TLS record, more memory per idle tunnel); a value that is not a number keeps 16 KiB.
+        let setting = getenv("TETHER_MMAP_THRESHOLD").flatMap { Int32(String(cString: $0)) } ?? Self.mmapThreshold
+        if setting > 0,
             let option = dlsym(process, "mallopt").map({ unsafeBitCast($0, to: Option.self) })
         {
-            _ = option(Self.mMmapThreshold, threshold)
+            _ = option(Self.mMmapThreshold, setting)
         }
         #else
         trim = nil

@@ -210,7 +210,7 @@ struct HTTPFramer: Sendable {
         let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
         switch kind {
         case .request:
-            guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy(Self.isTokenCharacter),
+            guard parts.count == 3, !parts[0].isEmpty, parts[0].utf8.allSatisfy(Self.isTokenByte),
                   !parts[1].isEmpty, !parts[1].contains(" "), parts[2].hasPrefix("HTTP/1.")
             else { throw HTTPParseError.malformedStartLine(line) }
             return parts
@@ -309,11 +309,6 @@ struct HTTPFramer: Sendable {
         default:
             return true
         }
-    }
-
-    private static func isTokenCharacter(_ c: Character) -> Bool {
-        guard c.isASCII, let v = c.asciiValue, v > 0x20, v < 0x7F else { return false }
-        return !"()<>@,;:\\\"/[]?={}".contains(c)
     }
 }
 
