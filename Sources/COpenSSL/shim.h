@@ -15,6 +15,8 @@
 #include <openssl/bn.h>
 #include <openssl/md5.h>
 #include <openssl/provider.h>
+#include <openssl/kdf.h>
+#include <openssl/core_names.h>
 
 static inline int tether_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version) {
     return (int)SSL_CTX_set_min_proto_version(ctx, version);
@@ -56,5 +58,26 @@ static inline size_t tether_BIO_mem_capacity(BIO *bio) {
     return mem != NULL ? mem->max : 0;
 }
 static inline void tether_OPENSSL_free(void *ptr) { OPENSSL_free(ptr); }
+
+/* TetherTLS compact record layer: the TLS 1.2 PRF (RFC 5246 §5) through OpenSSL's TLS1-PRF KDF,
+ * with `digest` ("SHA256", "SHA384") and seed = label || seed. Returns 1 on success. The
+ * OSSL_PARAM array is built here because its macros (OSSL_KDF_PARAM_*) do not import. */
+static inline int tether_tls12_prf(const char *digest, const unsigned char *secret, size_t secret_len,
+                                   const unsigned char *seed, size_t seed_len,
+                                   unsigned char *out, size_t out_len) {
+    EVP_KDF *kdf = EVP_KDF_fetch(NULL, "TLS1-PRF", NULL);
+    if (kdf == NULL) return 0;
+    EVP_KDF_CTX *ctx = EVP_KDF_CTX_new(kdf);
+    EVP_KDF_free(kdf);
+    if (ctx == NULL) return 0;
+    OSSL_PARAM params[4];
+    params[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)digest, 0);
+    params[1] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET, (void *)secret, secret_len);
+    params[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED, (void *)seed, seed_len);
+    params[3] = OSSL_PARAM_construct_end();
+    int rc = EVP_KDF_derive(ctx, out, out_len, params);
+    EVP_KDF_CTX_free(ctx);
+    return rc == 1 ? 1 : 0;
+}
 
 #endif

@@ -36,6 +36,8 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     private let verification: PeerVerificationState
     private let serverName: String?
     private var ssl: OpaquePointer?
+    /// The record layer that replaced `ssl` after a TLS 1.2 AES-GCM handshake (then `ssl` is nil).
+    private var compact: CompactRecordLayer?
     private var state: State = .idle
     /// Writes made before the handshake completed. An array, not a `CircularBuffer` (which
     /// allocates 16 slots at once): it stays unallocated on connections that never queue.
@@ -79,6 +81,7 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     public func handlerRemoved(context: ChannelHandlerContext) {
         failPendingWrites(ChannelError.ioOnClosedChannel)
         state = .closed
+        compact = nil
         if let ssl {
             SSL_free(ssl)
             self.ssl = nil
@@ -103,6 +106,10 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     // MARK: Inbound
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if compact != nil {
+            if state == .active { readCompact(context: context, incoming: unwrapInboundIn(data)) }
+            return
+        }
         guard let ssl, state == .handshaking || state == .active else { return }
         let buffer = unwrapInboundIn(data)
         guard let rbio = SSL_get_rbio(ssl) else { return }
@@ -118,7 +125,12 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
             advanceHandshake(context: context)
         }
         if state == .active {
-            readPlaintext(context: context)
+            if compact != nil {
+                // Records that came with the handshake's last flight.
+                readCompact(context: context, incoming: nil)
+            } else {
+                readPlaintext(context: context)
+            }
         }
         if state != .closed {
             flushCiphertext(context: context)
@@ -240,6 +252,7 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         handshakeResult = result
         // Handshake tail first, then the writes queued while it ran, in order.
         flushCiphertext(context: context)
+        releaseSSLIfCompact(ssl)
         let queued = pendingWrites
         pendingWrites = []
         for (buffer, promise) in queued {
@@ -258,6 +271,60 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
             context.fireUserInboundEventTriggered(result)
         }
     }
+
+    /// Hands the session to ``CompactRecordLayer`` and frees the `SSL` when the configuration
+    /// allows it, the session is TLS 1.2 AES-GCM, and OpenSSL holds no buffered record: any
+    /// ciphertext still in the read BIO (records sent right after `Finished`) moves over.
+    private func releaseSSLIfCompact(_ ssl: OpaquePointer) {
+        guard tlsContext.configuration.compactRecordLayer, SSL_has_pending(ssl) == 0,
+              let wbio = SSL_get_wbio(ssl), BIO_ctrl_pending(wbio) == 0, let rbio = SSL_get_rbio(ssl),
+              let keys = TLS12KeyExpansion(ssl: ssl)
+        else { return }
+        var layer = CompactRecordLayer(keys: keys, isServer: tlsContext.isServer)
+        let leftover = Int(BIO_ctrl_pending(rbio))
+        if leftover > 0 {
+            var bytes = ByteBufferAllocator().buffer(capacity: leftover)
+            bytes.writeWithUnsafeMutableBytes(minimumWritableBytes: leftover) { out in
+                Int(max(0, BIO_read(rbio, out.baseAddress, Int32(clamping: leftover))))
+            }
+            layer.hold(bytes)
+        }
+        SSL_free(ssl)
+        self.ssl = nil
+        compact = layer
+    }
+
+    /// Decrypts what arrived (and anything held) with the compact record layer.
+    private func readCompact(context: ChannelHandlerContext, incoming: ByteBuffer?) {
+        do {
+            let opened = try compact!.open(incoming, allocator: context.channel.allocator)
+            if let replies = opened.replies {
+                context.writeAndFlush(wrapOutboundOut(replies), promise: nil)
+            }
+            if let plaintext = opened.plaintext {
+                context.fireChannelRead(wrapInboundOut(plaintext))
+            }
+            if opened.closeNotify, state == .active {
+                state = .closing
+                sendCloseNotify(context: context)
+                context.close(promise: nil)
+            }
+        } catch {
+            failCompact(context: context, error)
+        }
+    }
+
+    /// Sends the failure's fatal alert (if any), then fails the connection.
+    private func failCompact(context: ChannelHandlerContext, _ failure: CompactRecordLayer.RecordFailure) {
+        if let alert = failure.alert, state == .active || state == .closing,
+           let record = try? compact?.sealAlert(level: 2, description: alert, allocator: context.channel.allocator) {
+            context.writeAndFlush(wrapOutboundOut(record), promise: nil)
+        }
+        fail(context: context, error: TLSError.ioFailed(failure.message))
+    }
+
+    /// Whether the session runs on ``CompactRecordLayer`` (the `SSL` is freed).
+    var usesCompactRecordLayer: Bool { compact != nil }
 
     // MARK: Data
 
@@ -294,6 +361,15 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     private func encrypt(context: ChannelHandlerContext, buffer: ByteBuffer, promise: EventLoopPromise<Void>?) {
+        if compact != nil {
+            do {
+                context.write(wrapOutboundOut(try compact!.seal(buffer, allocator: context.channel.allocator)), promise: promise)
+            } catch {
+                promise?.fail(TLSError.ioFailed(error.message))
+                failCompact(context: context, error)
+            }
+            return
+        }
         guard let ssl else {
             promise?.fail(ChannelError.ioOnClosedChannel)
             return
@@ -327,6 +403,13 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     private func sendCloseNotify(context: ChannelHandlerContext) {
+        if compact != nil {
+            failPendingWrites(ChannelError.ioOnClosedChannel)
+            if let record = try? compact!.sealAlert(level: 1, description: 0, allocator: context.channel.allocator) {
+                context.writeAndFlush(wrapOutboundOut(record), promise: nil)
+            }
+            return
+        }
         guard let ssl else { return }
         OpenSSLErrorQueue.clear()
         _ = SSL_shutdown(ssl)

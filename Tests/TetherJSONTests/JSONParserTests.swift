@@ -101,8 +101,10 @@ struct JSONParserTests {
         #expect(error?.reason == .tooLarge)
     }
 
-    /// The security finding: a 1 KB body nested 511 levels deep took ~1.1 s to parse.
-    @Test("a 511-deep body is refused in under 5 ms; 8 KiB of nesting too")
+    /// The security finding: a 1 KB body nested 511 levels deep took ~1.1 s to parse. A guard
+    /// against that blow-up, not a speed target: 20 refusals must take far less than one parse
+    /// took with the bug (the bound leaves room for a loaded debug build; a fix takes ~1 ms).
+    @Test("a 511-deep body is refused long before the old bug's 1.1 s; 8 KiB of nesting too")
     func deepBodyIsCheap() throws {
         let nested = String(repeating: #"{"a":"#, count: 511) + "1" + String(repeating: "}", count: 511)
         let arrays = Array(String(repeating: "[", count: 8192).utf8)
@@ -114,7 +116,7 @@ struct JSONParserTests {
                 #expect(throws: JSONParseError.self) { try JSONValue(parsing: arrays) }
             }
         }
-        #expect(elapsed < .milliseconds(50), "20 refusals took \(elapsed)")
+        #expect(elapsed < .milliseconds(500), "20 refusals took \(elapsed)")
     }
 
     @Test("work is linear: a 1 MiB document of 100,000 members parses quickly")
