@@ -1,5 +1,6 @@
 import AMT
 import CIRA
+import TetherAsync
 import Foundation
 import Logging
 import MQTT
@@ -100,7 +101,7 @@ public final class TetherHost: Sendable {
             throw ConfigurationError("cannot create data directory \(configuration.dataDirectory): \(error.localizedDescription)")
         }
         if services.contains(.store) {
-            try openStore(at: dataDirectory)
+            try await openStore(at: dataDirectory)
         }
         registerHostCommands()
         registerAdminCommands()
@@ -126,14 +127,21 @@ public final class TetherHost: Sendable {
             metadata: [
                 "version": "\(TetherHostVersion.current)", "abi": "\(TetherHostVersion.abiText)",
                 "dataDir": "\(configuration.dataDirectory)", "plugins": "\(loaded)/\(records.count)",
+                "allocator": "\(HeapTrimmer.allocatorName)",
             ])
     }
 
-    private func openStore(at dataDirectory: URL) throws(ConfigurationError) {
+    /// Opens the store and loads (or, on the first start, generates: two RSA keys) the
+    /// certificate authority, on a thread of its own (``BlockingWork``).
+    private func openStore(at dataDirectory: URL) async throws(ConfigurationError) {
+        let commonName = configuration.commonName
         do {
-            let store = try TetherStore.open(dataDirectory: dataDirectory)
-            let certificates = CertificateStore(directory: dataDirectory.appendingPathComponent("certs"), sealer: store.sealer)
-            let (authority, event) = try certificates.loadOrCreate(commonName: configuration.commonName)
+            let (store, authority, event) = try await BlockingWork.run {
+                let store = try TetherStore.open(dataDirectory: dataDirectory)
+                let certificates = CertificateStore(directory: dataDirectory.appendingPathComponent("certs"), sealer: store.sealer)
+                let (authority, event) = try certificates.loadOrCreate(commonName: commonName)
+                return (store, authority, event)
+            }
             logger.info("\(event)")
             running.withLock {
                 $0.store = store

@@ -61,6 +61,8 @@ import TetherJSON
             Self.tetherPath,
             ["serve", "--data-dir", dir + "/data", "--cira-port", "0", "--http-port", "0", "--common-name", "127.0.0.1"])
         #expect(await server.waitForOutput(containing: "host started"))
+        // The product links jemalloc (README "Memory per tunnel and handshakes").
+        #expect(server.output.contains("allocator=jemalloc"), "output: \(server.output)")
         server.signal(SIGTERM)
         let exit = await server.waitForExit()
         #expect(exit.status == 0)

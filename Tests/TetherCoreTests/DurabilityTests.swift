@@ -23,6 +23,13 @@ import TestSupport
             try await Task.sleep(for: .milliseconds(50))
         }
         try #require(FileManager.default.fileExists(atPath: socket), "the host did not open its control socket")
+        // The file appears at bind(), a moment before listen(): wait until the host answers.
+        var answering = false
+        while !answering && ContinuousClock.now < deadline {
+            answering = (try? ControlClient.send(path: socket, request: ["command": "host.version"], timeoutSeconds: 5))?["ok"] == true
+            if !answering { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        try #require(answering, "the host did not answer on its control socket")
 
         // A burst of device writes from a plain thread (ControlClient blocks); each acknowledged
         // GUID is recorded, then the host is killed mid-burst.
