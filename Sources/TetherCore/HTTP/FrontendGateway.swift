@@ -154,6 +154,7 @@ struct FrontendGateway: HTTPResponder {
             return Self.error(.badRequest, "Bad Request", "the request body could not be read")
         }
         var headers: [String: String] = [:]
+        headers.reserveCapacity(request.headers.count + 2)
         for field in request.headers {
             let name = field.name.canonicalName
             headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
@@ -165,7 +166,7 @@ struct FrontendGateway: HTTPResponder {
             "op": "http.request", "method": .string(request.method.rawValue), "path": .string(request.uri.path),
             "mount": .string(mount.prefix), "query": .string(request.uri.query ?? ""),
             "headers": .object(headers.mapValues(JSONValue.string)),
-            "body_base64": .string(Data(body.readableBytesView).base64EncodedString()),
+            "body_base64": .string(body.readableBytes == 0 ? "" : Data(body.readableBytesView).base64EncodedString()),
         ]
         if let remoteAddress { message["remoteAddress"] = .string(remoteAddress) }
         if let principal { message["principal"] = principal }

@@ -43,6 +43,8 @@ public struct WSManInstance: Sendable, Equatable {
                 ? .text(child.trimmedText) : .object(WSManInstance(element: child))
             if let at = index[child.localName] {
                 if case .list(var items) = props[at].value {
+                    // Released from the property first, so the append does not copy the list.
+                    props[at].value = .list([])
                     items.append(value)
                     props[at].value = .list(items)
                 } else {

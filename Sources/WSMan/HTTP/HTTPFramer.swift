@@ -100,9 +100,8 @@ struct HTTPFramer: Sendable {
                     if bufferedByteCount > 1024 { throw HTTPParseError.malformedChunkSize("line longer than 1024 bytes") }
                     return nil
                 }
-                let line = String(decoding: buffer[start..<lineEnd], as: UTF8.self)
+                let size = try parseChunkSize(start..<lineEnd)
                 start = lineEnd + 2
-                let size = try parseChunkSize(line)
                 state = size == 0 ? .trailers(bytes: 0) : .chunkData(remaining: size)
             case .chunkData(let remaining):
                 let n = min(remaining, bufferedByteCount)
@@ -253,14 +252,31 @@ struct HTTPFramer: Sendable {
         return kind == .response ? .untilClose : .head
     }
 
-    private func parseChunkSize(_ line: String) throws -> Int {
-        let sizePart = line.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
-            .trimmingOWS()
-        guard !sizePart.isEmpty, sizePart.count <= 15, sizePart.allSatisfy({ $0.isHexDigit && $0.isASCII }),
-              let size = Int(sizePart, radix: 16)
-        else { throw HTTPParseError.malformedChunkSize(line) }
+    /// The size on the chunk-size line at `line` (hex digits, optional whitespace, extensions
+    /// after `;` ignored), read on the bytes.
+    private func parseChunkSize(_ line: Range<Int>) throws -> Int {
+        var end = buffer[line].firstIndex(of: UInt8(ascii: ";")) ?? line.upperBound
+        var index = line.lowerBound
+        while index < end && Self.isOWS(buffer[index]) { index += 1 }
+        while end > index && Self.isOWS(buffer[end - 1]) { end -= 1 }
+        guard index < end, end - index <= 15 else { throw malformedChunkSize(line) }
+        var size = 0
+        for byte in buffer[index..<end] {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw malformedChunkSize(line)
+            }
+            size = size << 4 | Int(digit)  // at most 15 digits: no overflow
+        }
         guard size <= limits.maxBodyBytes - body.count else { throw HTTPParseError.bodyTooLarge(limit: limits.maxBodyBytes) }
         return size
+    }
+
+    private func malformedChunkSize(_ line: Range<Int>) -> HTTPParseError {
+        .malformedChunkSize(String(decoding: buffer[line], as: UTF8.self))
     }
 
     // MARK: scanning
