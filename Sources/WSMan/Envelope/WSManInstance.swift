@@ -37,7 +37,9 @@ public struct WSManInstance: Sendable, Equatable {
         self.className = element.localName
         self.namespaceURI = element.namespaceURI
         var props: [Property] = []
+        props.reserveCapacity(element.children.count)
         var index: [String: Int] = [:]
+        index.reserveCapacity(element.children.count)
         for child in element.children {
             let value: WSManValue = child.children.isEmpty
                 ? .text(child.trimmedText) : .object(WSManInstance(element: child))
