@@ -186,10 +186,10 @@ private struct Scanner {
         let top = stack.removeLast()
         let text: String
         if let buffer = top.textBuffer {
-            guard let decoded = String(validating: buffer, as: UTF8.self) else { throw XMLParseError.invalidUTF8 }
+            guard let decoded = validatedString(buffer[...]) else { throw XMLParseError.invalidUTF8 }
             text = decoded
         } else if let run = top.textRun {
-            guard let decoded = String(validating: bytes[run], as: UTF8.self) else { throw XMLParseError.invalidUTF8 }
+            guard let decoded = validatedString(bytes[run]) else { throw XMLParseError.invalidUTF8 }
             text = decoded
         } else {
             text = ""
@@ -292,7 +292,7 @@ private struct Scanner {
             let b = bytes[pos]
             if b == quote {
                 pos += 1
-                guard let string = String(validating: bytes[start..<(pos - 1)], as: UTF8.self) else { throw XMLParseError.invalidUTF8 }
+                guard let string = validatedString(bytes[start..<(pos - 1)]) else { throw XMLParseError.invalidUTF8 }
                 return string
             }
             if b == UInt8(ascii: "<") { throw malformed("'<' inside an attribute value") }
@@ -304,7 +304,7 @@ private struct Scanner {
             let b = bytes[pos]
             if b == quote {
                 pos += 1
-                guard let string = String(validating: value, as: UTF8.self) else { throw XMLParseError.invalidUTF8 }
+                guard let string = validatedString(value[...]) else { throw XMLParseError.invalidUTF8 }
                 return string
             }
             if b == UInt8(ascii: "<") { throw malformed("'<' inside an attribute value") }
@@ -376,16 +376,16 @@ private struct Scanner {
         let name = bytes[range]
         // Split on the bytes (':' is ASCII, so never inside a multi-byte character).
         guard let colon = name.firstIndex(of: UInt8(ascii: ":")) else {
-            guard let string = String(validating: name, as: UTF8.self) else { throw XMLParseError.invalidUTF8 }
+            guard let string = validatedString(name) else { throw XMLParseError.invalidUTF8 }
             return (nil, string)
         }
         guard colon > range.lowerBound, colon < range.upperBound - 1, !name[(colon + 1)...].contains(UInt8(ascii: ":")) else {
-            guard String(validating: name, as: UTF8.self) != nil else { throw XMLParseError.invalidUTF8 }
+            guard validatedString(name) != nil else { throw XMLParseError.invalidUTF8 }
             throw malformed("invalid qualified name '\(String(decoding: name, as: UTF8.self))'")
         }
         // Both halves are valid exactly when the whole name is (the split is at an ASCII byte).
-        guard let prefix = String(validating: name[..<colon], as: UTF8.self),
-              let local = String(validating: name[(colon + 1)...], as: UTF8.self)
+        guard let prefix = validatedString(name[..<colon]),
+              let local = validatedString(name[(colon + 1)...])
         else { throw XMLParseError.invalidUTF8 }
         return (prefix, local)
     }
@@ -431,4 +431,12 @@ private struct Scanner {
     func malformed(_ reason: String) -> XMLParseError {
         .malformed(offset: pos, reason: reason)
     }
+}
+
+/// `bytes` as a `String`, or nil when they are not valid UTF-8. ASCII (names, and most text of
+/// WS-Man replies) is checked inline and converted directly; other bytes go through the
+/// standard validator (generic over the encoding, so markedly slower per call).
+private func validatedString(_ bytes: ArraySlice<UInt8>) -> String? {
+    if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+    return String(validating: bytes, as: UTF8.self)
 }
