@@ -72,8 +72,9 @@ final class FrontendRESTPlugin: TetherPlugin {
     }
 
     static func route(for exchange: HTTPExchange) -> (Route, [String: String])? {
+        let lowercased = exchange.segments.map { $0.lowercased() }
         for route in routes where route.method == exchange.method {
-            if let parameters = route.match(exchange.segments) { return (route, parameters) }
+            if let parameters = route.match(exchange.segments, lowercased: lowercased) { return (route, parameters) }
         }
         return nil
     }

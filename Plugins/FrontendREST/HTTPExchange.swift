@@ -44,10 +44,15 @@ struct HTTPExchange: Sendable {
         }
         self.query = query
         self.headers = (request["headers"]?.objectValue ?? [:]).compactMapValues(\.stringValue)
-        guard let body = Data(base64Encoded: request["body_base64"]?.stringValue ?? "") else {
-            throw RESTResponse.badRequest("the request body is not base64")
+        let encodedBody = request["body_base64"]?.stringValue ?? ""
+        if encodedBody.isEmpty {
+            self.body = []
+        } else {
+            guard let body = Data(base64Encoded: encodedBody) else {
+                throw RESTResponse.badRequest("the request body is not base64")
+            }
+            self.body = Array(body)
         }
-        self.body = Array(body)
         self.remoteAddress = request["remoteAddress"]?.stringValue
         self.principal = request["principal"].flatMap { $0.objectValue == nil ? nil : $0 }
     }
@@ -72,6 +77,10 @@ struct HTTPExchange: Sendable {
 
     /// Strict percent-decoding to UTF-8; nil for `%` not followed by two hex digits, or bad UTF-8.
     static func percentDecode(_ text: Substring, plusIsSpace: Bool) -> String? {
+        // The usual segment: plain ASCII, nothing to decode (no copy, no validation pass).
+        if text.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "%") && !(plusIsSpace && $0 == UInt8(ascii: "+")) }) {
+            return String(text)
+        }
         var bytes: [UInt8] = []
         var iterator = Array(text.utf8).makeIterator()
         while let byte = iterator.next() {
@@ -83,6 +92,7 @@ struct HTTPExchange: Sendable {
             default: bytes.append(byte)
             }
         }
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
         return String(validating: bytes, as: UTF8.self)
     }
 

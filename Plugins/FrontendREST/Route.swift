@@ -19,26 +19,34 @@ struct Route: Sendable {
     var requiresAuth: Bool
     var handler: Handler
 
+    /// The template's segments, split once: a literal (lower-cased) or a `{name}` parameter.
+    private let segments: [Segment]
+
+    private enum Segment: Sendable {
+        case literal(String)
+        case parameter(String)
+    }
+
     init(_ method: String, _ template: String, auth: Bool = true, _ handler: @escaping Handler) {
         self.method = method
         self.template = template
         self.requiresAuth = auth
         self.handler = handler
+        segments = template.split(separator: "/").map { part in
+            part.hasPrefix("{") && part.hasSuffix("}") ? .parameter(String(part.dropFirst().dropLast())) : .literal(part.lowercased())
+        }
     }
 
-    private var templateSegments: [Substring] { template.split(separator: "/") }
-
-    /// The path parameters when `segments` match the template, else nil.
-    func match(_ segments: [String]) -> [String: String]? {
-        let parts = templateSegments
-        guard parts.count == segments.count else { return nil }
+    /// The path parameters when the request's segments match the template, else nil.
+    /// `lowercased` are the same segments lower-cased (once per request, not per route tried).
+    func match(_ path: [String], lowercased: [String]) -> [String: String]? {
+        guard segments.count == path.count else { return nil }
+        for (segment, candidate) in zip(segments, lowercased) {
+            if case .literal(let literal) = segment, literal != candidate { return nil }
+        }
         var parameters: [String: String] = [:]
-        for (part, segment) in zip(parts, segments) {
-            if part.hasPrefix("{"), part.hasSuffix("}") {
-                parameters[String(part.dropFirst().dropLast())] = segment
-            } else if part.lowercased() != segment.lowercased() {
-                return nil
-            }
+        for (segment, value) in zip(segments, path) {
+            if case .parameter(let name) = segment { parameters[name] = value }
         }
         return parameters
     }

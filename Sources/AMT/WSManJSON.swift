@@ -9,6 +9,7 @@ public enum WSManJSON {
     /// An instance's properties as a JSON object.
     public static func object(_ instance: WSManInstance) -> JSONValue {
         var members: [String: JSONValue] = [:]
+        members.reserveCapacity(instance.properties.count)
         for property in instance.properties {
             members[property.name] = value(property.value, name: property.name)
         }

@@ -54,6 +54,8 @@ struct JSONParser {
             depth -= 1
             return .object(members)
         }
+        // Room for the usual few members at once, rather than growing (and rehashing) 1, 2, 4, 8.
+        members.reserveCapacity(8)
         while true {
             guard index < input.count else { throw JSONParseError(.unexpectedEnd, at: index) }
             guard input[index] == UInt8(ascii: "\"") else { throw JSONParseError(.unexpectedByte, at: index) }

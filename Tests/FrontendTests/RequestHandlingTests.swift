@@ -112,6 +112,12 @@ import TetherJSON
         let bed = try await sharedHost.value
         let token = try await bed.token()
         #expect(try await bed.request("GET", "/API/V1/Devices/Stats", token: token).status == 200)
+        // Segments are percent-decoded before matching; a literal "+" in a path is no space.
+        #expect(try await bed.request("GET", "/api/v1/devices/stat%73", token: token).status == 200)
+        let accented = try await bed.request("GET", "/api/v1/devices/stat%C3%A9", token: token)
+        // Decoded to "staté": not the stats route but a device GUID, and not a valid one.
+        #expect(accented.status == 400, "\(accented.status) \(accented.text)")
+        #expect(try await bed.request("GET", "/api/v1/devices?$top=%31", token: token).status == 200)
         let boot = try await bed.request("POST", "/api/v1/amt/power/bootoptions/\(UUID())", json: ["action": 101, "useSOL": true], token: token)
         #expect(boot.status == 404)
     }

@@ -196,3 +196,41 @@ import Testing
         #expect(!DigestVerifier.constantTimeEqual("abc", "abcd"))
     }
 }
+
+/// Known answers for the header the client writes and for HA1 reuse across challenges.
+@Suite struct DigestHeaderKnownAnswerTests {
+    /// RFC 2617 §3.5: the example's parameters in AMT's layout (no spaces, all quoted), opaque last.
+    @Test func rfc2617ExampleHeader() throws {
+        let auth = DigestAuthorization(
+            username: "Mufasa", realm: "testrealm@host.com", nonce: "dcd98b7102dd2f0e8b11d0f600bfb0c093", uri: "/dir/index.html",
+            response: "6629fae49393a05397450978507c4ef1", qop: "auth", nonceCount: "00000001", cnonce: "0a4f113b",
+            opaque: "5ccc069c403ebaf9f0171e9517f40e41")
+        #expect(auth.expectedResponse(password: "Circle Of Life", method: "GET") == auth.response)
+        #expect(auth.headerValue == #"Digest username="Mufasa",realm="testrealm@host.com",nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093",uri="/dir/index.html",qop="auth",response="6629fae49393a05397450978507c4ef1",nc="00000001",cnonce="0a4f113b",opaque="5ccc069c403ebaf9f0171e9517f40e41""#)
+        #expect(try DigestAuthorization(headerValue: auth.headerValue) == auth)
+        // RFC 2069 mode (no qop): MD5(HA1:nonce:HA2) (value from Python's hashlib).
+        let legacy = DigestAuthorization(username: "Mufasa", realm: "testrealm@host.com", nonce: "dcd98b7102dd2f0e8b11d0f600bfb0c093", uri: "/dir/index.html", response: "")
+        #expect(legacy.expectedResponse(password: "Circle Of Life", method: "GET") == "670fd8c2df070c60b045671b8b24ff02")
+        #expect(legacy.headerValue == #"Digest username="Mufasa",realm="testrealm@host.com",nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093",uri="/dir/index.html",response="""#)
+    }
+
+    @Test func quotingEscapesOnlyBackslashAndQuote() throws {
+        #expect(DigestParameters.quote(#"a"b\c"#) == #""a\"b\\c""#)
+        #expect(DigestParameters.quote("é😀,") == "\"é😀,\"")
+        let odd = DigestAuthorization(username: #"us"er\"#, realm: "r é", nonce: "n", uri: "/wsman", response: "x")
+        #expect(try DigestAuthorization(headerValue: odd.headerValue) == odd)
+    }
+
+    /// The HA1 a client keeps per realm is recomputed when the realm changes.
+    @Test func ha1FollowsTheRealm() throws {
+        var credentials = DigestCredentials(username: "admin", password: "P@ssw0rd", cnonce: { "c" })
+        for realm in ["Digest:AAAA", "Digest:AAAA", "Digest:BBBB", "Digest:AAAA"] {
+            credentials.accept(DigestChallenge(realm: realm, nonce: "n-\(realm)", qop: "auth"))
+            let value = credentials.authorization()
+            let header = try DigestAuthorization(headerValue: try #require(value))
+            #expect(header.realm == realm)
+            #expect(header.response == header.expectedResponse(password: "P@ssw0rd", method: "POST"))
+        }
+        #expect(AMTPasswordDigest.hex(username: "admin", realm: "Digest:AAAA", password: "P@ssw0rd") == MD5.hex("admin:Digest:AAAA:P@ssw0rd"))
+    }
+}

@@ -123,6 +123,14 @@ import Testing
         ("SPDY 200 OK\r\n\r\n", HTTPParseError.malformedStartLine("SPDY 200 OK")),
         ("HTTP/1.1 200 OK\r\nBad Header: x\r\n\r\n", HTTPParseError.malformedHeader("Bad Header: x")),
         ("HTTP/1.1 200 OK\r\nNoColon\r\n\r\n", HTTPParseError.malformedHeader("NoColon")),
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1 2\r\n", HTTPParseError.malformedChunkSize("1 2")),
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1234567890123456\r\n", HTTPParseError.malformedChunkSize("1234567890123456")),
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n;ext\r\n", HTTPParseError.malformedChunkSize(";ext")),
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", HTTPParseError.unsupportedTransferEncoding("chunked, gzip")),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 0x10\r\n\r\n", HTTPParseError.invalidContentLength("0x10")),
+        ("HTTP/1.1 20x OK\r\n\r\n", HTTPParseError.malformedStartLine("HTTP/1.1 20x OK")),
+        ("HTTP/1.1\r\n\r\n", HTTPParseError.malformedStartLine("HTTP/1.1")),
+        ("HTTP/1.\u{301}1 200 OK\r\n\r\n", HTTPParseError.malformedStartLine("HTTP/1.\u{301}1 200 OK")),
     ])
     func malformedResponsesAreTyped(_ input: String, _ expected: HTTPParseError) {
         var parser = HTTPResponseParser()
@@ -160,6 +168,29 @@ import Testing
         var parser = HTTPRequestParser()
         parser.append(Array("POST /wsman HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n".utf8))
         #expect(throws: HTTPParseError.self) { try parser.nextRequest() }
+    }
+
+    /// The byte-level start line, chunk size and Content-Length paths accept what the
+    /// Character-based ones did.
+    @Test func framingValuesReadOnTheBytes() throws {
+        var parser = HTTPResponseParser()
+        parser.append(Array("HTTP/1.1 200 Very OK\r\nTransfer-Encoding: Chunked\r\n\r\n 1aF ; x=y \r\n".utf8))
+        parser.append(Array(repeating: UInt8(ascii: "z"), count: 0x1AF) + Array("\r\n0\r\n\r\n".utf8))
+        parser.append(Array("HTTP/1.1 404\r\nContent-Length: 5, 5\r\n\r\nhello".utf8))
+        parser.append(Array("HTTP/1.0 201 \r\ncontent-length: 0002\r\n\r\nok".utf8))
+        let first = try #require(try parser.nextResponse())
+        #expect(first.status == 200 && first.reason == "Very OK" && first.body.count == 0x1AF)
+        let second = try #require(try parser.nextResponse())
+        #expect(second.status == 404 && second.reason == "" && second.bodyText == "hello")
+        let third = try #require(try parser.nextResponse())
+        #expect(third.version == "HTTP/1.0" && third.status == 201 && third.bodyText == "ok")
+        var requests = HTTPRequestParser()
+        requests.append(Array("POST /wsman?a=b HTTP/1.1 extra\r\nContent-Length: 2\r\n\r\nhi".utf8))
+        let request = try #require(try requests.nextRequest())
+        #expect(request.method == "POST" && request.target == "/wsman?a=b" && request.version == "HTTP/1.1 extra")
+        var bad = HTTPRequestParser()
+        bad.append(Array("GET  HTTP/1.1\r\n\r\n".utf8))
+        #expect(throws: HTTPParseError.malformedStartLine("GET  HTTP/1.1")) { try bad.nextRequest() }
     }
 
     @Test func chunkExtensionsAndTrailersAccepted() throws {

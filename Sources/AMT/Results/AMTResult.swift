@@ -1,4 +1,3 @@
-import Foundation
 import TetherJSON
 
 /// A typed result of an AMT operation, as the `amt.*` host commands return it: neutral data
@@ -12,15 +11,16 @@ extension AMTResult {
     public var json: JSONValue { AMTResultEncoder.encode(self) }
 }
 
-/// Encodes results through Foundation's `JSONEncoder` and reads the bytes back as a `JSONValue`.
+/// Encodes results straight into a `JSONValue` (the same value Foundation's `JSONEncoder` and a
+/// parse would give, without the bytes).
 enum AMTResultEncoder {
+    // Device values are finite (WSManJSON only makes numbers of short decimal texts); should one
+    // not be, it is written as text rather than failing the command.
+    private static let encoder = JSONValueEncoder(nonFiniteDoubles: .strings(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN"))
+
     static func encode(_ value: some Encodable) -> JSONValue {
-        let encoder = JSONEncoder()
-        // Device values are finite (WSManJSON only makes numbers of short decimal texts); should
-        // one not be, it is written as text rather than failing the command.
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         do {
-            return try JSONValue(parsing: try encoder.encode(value))
+            return try encoder.encode(value)
         } catch {
             // Only an Encodable implementation that breaks its contract gets here; none in AMT does.
             assertionFailure("AMT result not encodable: \(error)")

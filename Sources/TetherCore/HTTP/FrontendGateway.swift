@@ -104,14 +104,33 @@ struct FrontendGateway: HTTPResponder {
 
     /// The claims of the request's valid bearer token, or nil.
     private func principal(of request: Request) -> JSONValue? {
-        guard let header = request.headers[.authorization], header.count > 7, header.prefix(7).lowercased() == "bearer " else {
-            return nil
-        }
-        guard let claims = try? tokens.verify(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)) else { return nil }
+        guard let header = request.headers[.authorization], let token = Self.bearerToken(header) else { return nil }
+        guard let claims = try? tokens.verify(token) else { return nil }
         // A redirection token (deviceId = one device's GUID) is not an API principal. (Not a
         // ternary: `nil` there would become `JSONValue.null`, a non-nil principal.)
         guard claims["deviceId"]?.stringValue == "*" else { return nil }
         return claims
+    }
+
+    /// The token of an `Authorization: Bearer <token>` value (scheme case-insensitive, spaces and
+    /// tabs around the token ignored), or nil. Works on the UTF-8 bytes: no Foundation.
+    static func bearerToken(_ header: String) -> String? {
+        let bytes = header.utf8
+        let scheme = "bearer".utf8
+        guard bytes.count > scheme.count + 1 else { return nil }
+        var index = bytes.startIndex
+        for expected in scheme {
+            // ASCII letters compare case-insensitively by setting bit 5.
+            guard bytes[index] | 0x20 == expected else { return nil }
+            bytes.formIndex(after: &index)
+        }
+        guard bytes[index] == UInt8(ascii: " ") else { return nil }
+        var end = bytes.endIndex
+        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        while index < end, isBlank(bytes[index]) { bytes.formIndex(after: &index) }
+        while end > index, isBlank(bytes[bytes.index(before: end)]) { bytes.formIndex(before: &end) }
+        guard index < end else { return nil }
+        return String(Substring(bytes[index..<end]))
     }
 
     private func forward(_ request: Request, to mount: FrontendMount, remoteAddress: String?, requestID: String) async -> Response {
@@ -135,6 +154,7 @@ struct FrontendGateway: HTTPResponder {
             return Self.error(.badRequest, "Bad Request", "the request body could not be read")
         }
         var headers: [String: String] = [:]
+        headers.reserveCapacity(request.headers.count + 2)
         for field in request.headers {
             let name = field.name.canonicalName
             headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
@@ -146,7 +166,7 @@ struct FrontendGateway: HTTPResponder {
             "op": "http.request", "method": .string(request.method.rawValue), "path": .string(request.uri.path),
             "mount": .string(mount.prefix), "query": .string(request.uri.query ?? ""),
             "headers": .object(headers.mapValues(JSONValue.string)),
-            "body_base64": .string(Data(body.readableBytesView).base64EncodedString()),
+            "body_base64": .string(body.readableBytes == 0 ? "" : Data(body.readableBytesView).base64EncodedString()),
         ]
         if let remoteAddress { message["remoteAddress"] = .string(remoteAddress) }
         if let principal { message["principal"] = principal }

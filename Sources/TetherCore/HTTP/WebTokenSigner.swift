@@ -36,7 +36,8 @@ struct WebTokenSigner: Sendable {
         guard let header = try? JSONValue(parsing: headerBytes), header["alg"]?.stringValue == "HS256" else {
             throw CommandError(.unauthorized, "unsupported token algorithm")
         }
-        let expected = SHA256Digest.hmac(key: secret, message: Array((parts[0] + "." + parts[1]).utf8))
+        // The signing input is the token up to its second dot, as received.
+        let expected = SHA256Digest.hmac(key: secret, message: Array(token.utf8[..<parts[1].endIndex]))
         guard ConstantTime.equal(signature, expected) else {
             throw CommandError(.unauthorized, "invalid token signature")
         }

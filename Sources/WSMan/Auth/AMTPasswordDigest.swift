@@ -4,7 +4,7 @@
 public enum AMTPasswordDigest {
     /// Lower-case hex HA1.
     public static func hex(username: String, realm: String, password: String) -> String {
-        MD5.hex("\(username):\(realm):\(password)")
+        DigestAuthorization.ha1(username: username, realm: realm, password: password)
     }
 
     /// The 16 raw bytes of HA1.

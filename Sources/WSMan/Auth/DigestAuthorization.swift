@@ -65,18 +65,28 @@ public struct DigestAuthorization: Sendable, Equatable {
     /// The header value in the layout AMT clients use: no spaces, every value quoted, order
     /// `username, realm, nonce, uri, qop, response, nc, cnonce` (+ `opaque` if any).
     public var headerValue: String {
-        var parts = [
-            "username=\(DigestParameters.quote(username))",
-            "realm=\(DigestParameters.quote(realm))",
-            "nonce=\(DigestParameters.quote(nonce))",
-            "uri=\(DigestParameters.quote(uri))",
-        ]
-        if let qop { parts.append("qop=\(DigestParameters.quote(qop))") }
-        parts.append("response=\(DigestParameters.quote(response))")
-        if let nonceCount { parts.append("nc=\(DigestParameters.quote(nonceCount))") }
-        if let cnonce { parts.append("cnonce=\(DigestParameters.quote(cnonce))") }
-        if let opaque { parts.append("opaque=\(DigestParameters.quote(opaque))") }
-        return "Digest " + parts.joined(separator: ",")
+        var out: [UInt8] = []
+        out.reserveCapacity(
+            96 + username.utf8.count + realm.utf8.count + nonce.utf8.count + uri.utf8.count + response.utf8.count
+                + (qop?.utf8.count ?? 0) + (nonceCount?.utf8.count ?? 0) + (cnonce?.utf8.count ?? 0) + (opaque?.utf8.count ?? 0))
+        out.append(contentsOf: "Digest ".utf8)
+        func parameter(_ name: String, _ value: String?) {
+            guard let value else { return }
+            if out.count > 7 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: name.utf8)
+            out.append(UInt8(ascii: "="))
+            DigestParameters.appendQuoted(value, to: &out)
+        }
+        parameter("username", username)
+        parameter("realm", realm)
+        parameter("nonce", nonce)
+        parameter("uri", uri)
+        parameter("qop", qop)
+        parameter("response", response)
+        parameter("nc", nonceCount)
+        parameter("cnonce", cnonce)
+        parameter("opaque", opaque)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The expected `response` for these parameters, a password and a method (RFC 2617 §3.2.2):
@@ -93,7 +103,7 @@ public struct DigestAuthorization: Sendable, Equatable {
         nonce: String, nonceCount: String?, cnonce: String?, qop: String?
     ) -> String {
         computeResponse(
-            ha1: MD5.hex("\(username):\(realm):\(password)"), method: method, uri: uri, nonce: nonce,
+            ha1: ha1(username: username, realm: realm, password: password), method: method, uri: uri, nonce: nonce,
             nonceCount: nonceCount, cnonce: cnonce, qop: qop)
     }
 
@@ -101,10 +111,16 @@ public struct DigestAuthorization: Sendable, Equatable {
     public static func computeResponse(
         ha1: String, method: String, uri: String, nonce: String, nonceCount: String?, cnonce: String?, qop: String?
     ) -> String {
-        let ha2 = MD5.hex("\(method):\(uri)")
+        let ha2 = MD5.hex(colonJoined: [method, uri])
         if let qop {
-            return MD5.hex("\(ha1):\(nonce):\(nonceCount ?? ""):\(cnonce ?? ""):\(qop):\(ha2)")
+            return MD5.hex(colonJoined: [ha1, nonce, nonceCount ?? "", cnonce ?? "", qop, ha2])
         }
-        return MD5.hex("\(ha1):\(nonce):\(ha2)")
+        return MD5.hex(colonJoined: [ha1, nonce, ha2])
+    }
+
+    /// HA1: `MD5(username:realm:password)`, lower-case hex. It changes only with the realm or
+    /// the password, so clients compute it once per challenge realm (``DigestCredentials``).
+    public static func ha1(username: String, realm: String, password: String) -> String {
+        MD5.hex(colonJoined: [username, realm, password])
     }
 }

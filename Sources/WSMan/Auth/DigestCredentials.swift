@@ -14,6 +14,8 @@ public struct DigestCredentials: Sendable {
     /// The last nonce count used with the cached nonce (0 before the first request).
     public private(set) var nonceCount: UInt32 = 0
     private let makeCNonce: @Sendable () -> String
+    /// HA1 for the last challenge realm (it depends only on the realm, the password being fixed).
+    private var cachedHA1: (realm: String, ha1: String)?
 
     /// Creates credentials. `cnonce` produces client nonces (default: 16 random hex digits).
     public init(username: String, password: String, cnonce: @escaping @Sendable () -> String = DigestCredentials.randomCNonce) {
@@ -55,8 +57,18 @@ public struct DigestCredentials: Sendable {
             auth.nonceCount = Self.formatNonceCount(nonceCount)
             auth.cnonce = makeCNonce()
         }
-        auth.response = auth.expectedResponse(password: password, method: method)
+        auth.response = DigestAuthorization.computeResponse(
+            ha1: ha1(realm: challenge.realm), method: method, uri: uri, nonce: challenge.nonce,
+            nonceCount: auth.nonceCount, cnonce: auth.cnonce, qop: auth.qop)
         return auth.headerValue
+    }
+
+    /// HA1 for `realm`, computed once per realm.
+    private mutating func ha1(realm: String) -> String {
+        if let cachedHA1, cachedHA1.realm == realm { return cachedHA1.ha1 }
+        let ha1 = DigestAuthorization.ha1(username: username, realm: realm, password: password)
+        cachedHA1 = (realm, ha1)
+        return ha1
     }
 
     /// `nc` formatting: 8 lower-case hex digits.

@@ -83,13 +83,20 @@ enum DigestParameters {
 
     /// `"value"` with `\` and `"` escaped.
     static func quote(_ value: String) -> String {
-        var out = String.UnicodeScalarView()
-        out.append("\"")
-        for scalar in value.unicodeScalars {
-            if scalar == "\\" || scalar == "\"" { out.append("\\") }
-            out.append(scalar)
+        var out: [UInt8] = []
+        out.reserveCapacity(value.utf8.count + 2)
+        appendQuoted(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `"value"` with `\` and `"` escaped. Byte-level: both are ASCII, and UTF-8 never
+    /// uses ASCII bytes inside a multi-byte sequence.
+    static func appendQuoted(_ value: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") { out.append(UInt8(ascii: "\\")) }
+            out.append(byte)
         }
-        out.append("\"")
-        return String(out)
+        out.append(UInt8(ascii: "\""))
     }
 }

@@ -37,12 +37,16 @@ public struct WSManInstance: Sendable, Equatable {
         self.className = element.localName
         self.namespaceURI = element.namespaceURI
         var props: [Property] = []
+        props.reserveCapacity(element.children.count)
         var index: [String: Int] = [:]
+        index.reserveCapacity(element.children.count)
         for child in element.children {
             let value: WSManValue = child.children.isEmpty
                 ? .text(child.trimmedText) : .object(WSManInstance(element: child))
             if let at = index[child.localName] {
                 if case .list(var items) = props[at].value {
+                    // Released from the property first, so the append does not copy the list.
+                    props[at].value = .list([])
                     items.append(value)
                     props[at].value = .list(items)
                 } else {
@@ -85,24 +89,55 @@ public struct WSManInstance: Sendable, Equatable {
     /// Serialises as `<p:Class xmlns:p="namespace"><p:Prop>v</p:Prop>…</p:Class>`: lists become
     /// repeated elements, objects nest with the same prefix. This is the Put/Create body shape.
     public func xml(prefix: String = "h", namespaceURI: String? = nil) -> String {
-        let ns = namespaceURI ?? self.namespaceURI
-        let decl = ns.map { " xmlns:\(prefix)=\"\(XMLEscaping.attribute($0))\"" } ?? ""
-        return "<\(prefix):\(className)\(decl)>" + propertiesXML(prefix: prefix) + "</\(prefix):\(className)>"
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        Self.appendTagStart(prefix: prefix, name: className, closing: false, to: &out)
+        if let ns = namespaceURI ?? self.namespaceURI {
+            out.append(contentsOf: " xmlns:".utf8)
+            out.append(contentsOf: prefix.utf8)
+            out.append(contentsOf: "=\"".utf8)
+            out.append(contentsOf: XMLEscaping.attribute(ns).utf8)
+            out.append(UInt8(ascii: "\""))
+        }
+        out.append(UInt8(ascii: ">"))
+        appendProperties(prefix: prefix, to: &out)
+        Self.appendTagStart(prefix: prefix, name: className, closing: true, to: &out)
+        out.append(UInt8(ascii: ">"))
+        return String(decoding: out, as: UTF8.self)
     }
 
-    func propertiesXML(prefix: String) -> String {
-        var out = ""
+    /// Appends `<p:Prop>v</p:Prop>…` for every property, into one byte buffer.
+    func appendProperties(prefix: String, to out: inout [UInt8]) {
         for property in properties {
-            Self.append(property.value, tag: "\(prefix):\(property.name)", prefix: prefix, to: &out)
+            Self.append(property.value, name: property.name, prefix: prefix, to: &out)
         }
-        return out
     }
 
-    private static func append(_ value: WSManValue, tag: String, prefix: String, to out: inout String) {
-        switch value {
-        case .text(let s): out += "<\(tag)>\(XMLEscaping.text(s))</\(tag)>"
-        case .object(let o): out += "<\(tag)>\(o.propertiesXML(prefix: prefix))</\(tag)>"
-        case .list(let items): for item in items { append(item, tag: tag, prefix: prefix, to: &out) }
+    private static func append(_ value: WSManValue, name: String, prefix: String, to out: inout [UInt8]) {
+        func tag(_ open: Bool) {
+            appendTagStart(prefix: prefix, name: name, closing: !open, to: &out)
+            out.append(UInt8(ascii: ">"))
         }
+        switch value {
+        case .text(let text):
+            tag(true)
+            XMLEscaping.appendText(text, to: &out)
+            tag(false)
+        case .object(let object):
+            tag(true)
+            object.appendProperties(prefix: prefix, to: &out)
+            tag(false)
+        case .list(let items):
+            for item in items { append(item, name: name, prefix: prefix, to: &out) }
+        }
+    }
+
+    /// `<p:Name` or `</p:Name` (without the `>`).
+    private static func appendTagStart(prefix: String, name: String, closing: Bool, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "<"))
+        if closing { out.append(UInt8(ascii: "/")) }
+        out.append(contentsOf: prefix.utf8)
+        out.append(UInt8(ascii: ":"))
+        out.append(contentsOf: name.utf8)
     }
 }

@@ -35,27 +35,46 @@ public struct WSManRequest: Sendable, Equatable {
     }
 
     /// The complete envelope text.
-    public var xml: String {
-        var out = "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
-        out += "<Envelope xmlns:xsi=\"\(WSManNamespace.xsi)\" xmlns:xsd=\"\(WSManNamespace.xsd)\""
-        out += " xmlns:a=\"\(WSManNamespace.addressing)\" xmlns:w=\"\(WSManNamespace.wsman)\""
-        out += " xmlns=\"\(WSManNamespace.soapEnvelope)\">"
-        out += "<Header>"
-        out += "<a:Action>\(XMLEscaping.text(action))</a:Action>"
-        out += "<a:To>\(XMLEscaping.text(to))</a:To>"
-        out += "<w:ResourceURI>\(XMLEscaping.text(resourceURI))</w:ResourceURI>"
-        out += "<a:MessageID>\(XMLEscaping.text(messageID))</a:MessageID>"
-        out += "<a:ReplyTo><a:Address>\(WSManNamespace.anonymousRole)</a:Address></a:ReplyTo>"
-        out += "<w:OperationTimeout>\(XMLEscaping.text(operationTimeout))</w:OperationTimeout>"
-        out += WSManSelector.selectorSetXML(selectors, prefix: "w", declareNamespace: false)
-        out += "</Header>"
-        out += "<Body>\(bodyXML)</Body>"
-        out += "</Envelope>"
+    public var xml: String { String(decoding: utf8, as: UTF8.self) }
+
+    /// The envelope as UTF-8 bytes (the HTTP body), written into one buffer.
+    public var utf8: [UInt8] {
+        let selectorSet = WSManSelector.selectorSetXML(selectors, prefix: "w", declareNamespace: false)
+        var out: [UInt8] = []
+        out.reserveCapacity(
+            Self.head.count + 320 + action.utf8.count + to.utf8.count + resourceURI.utf8.count + messageID.utf8.count
+                + selectorSet.utf8.count + bodyXML.utf8.count)
+        out.append(contentsOf: Self.head)
+        func element(_ open: StaticString, _ value: String, _ close: StaticString) {
+            append(open, to: &out)
+            XMLEscaping.appendText(value, to: &out)
+            append(close, to: &out)
+        }
+        element("<a:Action>", action, "</a:Action>")
+        element("<a:To>", to, "</a:To>")
+        element("<w:ResourceURI>", resourceURI, "</w:ResourceURI>")
+        element("<a:MessageID>", messageID, "</a:MessageID>")
+        out.append(contentsOf: Self.replyTo)
+        element("<w:OperationTimeout>", operationTimeout, "</w:OperationTimeout>")
+        out.append(contentsOf: selectorSet.utf8)
+        append("</Header><Body>", to: &out)
+        out.append(contentsOf: bodyXML.utf8)
+        append("</Body></Envelope>", to: &out)
         return out
     }
 
-    /// The envelope as UTF-8 bytes (the HTTP body).
-    public var utf8: [UInt8] { Array(xml.utf8) }
+    /// Everything up to the first header, the same for every request.
+    private static let head = Array(
+        ("<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+            + "<Envelope xmlns:xsi=\"\(WSManNamespace.xsi)\" xmlns:xsd=\"\(WSManNamespace.xsd)\""
+            + " xmlns:a=\"\(WSManNamespace.addressing)\" xmlns:w=\"\(WSManNamespace.wsman)\""
+            + " xmlns=\"\(WSManNamespace.soapEnvelope)\"><Header>").utf8)
+
+    private static let replyTo = Array("<a:ReplyTo><a:Address>\(WSManNamespace.anonymousRole)</a:Address></a:ReplyTo>".utf8)
+
+    private func append(_ literal: StaticString, to out: inout [UInt8]) {
+        literal.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
 }
 
 // MARK: - Generic operations

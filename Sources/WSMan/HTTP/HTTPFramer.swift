@@ -100,9 +100,8 @@ struct HTTPFramer: Sendable {
                     if bufferedByteCount > 1024 { throw HTTPParseError.malformedChunkSize("line longer than 1024 bytes") }
                     return nil
                 }
-                let line = String(decoding: buffer[start..<lineEnd], as: UTF8.self)
+                let size = try parseChunkSize(start..<lineEnd)
                 start = lineEnd + 2
-                let size = try parseChunkSize(line)
                 state = size == 0 ? .trailers(bytes: 0) : .chunkData(remaining: size)
             case .chunkData(let remaining):
                 let n = min(remaining, bufferedByteCount)
@@ -181,7 +180,7 @@ struct HTTPFramer: Sendable {
         scanFrom = start
         var lineStart = headStart
         var lineEnd = Self.lineEnd(in: buffer, from: lineStart, limit: end)
-        startLine = try parseStartLine(String(decoding: buffer[lineStart..<lineEnd], as: UTF8.self))
+        startLine = try parseStartLine(lineStart..<lineEnd)
         var parsed = HTTPHeaders()
         while lineEnd < end {
             lineStart = lineEnd + 2
@@ -206,19 +205,36 @@ struct HTTPFramer: Sendable {
         return true
     }
 
-    private func parseStartLine(_ line: String) throws -> [String] {
-        let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+    /// The start line at `line` split at its first two spaces (the third part may hold more),
+    /// checked on the bytes: a request's method is a token, its target non-empty, its version
+    /// `HTTP/1.x`; a response's version is `HTTP/1.x` and its status three ASCII digits.
+    private func parseStartLine(_ line: Range<Int>) throws -> [String] {
+        let bytes = buffer[line]
+        let space = UInt8(ascii: " ")
+        let firstSpace = bytes.firstIndex(of: space)
+        let secondSpace = firstSpace.flatMap { bytes[($0 + 1)...].firstIndex(of: space) }
+        func text(_ range: Range<Int>) -> String { String(decoding: buffer[range], as: UTF8.self) }
+        func malformed() -> HTTPParseError { .malformedStartLine(text(line)) }
+        // (A non-ASCII byte right after the prefix would join the "." in one Character: refused,
+        // as the Character-based check this replaced did.)
+        func isVersion(_ range: Range<Int>) -> Bool {
+            buffer[range].starts(with: "HTTP/1.".utf8) && (range.count == 7 || buffer[range.lowerBound + 7] < 0x80)
+        }
+        guard let firstSpace else { throw malformed() }
+        let first = line.lowerBound..<firstSpace
+        let second = (firstSpace + 1)..<(secondSpace ?? line.upperBound)
+        let third = secondSpace.map { ($0 + 1)..<line.upperBound }
         switch kind {
         case .request:
-            guard parts.count == 3, !parts[0].isEmpty, parts[0].utf8.allSatisfy(Self.isTokenByte),
-                  !parts[1].isEmpty, !parts[1].contains(" "), parts[2].hasPrefix("HTTP/1.")
-            else { throw HTTPParseError.malformedStartLine(line) }
-            return parts
+            guard let third, !first.isEmpty, buffer[first].allSatisfy(Self.isTokenByte), !second.isEmpty, isVersion(third) else {
+                throw malformed()
+            }
+            return [text(first), text(second), text(third)]
         case .response:
-            guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), parts[1].count == 3,
-                  parts[1].allSatisfy({ $0.isASCII && $0.isNumber })
-            else { throw HTTPParseError.malformedStartLine(line) }
-            return [parts[0], parts[1], parts.count == 3 ? parts[2] : ""]
+            guard isVersion(first), second.count == 3, buffer[second].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+                throw malformed()
+            }
+            return [text(first), text(second), third.map(text) ?? ""]
         }
     }
 
@@ -227,7 +243,26 @@ struct HTTPFramer: Sendable {
            (100..<200).contains(status) || status == 204 || status == 304 {
             return .head
         }
-        let encodings = headers.values(for: "Transfer-Encoding")
+        var encodings: [String] = []
+        var contentLengths: [String] = []
+        for field in headers.fields {
+            if HTTPHeaders.sameName(field.name, "Transfer-Encoding") {
+                encodings.append(field.value)
+            } else if HTTPHeaders.sameName(field.name, "Content-Length") {
+                contentLengths.append(field.value)
+            }
+        }
+        // The usual cases, read on the bytes: one `chunked`, or one plain decimal length.
+        if encodings.count == 1, HTTPHeaders.sameName(encodings[0], "chunked") {
+            if kind == .request && !contentLengths.isEmpty {
+                throw HTTPParseError.invalidContentLength("both Content-Length and Transfer-Encoding present")
+            }
+            return .chunkSize
+        }
+        if encodings.isEmpty, contentLengths.count == 1, let length = Self.plainLength(contentLengths[0]) {
+            guard length <= limits.maxBodyBytes else { throw HTTPParseError.bodyTooLarge(limit: limits.maxBodyBytes) }
+            return length == 0 ? .head : .fixed(remaining: length)
+        }
         if !encodings.isEmpty {
             let joined = encodings.joined(separator: ",")
             let codings = joined.split(separator: ",").map { $0.trimmingOWS().lowercased() }
@@ -237,7 +272,7 @@ struct HTTPFramer: Sendable {
             }
             return .chunkSize
         }
-        let lengths = headers.values(for: "Content-Length")
+        let lengths = contentLengths
             .flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
             .map { $0.trimmingOWS() }
         if let first = lengths.first {
@@ -253,14 +288,43 @@ struct HTTPFramer: Sendable {
         return kind == .response ? .untilClose : .head
     }
 
-    private func parseChunkSize(_ line: String) throws -> Int {
-        let sizePart = line.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
-            .trimmingOWS()
-        guard !sizePart.isEmpty, sizePart.count <= 15, sizePart.allSatisfy({ $0.isHexDigit && $0.isASCII }),
-              let size = Int(sizePart, radix: 16)
-        else { throw HTTPParseError.malformedChunkSize(line) }
+    /// A Content-Length of 1–18 ASCII digits, or nil (then the general path decides).
+    private static func plainLength(_ value: String) -> Int? {
+        let digits = value.utf8
+        guard !digits.isEmpty, digits.count <= 18 else { return nil }
+        var length = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            length = length * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return length
+    }
+
+    /// The size on the chunk-size line at `line` (hex digits, optional whitespace, extensions
+    /// after `;` ignored), read on the bytes.
+    private func parseChunkSize(_ line: Range<Int>) throws -> Int {
+        var end = buffer[line].firstIndex(of: UInt8(ascii: ";")) ?? line.upperBound
+        var index = line.lowerBound
+        while index < end && Self.isOWS(buffer[index]) { index += 1 }
+        while end > index && Self.isOWS(buffer[end - 1]) { end -= 1 }
+        guard index < end, end - index <= 15 else { throw malformedChunkSize(line) }
+        var size = 0
+        for byte in buffer[index..<end] {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw malformedChunkSize(line)
+            }
+            size = size << 4 | Int(digit)  // at most 15 digits: no overflow
+        }
         guard size <= limits.maxBodyBytes - body.count else { throw HTTPParseError.bodyTooLarge(limit: limits.maxBodyBytes) }
         return size
+    }
+
+    private func malformedChunkSize(_ line: Range<Int>) -> HTTPParseError {
+        .malformedChunkSize(String(decoding: buffer[line], as: UTF8.self))
     }
 
     // MARK: scanning

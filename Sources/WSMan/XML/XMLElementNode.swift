@@ -99,7 +99,23 @@ public struct XMLAttribute: Sendable, Equatable {
 
 extension String {
     /// The string without leading/trailing XML whitespace (space, tab, CR, LF).
+    ///
+    /// Trimmed on the UTF-8 bytes when the first and last kept bytes are ASCII (then byte and
+    /// Character boundaries agree); otherwise by Characters, so that a whitespace byte merged
+    /// into a grapheme cluster with its neighbour (a combining mark after a space) is kept.
     func trimmingXMLWhitespace() -> String {
+        let utf8 = self.utf8
+        func isWS(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        guard let first = utf8.firstIndex(where: { !isWS($0) }) else { return "" }
+        let last = utf8.lastIndex(where: { !isWS($0) })!
+        if first == utf8.startIndex && last == utf8.index(before: utf8.endIndex) { return self }
+        if utf8[first] < 0x80, utf8[last] < 0x80 {
+            return String(Substring(utf8[first...last]))
+        }
+        return trimmingXMLWhitespaceByCharacter()
+    }
+
+    private func trimmingXMLWhitespaceByCharacter() -> String {
         let isWS: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
         guard let start = firstIndex(where: { !isWS($0) }) else { return "" }
         let end = lastIndex(where: { !isWS($0) })!

@@ -21,14 +21,20 @@ public enum XMLTreeParser {
     }
 }
 
+/// An element whose end tag has not been read yet.
 private struct PendingElement {
     var prefix: String?
     var localName: String
-    var qualifiedName: [UInt8]
+    /// The qualified name's bytes in the input (compared with the end tag's).
+    var name: Range<Int>
     var attributes: [XMLAttribute]
-    var namespaces: [String: String]  // declared on this element; "" = default namespace
+    /// Whether it declares namespaces (and so has an entry in `Scanner.scopes`).
+    var declaresNamespaces: Bool
     var children: [XMLElementNode] = []
-    var text: [UInt8] = []
+    /// Character data: a single run of the input is kept as a range (the usual case, no copy);
+    /// several runs or decoded references are gathered in `textBuffer`.
+    var textRun: Range<Int>?
+    var textBuffer: [UInt8]?
 }
 
 private struct Scanner {
@@ -36,6 +42,9 @@ private struct Scanner {
     let limits: XMLParserLimits
     var pos = 0
     var stack: [PendingElement] = []
+    /// The namespace declarations of the open elements that have any, innermost last (at most
+    /// one entry per open element, so resolving a prefix is bounded by the depth limit).
+    var scopes: [[String: String]] = []
     var elementCount = 0
 
     init(bytes: [UInt8], limits: XMLParserLimits) {
@@ -100,8 +109,8 @@ private struct Scanner {
     /// Parses `<name attr="v" ...>` or `<name/>`. A self-closing root sets `completed`.
     mutating func parseStartTag(completed: inout XMLElementNode?) throws {
         pos += 1  // "<"
-        let nameBytes = try readName()
-        var rawAttributes: [(name: [UInt8], value: String)] = []
+        let name = try readName()
+        var rawAttributes: [(name: Range<Int>, value: String)] = []
         var selfClosing = false
         while true {
             let sawSpace = skipWhitespace()
@@ -116,17 +125,17 @@ private struct Scanner {
                 break
             }
             guard sawSpace else { throw malformed("expected whitespace before an attribute") }
-            let attrName = try readName()
+            let attributeName = try readName()
             skipWhitespace()
             guard pos < bytes.count else { throw XMLParseError.truncated }
             guard bytes[pos] == UInt8(ascii: "=") else { throw malformed("expected '=' after attribute name") }
             pos += 1
             skipWhitespace()
             let value = try readAttributeValue()
-            if rawAttributes.contains(where: { $0.name == attrName }) {
+            if rawAttributes.contains(where: { bytes[$0.name].elementsEqual(bytes[attributeName]) }) {
                 throw malformed("duplicate attribute")
             }
-            rawAttributes.append((attrName, value))
+            rawAttributes.append((attributeName, value))
             if rawAttributes.count > limits.maxAttributesPerElement {
                 throw malformed("more than \(limits.maxAttributesPerElement) attributes on one element")
             }
@@ -138,8 +147,9 @@ private struct Scanner {
 
         var namespaces: [String: String] = [:]
         var attributes: [XMLAttribute] = []
-        for (name, value) in rawAttributes {
-            let (prefix, local) = try split(name)
+        attributes.reserveCapacity(rawAttributes.count)
+        for (attributeName, value) in rawAttributes {
+            let (prefix, local) = try split(attributeName)
             if prefix == nil && local == "xmlns" {
                 namespaces[""] = value
             } else if prefix == "xmlns" {
@@ -147,12 +157,10 @@ private struct Scanner {
             }
             attributes.append(XMLAttribute(prefix: prefix, localName: local, value: value))
         }
-        let (prefix, local) = try split(nameBytes)
-        let pending = PendingElement(
-            prefix: prefix, localName: local, qualifiedName: nameBytes,
-            attributes: attributes, namespaces: namespaces
-        )
-        stack.append(pending)
+        let (prefix, local) = try split(name)
+        let declares = !namespaces.isEmpty
+        if declares { scopes.append(namespaces) }
+        stack.append(PendingElement(prefix: prefix, localName: local, name: name, attributes: attributes, declaresNamespaces: declares))
         if selfClosing {
             completed = try closeTop()
         }
@@ -166,9 +174,9 @@ private struct Scanner {
         guard pos < bytes.count else { throw XMLParseError.truncated }
         guard bytes[pos] == UInt8(ascii: ">") else { throw malformed("expected '>' to end the closing tag") }
         pos += 1
-        guard let top = stack.last else { throw malformed("closing tag without an open element") }
-        guard top.qualifiedName == name else {
-            throw malformed("closing tag </\(String(decoding: name, as: UTF8.self))> does not match <\(String(decoding: top.qualifiedName, as: UTF8.self))>")
+        guard let open = stack.last?.name else { throw malformed("closing tag without an open element") }
+        guard bytes[open].elementsEqual(bytes[name]) else {
+            throw malformed("closing tag </\(String(decoding: bytes[name], as: UTF8.self))> does not match <\(String(decoding: bytes[open], as: UTF8.self))>")
         }
         return try closeTop()
     }
@@ -176,8 +184,18 @@ private struct Scanner {
     /// Pops the innermost element, attaches it to its parent, returns it if it was the root.
     mutating func closeTop() throws -> XMLElementNode? {
         let top = stack.removeLast()
-        guard let text = String(validating: top.text, as: UTF8.self) else { throw XMLParseError.invalidUTF8 }
-        let namespaceURI = resolve(prefix: top.prefix ?? "", innermost: top.namespaces)
+        let text: String
+        if let buffer = top.textBuffer {
+            guard let decoded = validatedString(buffer[...]) else { throw XMLParseError.invalidUTF8 }
+            text = decoded
+        } else if let run = top.textRun {
+            guard let decoded = validatedString(bytes[run]) else { throw XMLParseError.invalidUTF8 }
+            text = decoded
+        } else {
+            text = ""
+        }
+        let namespaceURI = resolve(prefix: top.prefix ?? "")
+        if top.declaresNamespaces { scopes.removeLast() }
         let node = XMLElementNode(
             prefix: top.prefix, localName: top.localName, namespaceURI: namespaceURI,
             attributes: top.attributes, children: top.children, text: text
@@ -187,13 +205,41 @@ private struct Scanner {
         return nil
     }
 
-    func resolve(prefix: String, innermost: [String: String]) -> String? {
-        if let uri = innermost[prefix] { return uri.isEmpty ? nil : uri }
-        for element in stack.reversed() {
-            if let uri = element.namespaces[prefix] { return uri.isEmpty ? nil : uri }
+    /// The URI `prefix` is bound to in the innermost open element that binds it.
+    func resolve(prefix: String) -> String? {
+        var index = scopes.count
+        while index > 0 {
+            index -= 1
+            if let uri = scopes[index][prefix] { return uri.isEmpty ? nil : uri }
         }
         if prefix == "xml" { return "http://www.w3.org/XML/1998/namespace" }
         return nil
+    }
+
+    /// Adds `range` of the input to the innermost element's character data.
+    mutating func appendText(_ range: Range<Int>) {
+        guard !range.isEmpty else { return }
+        let top = stack.count - 1
+        if stack[top].textBuffer != nil {
+            stack[top].textBuffer!.append(contentsOf: bytes[range])
+        } else if let run = stack[top].textRun {
+            var buffer = Array(bytes[run])
+            buffer.append(contentsOf: bytes[range])
+            stack[top].textBuffer = buffer
+            stack[top].textRun = nil
+        } else {
+            stack[top].textRun = range
+        }
+    }
+
+    /// Adds decoded bytes (a reference) to the innermost element's character data.
+    mutating func appendText(decoded: [UInt8]) {
+        let top = stack.count - 1
+        if stack[top].textBuffer == nil {
+            stack[top].textBuffer = stack[top].textRun.map { Array(bytes[$0]) } ?? []
+            stack[top].textRun = nil
+        }
+        stack[top].textBuffer!.append(contentsOf: decoded)
     }
 
     // MARK: content
@@ -203,25 +249,21 @@ private struct Scanner {
             let b = bytes[pos]
             if b == UInt8(ascii: "<") { return }
             if b == UInt8(ascii: "&") {
-                try appendToTop(readReference())
+                appendText(decoded: try readReference())
             } else {
                 // A run of plain bytes is appended at once (not byte by byte into the stack).
                 let start = pos
                 while pos < bytes.count && bytes[pos] != UInt8(ascii: "<") && bytes[pos] != UInt8(ascii: "&") { pos += 1 }
-                stack[stack.count - 1].text.append(contentsOf: bytes[start..<pos])
+                appendText(start..<pos)
             }
         }
         throw XMLParseError.truncated
     }
 
-    mutating func appendToTop(_ decoded: [UInt8]) throws {
-        stack[stack.count - 1].text.append(contentsOf: decoded)
-    }
-
     mutating func readCDATA() throws {
         pos += 9  // "<![CDATA["
         guard let end = find("]]>") else { throw XMLParseError.truncated }
-        stack[stack.count - 1].text.append(contentsOf: bytes[pos..<end])
+        appendText(pos..<end)
         pos = end + 3
     }
 
@@ -244,12 +286,25 @@ private struct Scanner {
             throw malformed("attribute value must be quoted")
         }
         pos += 1
-        var value: [UInt8] = []
+        // Fast path: no reference, so the value is a range of the input.
+        let start = pos
         while pos < bytes.count {
             let b = bytes[pos]
             if b == quote {
                 pos += 1
-                guard let string = String(validating: value, as: UTF8.self) else { throw XMLParseError.invalidUTF8 }
+                guard let string = validatedString(bytes[start..<(pos - 1)]) else { throw XMLParseError.invalidUTF8 }
+                return string
+            }
+            if b == UInt8(ascii: "<") { throw malformed("'<' inside an attribute value") }
+            if b == UInt8(ascii: "&") { break }
+            pos += 1
+        }
+        var value = Array(bytes[start..<pos])
+        while pos < bytes.count {
+            let b = bytes[pos]
+            if b == quote {
+                pos += 1
+                guard let string = validatedString(value[...]) else { throw XMLParseError.invalidUTF8 }
                 return string
             }
             if b == UInt8(ascii: "<") { throw malformed("'<' inside an attribute value") }
@@ -295,7 +350,8 @@ private struct Scanner {
 
     // MARK: lexical helpers
 
-    mutating func readName() throws -> [UInt8] {
+    /// The name at `pos`, as a range of the input.
+    mutating func readName() throws -> Range<Int> {
         let start = pos
         while pos < bytes.count {
             let b = bytes[pos]
@@ -312,22 +368,25 @@ private struct Scanner {
         if first == UInt8(ascii: "-") || first == UInt8(ascii: ".") || (first >= 0x30 && first <= 0x39) {
             throw malformed("invalid name start character")
         }
-        return Array(bytes[start..<pos])
+        return start..<pos
     }
 
-    func split(_ name: [UInt8]) throws -> (String?, String) {
+    /// The prefix and local name of the name at `range`, each validated as UTF-8 once.
+    func split(_ range: Range<Int>) throws -> (String?, String) {
+        let name = bytes[range]
         // Split on the bytes (':' is ASCII, so never inside a multi-byte character).
         guard let colon = name.firstIndex(of: UInt8(ascii: ":")) else {
-            guard let string = String(validating: name, as: UTF8.self) else { throw XMLParseError.invalidUTF8 }
+            guard let string = validatedString(name) else { throw XMLParseError.invalidUTF8 }
             return (nil, string)
         }
-        guard colon > 0, colon < name.count - 1, !name[(colon + 1)...].contains(UInt8(ascii: ":")),
-              let prefix = String(validating: name[..<colon], as: UTF8.self),
-              let local = String(validating: name[(colon + 1)...], as: UTF8.self)
-        else {
-            guard String(validating: name, as: UTF8.self) != nil else { throw XMLParseError.invalidUTF8 }
+        guard colon > range.lowerBound, colon < range.upperBound - 1, !name[(colon + 1)...].contains(UInt8(ascii: ":")) else {
+            guard validatedString(name) != nil else { throw XMLParseError.invalidUTF8 }
             throw malformed("invalid qualified name '\(String(decoding: name, as: UTF8.self))'")
         }
+        // Both halves are valid exactly when the whole name is (the split is at an ASCII byte).
+        guard let prefix = validatedString(name[..<colon]),
+              let local = validatedString(name[(colon + 1)...])
+        else { throw XMLParseError.invalidUTF8 }
         return (prefix, local)
     }
 
@@ -372,4 +431,12 @@ private struct Scanner {
     func malformed(_ reason: String) -> XMLParseError {
         .malformed(offset: pos, reason: reason)
     }
+}
+
+/// `bytes` as a `String`, or nil when they are not valid UTF-8. ASCII (names, and most text of
+/// WS-Man replies) is checked inline and converted directly; other bytes go through the
+/// standard validator (generic over the encoding, so markedly slower per call).
+private func validatedString(_ bytes: ArraySlice<UInt8>) -> String? {
+    if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+    return String(validating: bytes, as: UTF8.self)
 }
