@@ -113,11 +113,16 @@ import TetherTLS
         var settings = CIRASettings()
         settings.maxAuthFailures = 2
         let bed = try await CIRATestBed.start(settings: settings, accounts: [uuid.guidString: ("admin01", "right-password")])
-        for _ in 0..<4 {
+        // Two wrong guesses reach the limit; then four at once (one after another, a loaded
+        // machine spaced them more than the throttle's second apart).
+        for _ in 0..<2 {
             let device = try bed.device(uuid: uuid, password: "wrong-password")
             device.start()
             _ = await device.waitUntilConnected()
         }
+        let guesses = try (0..<4).map { _ in try bed.device(uuid: uuid, password: "wrong-password") }
+        for guess in guesses { guess.start() }
+        for guess in guesses { _ = await guess.waitUntilConnected() }
         // Past the limit, wrong guesses from this address for this GUID are refused unchecked
         // (at most one check per second)…
         #expect((bed.server.metrics.snapshot["auth_throttled"] ?? 0) >= 1)
