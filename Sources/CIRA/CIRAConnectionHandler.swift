@@ -50,9 +50,18 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
         remoteAddress = context.channel.remoteAddress?.ipAddress ?? "unknown"
         server.metrics.increment("connections_accepted")
         let reference = CIRAConnectionReference(handler: self, eventLoop: context.eventLoop)
-        handshakeTicket = server.admission.beginHandshake(from: remoteAddress) {
+        guard let ticket = server.admission.beginHandshake(from: remoteAddress, evict: {
             reference.close(reason: "evicted: too many handshakes in progress from this address")
+        }) else {
+            // Overloaded: refuse before the TLS handshake costs anything (the device retries). A
+            // counter, not a warning per connection: a storm would flood the log.
+            server.metrics.increment("connections_refused_busy")
+            logger.debug("refusing connection: \(server.settings.maxPendingHandshakes) handshakes in progress", metadata: ["remote": "\(remoteAddress)"])
+            closed = true
+            context.close(promise: nil)
+            return
         }
+        handshakeTicket = ticket
         admitted = true
         handshakeTimer = context.eventLoop.scheduleTask(in: TimeAmount(server.settings.handshakeTimeout)) { [self] in
             if session == nil { closeConnection(reason: "handshake not completed within \(server.settings.handshakeTimeout)") }

@@ -42,7 +42,7 @@ public final class CIRAServer: Sendable {
             settings: settings, authenticator: authenticator, registry: sessions,
             admission: CIRAAdmissionControl(
                 maxFailures: settings.maxAuthFailures, window: settings.authFailureWindow,
-                maxPendingPerAddress: settings.maxPendingHandshakesPerAddress),
+                maxPendingPerAddress: settings.maxPendingHandshakesPerAddress, maxPendingTotal: settings.maxPendingHandshakes),
             observer: observer, metrics: metrics, logger: logger)
     }
 

@@ -25,6 +25,11 @@ public struct CIRASettings: Sendable {
     public var authFailureWindow: Duration = .seconds(60)
     /// Connections from one remote address that may be in the handshake at the same time.
     public var maxPendingHandshakesPerAddress = 512
+    /// Connections that may be in the handshake (TLS and APF up to authentication) at the same
+    /// time in total; more are refused at once, before any cryptography (see
+    /// ``CIRAAdmissionControl``). 1,024 handshakes take ≈ 3 s on two cores, far below
+    /// `handshakeTimeout`.
+    public var maxPendingHandshakes = 1024
     /// When a device authenticates while a tunnel for its GUID is open, the old tunnel is sent a
     /// KEEPALIVE_REQUEST; if it answers within this time it stays and the newcomer is refused
     /// (no takeover of a live tunnel); if not, the newcomer replaces it.

@@ -139,6 +139,32 @@ import TestSupport
         await bed.server.stop()
     }
 
+    @Test func pastTheTotalHandshakeCapNewConnectionsAreRefusedBeforeTLS() async throws {
+        let uuid = testUUID(31)
+        var settings = CIRASettings()
+        settings.maxPendingHandshakes = 3
+        let bed = try await CIRATestBed.start(settings: settings, accounts: [uuid.guidString: ("admin01", "P@ssw0rd-device")])
+        // Three stalled connections (TCP only, no ClientHello) fill the cap…
+        var stalled: [RawClient] = []
+        for _ in 0..<3 { stalled.append(try await RawClient.connect(port: bed.port, tls: false)) }
+        #expect(await eventually { bed.server.pendingHandshakes(from: "127.0.0.1") == 3 })
+        // …so the next one is closed at once, counted, and none of the three is evicted.
+        let refused = try await RawClient.connect(port: bed.port, tls: false)
+        #expect(await refused.waitForClose(timeout: .seconds(10)))
+        #expect(bed.server.metrics.snapshot["connections_refused_busy"] == 1)
+        #expect(stalled.filter { !$0.isClosed }.count == 3)
+        #expect(bed.server.pendingHandshakes(from: "127.0.0.1") == 3)
+        // Once one stalled connection goes, a device gets in again.
+        try await stalled[0].channel.close()
+        #expect(await eventually { bed.server.pendingHandshakes(from: "127.0.0.1") == 2 })
+        let device = try bed.device(uuid: uuid)
+        device.start()
+        #expect(await device.waitUntilConnected() == .connected)
+        for client in stalled.dropFirst() { try? await client.channel.close() }
+        await device.stop()
+        await bed.server.stop()
+    }
+
     @Test func handshakeMustFinishInTime() async throws {
         var settings = CIRASettings()
         settings.handshakeTimeout = .seconds(2)  // short, yet long enough for the healthy device on a loaded 2-core machine
