@@ -105,7 +105,10 @@ public final class SimulatedDevice: Sendable {
                 return
             }
             events.update(.reconnecting(lastError: error))
-            try? await Task.sleep(for: backoff)
+            // "Equal jitter": half the backoff plus a random part of the other half. A fleet of
+            // devices refused together (a server at its handshake cap) would otherwise retry in
+            // lockstep waves every backoff period, as no real fleet does.
+            try? await Task.sleep(for: backoff / 2 + backoff / 2 * Double.random(in: 0...1))
             backoff = min(backoff * 2, configuration.maximumBackoff)
             if events.connectCountSinceLastBackoffReset() > 0 { backoff = configuration.initialBackoff }
         }

@@ -31,12 +31,14 @@ import TetherJSON
     }
 
     @Test func aSubmitInheritsTheRequestsDeadlineAndMayOnlyShortenIt() async throws {
-        let host = try await Self.host(timeout: .seconds(30))
+        // Generous budgets: a trivial command waited more than 5 s for a pool thread in the full
+        // parallel suite on 2 cores. What is tested is where the budget comes from, not speed.
+        let host = try await Self.host(timeout: .seconds(60))
         let inherited = try #require(try await host.bus.run("dl.relay")["remainingMs"]?.intValue)
-        #expect(inherited <= 30_000, "\(inherited)")
-        // The plugin asks for 5 s: the command gets that, not the parent's 30 s.
+        #expect(inherited <= 60_000 && inherited > 20_000, "\(inherited)")
+        // The plugin asks for 20 s: the command gets that, not the parent's 60 s.
         let shortened = try #require(try await host.bus.run("dl.relay_short")["remainingMs"]?.intValue)
-        #expect(shortened <= 5_000, "\(shortened)")
+        #expect(shortened <= 20_000, "\(shortened)")
         let features = try await host.bus.run("dl.features")
         #expect(features == ["submit_within": 1, "deadline": 1])
         await host.shutdown()

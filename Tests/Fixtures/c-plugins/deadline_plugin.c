@@ -4,7 +4,7 @@
  *
  * Commands (tether.commands/1):
  *   dl.relay          submit_within(test.probe) for this request; relays the reply.
- *   dl.relay_short    the same with an own deadline 5 s from now (shorter than the parent's).
+ *   dl.relay_short    the same with an own deadline 20 s from now (shorter than the parent's 60 s).
  *   dl.cancel_submit  parks; when cancelled, tries submit_within for the cancelled request and
  *                     completes (from inside cancel) with {"submit_status":N}.
  *   dl.late           parks (never answers by itself, ignores cancel).
@@ -85,7 +85,7 @@ static int32_t p_handle(void *raw, uint64_t id, const uint8_t *json, size_t len,
         r->ctx = ctx;
         int32_t status;
         if (has_v11(host)) {
-            uint64_t deadline = shorter ? host->now_ns(host->host_ctx) + 5000u * 1000u * 1000u : 0;
+            uint64_t deadline = shorter ? host->now_ns(host->host_ctx) + 20000ull * 1000u * 1000u : 0;
             uint64_t submit_id = 0;
             status = host->submit_within(host->host_ctx, id, deadline, (const uint8_t *)probe, sizeof(probe) - 1,
                                          relay_done, r, &submit_id);
