@@ -3,12 +3,11 @@ import Synchronization
 import TetherAsync
 
 /// Lets a deadline (or a cancelled caller) abort a call in progress: it closes the channel
-/// the call is reading from and cancels the call's task. Thread-safe.
+/// the call is reading from (the race in ``CallDeadline`` cancels the call's task). Thread-safe.
 final class CallAbort: Sendable {
     private struct State {
         var aborted = false
         var channel: CIRAChannelStream?
-        var task: Task<Void, Never>?
     }
 
     private let state = Mutex(State())
@@ -29,51 +28,30 @@ final class CallAbort: Sendable {
         state.withLock { $0.channel = nil }
     }
 
-    func setTask(_ task: Task<Void, Never>) {
-        let aborted = state.withLock { state -> Bool in
-            state.task = task
-            return state.aborted
-        }
-        if aborted { task.cancel() }
-    }
-
-    /// Closes the attached channel and cancels the call's task. Idempotent.
+    /// Closes the attached channel; later `attach`es fail. Idempotent.
     func abort() {
-        let (channel, task) = state.withLock { state -> (CIRAChannelStream?, Task<Void, Never>?) in
+        let channel = state.withLock { state -> CIRAChannelStream? in
             state.aborted = true
             defer { state.channel = nil }
-            return (state.channel, state.task)
+            return state.channel
         }
         channel?.close()
-        task?.cancel()
     }
 }
 
 enum CallDeadline {
     /// Runs `work` in its own task and returns its result, or `timeoutError` once `deadline`
-    /// passes (then `work` is aborted: its channel closed, its task cancelled). The caller
-    /// never waits longer than the deadline, whatever `work` does.
+    /// passes (then `work` is aborted: its task cancelled, its channel closed) — a
+    /// ``DeadlineRace``. The caller never waits longer than the deadline, whatever `work` does.
     static func run<Value: Sendable>(
         deadline: Duration, timeoutError: AMTError,
         _ work: @escaping @Sendable (CallAbort) async -> Result<Value, AMTError>
     ) async -> Result<Value, AMTError> {
         let abort = CallAbort()
-        let once = FirstResult<Value, AMTError>()
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, AMTError>, Never>) in
-                once.install(continuation)
-                let timer = DeadlineTimer.shared.arm(after: deadline) {
-                    if once.resume(.failure(timeoutError)) { abort.abort() }
-                }
-                let task = Task {
-                    let result = await work(abort)
-                    once.resume(result)
-                    timer.disarm()
-                }
-                abort.setTask(task)
-            }
-        } onCancel: {
-            if once.resume(.failure(.cancelled)) { abort.abort() }
+        return await DeadlineRace.run(
+            deadline: .now + deadline, timeout: { timeoutError }, cancelled: { .cancelled }, abort: { abort.abort() }
+        ) {
+            await work(abort)
         }
     }
 }

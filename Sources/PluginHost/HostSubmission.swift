@@ -49,7 +49,7 @@ enum HostSubmission {
         let logID = parent == 0 ? nil : scopes.logID(of: parent)
         let task = Task {
             let result = await RequestLogContext.$requestID.withValue(logID) {
-                await DeadlineRace.run(deadline: effective, what: "command '\(name)'") {
+                await CommandRace.run(deadline: effective, what: "command '\(name)'") {
                     await bus.result(request: request)
                 }
             }

@@ -81,7 +81,7 @@ extension PluginHost {
             throw error
         case .success?:
             let deadline = CommandDeadline.effective(defaultTimeout)
-            return try await DeadlineRace.run(deadline: deadline, what: "command '\(command.name)'") { await reply.value() }.get()
+            return try await CommandRace.run(deadline: deadline, what: "command '\(command.name)'") { await reply.value() }.get()
         }
     }
 }

@@ -24,9 +24,10 @@ import TetherJSON
         let status = await device.device.waitUntilConnected()
         try #require(status == .connected, "device did not connect: \(status)")
 
-        // Boot to BIOS is five WS-Man calls; answered 1.2 s late each they need 6 s, twice the budget.
+        // Boot to BIOS is five WS-Man calls; answered 2 s late each they need 10 s, over three
+        // times the budget (so an answer that waited for the work is far from one at the deadline).
         var faults = FirmwareFaults()
-        faults.responseDelay = .milliseconds(1200)
+        faults.responseDelay = .milliseconds(2000)
         device.firmware.setFaults(faults)
         device.firmware.clearCalls()
         let started = ContinuousClock.now
@@ -35,11 +36,11 @@ import TetherJSON
         let elapsed = started.duration(to: .now)
         let answeredAt = Date()
         #expect(reply.status == 504, "\(reply.status) \(reply.text)")
-        // Alone this answers within the deadline + 1 s (2.9 s measured for the whole test); the
-        // full suite runs ~100 suites at once on 2 cores, which delayed the answer by up to 1.6 s
-        // in a run, so the bound here is the deadline + 2 s. What must never happen, a step after
-        // the answer, is asserted strictly below.
-        #expect(elapsed < requestTimeout + .seconds(2), "answered after \(elapsed)")
+        // Alone this answers within the deadline + 1 s; the full suite runs ~100 suites at once on
+        // 2 cores, which delayed the answer by up to 2.3 s in a fresh-clone CI run, so the bound
+        // is the deadline + 4 s — still 3 s short of the 10 s the work itself would take. What
+        // must never happen, a step after the answer, is asserted strictly below.
+        #expect(elapsed < requestTimeout + .seconds(4), "answered after \(elapsed)")
 
         // Everything the request started winds down (its submits are cancelled, none is left)…
         let idle = await eventually(timeout: .seconds(15)) {

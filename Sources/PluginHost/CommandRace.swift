@@ -1,0 +1,19 @@
+import TetherAsync
+
+/// A command (or plugin request) against its deadline (``DeadlineRace``): the work runs with
+/// ``CommandDeadline/current`` set to `deadline` (nil: no deadline); losing is a `timeout` or
+/// `cancelled` ``CommandError`` naming `what`.
+enum CommandRace {
+    static func run<Value: Sendable>(
+        deadline: ContinuousClock.Instant?, what: String,
+        _ work: @escaping @Sendable () async -> Result<Value, CommandError>
+    ) async -> Result<Value, CommandError> {
+        await DeadlineRace.run(
+            deadline: deadline,
+            timeout: { CommandError(.timeout, "\(what) did not finish before its deadline") },
+            cancelled: { CommandError(.cancelled, "\(what) was cancelled") }
+        ) {
+            await CommandDeadline.$current.withValue(deadline) { await work() }
+        }
+    }
+}
