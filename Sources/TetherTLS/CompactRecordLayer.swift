@@ -26,6 +26,8 @@ struct CompactRecordLayer {
         var closeNotify = false
         /// Records to send back (sealed `no_renegotiation` warnings).
         var replies: ByteBuffer?
+        /// The fatal error that ended the batch; what came before it is still in `plaintext`.
+        var failure: RecordFailure?
     }
 
     /// A fatal protocol error: `alert` (an RFC 5246 §7.2 AlertDescription) is sent sealed, unless
@@ -75,8 +77,19 @@ struct CompactRecordLayer {
 
     // MARK: Receiving
 
-    /// Decrypts every complete record in `partial + incoming`; keeps an incomplete tail.
-    mutating func open(_ incoming: ByteBuffer?, allocator: ByteBufferAllocator) throws(RecordFailure) -> Opened {
+    /// Decrypts every complete record in `partial + incoming`; keeps an incomplete tail. A fatal
+    /// error stops the batch (``Opened/failure``): the authentic records before it are returned.
+    mutating func open(_ incoming: ByteBuffer?, allocator: ByteBufferAllocator) -> Opened {
+        var opened = Opened()
+        do {
+            try open(incoming, into: &opened, allocator: allocator)
+        } catch {
+            opened.failure = error
+        }
+        return opened
+    }
+
+    private mutating func open(_ incoming: ByteBuffer?, into opened: inout Opened, allocator: ByteBufferAllocator) throws(RecordFailure) {
         var input: ByteBuffer
         if var held = partial {
             if var incoming { held.writeBuffer(&incoming) }
@@ -84,10 +97,9 @@ struct CompactRecordLayer {
         } else if let incoming {
             input = incoming
         } else {
-            return Opened()
+            return
         }
         partial = nil
-        var opened = Opened()
         var context: GCMContext?
         while let next = try Self.completeRecord(in: input) {
             let (type, length) = next
@@ -95,7 +107,7 @@ struct CompactRecordLayer {
             if context == nil { context = try GCMContext(cipher: cipher, key: keys.read, encrypt: false) }
             let plaintext = try decrypt(record, type: type, length: length, context: context!, allocator: allocator)
             try handle(type: type, plaintext, into: &opened, allocator: allocator)
-            if opened.closeNotify { return opened }
+            if opened.closeNotify { return }
         }
         if input.readableBytes > 0 {
             // Its own small buffer: never pin the (possibly large) receive buffer it came in.
@@ -103,7 +115,6 @@ struct CompactRecordLayer {
             tail.writeBuffer(&input)
             partial = tail
         }
-        return opened
     }
 
     /// The content type and length of the record at the start of `input` when it is complete;

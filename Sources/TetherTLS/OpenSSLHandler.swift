@@ -296,21 +296,20 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     /// Decrypts what arrived (and anything held) with the compact record layer.
     private func readCompact(context: ChannelHandlerContext, incoming: ByteBuffer?) {
-        do {
-            let opened = try compact!.open(incoming, allocator: context.channel.allocator)
-            if let replies = opened.replies {
-                context.writeAndFlush(wrapOutboundOut(replies), promise: nil)
-            }
-            if let plaintext = opened.plaintext {
-                context.fireChannelRead(wrapInboundOut(plaintext))
-            }
-            if opened.closeNotify, state == .active {
-                state = .closing
-                sendCloseNotify(context: context)
-                context.close(promise: nil)
-            }
-        } catch {
-            failCompact(context: context, error)
+        guard let opened = compact?.open(incoming, allocator: context.channel.allocator) else { return }
+        if let replies = opened.replies {
+            context.writeAndFlush(wrapOutboundOut(replies), promise: nil)
+        }
+        // The authentic records before a failure are delivered first (nothing received is lost).
+        if let plaintext = opened.plaintext, state == .active {
+            context.fireChannelRead(wrapInboundOut(plaintext))
+        }
+        if let failure = opened.failure {
+            failCompact(context: context, failure)
+        } else if opened.closeNotify, state == .active {
+            state = .closing
+            sendCloseNotify(context: context)
+            context.close(promise: nil)
         }
     }
 

@@ -128,6 +128,37 @@ struct CompactRecordLayerTests {
         #expect(tamper.tampered)
     }
 
+    @Test("the authentic records before a tampered one are delivered, then the session fails")
+    func authenticRecordsBeforeATamperedOne() async throws {
+        let (server, log) = try await startServer(serverConfiguration())
+        defer { server.close(promise: nil) }
+        var configuration = TLSConfiguration.client(profile: .legacy, verification: .insecure)
+        configuration.maximumVersion = .tls1_2
+        configuration.cipherList = "ECDHE-RSA-AES256-GCM-SHA384"
+        let context = try TLSContext(configuration: configuration)
+        let box = ProbeBox()
+        let channel = try await ClientBootstrap(group: testGroup)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let probe = ClientProbe(eventLoop: channel.eventLoop, payload: nil, expectedBytes: 5)
+                    box.set(handshake: probe.handshake.futureResult, reply: probe.reply.futureResult)
+                    try channel.pipeline.syncOperations.addHandler(RecordTamper(skip: 1))
+                    try channel.pipeline.syncOperations.addHandler(OpenSSLHandler(context: context))
+                    try channel.pipeline.syncOperations.addHandler(probe)
+                }
+            }
+            .connect(host: "127.0.0.1", port: server.boundPort).get()
+        let (handshake, reply) = try box.get()
+        _ = try await handshake.get()
+        // Two records flushed together: the first is authentic, the second is not.
+        channel.write(ByteBuffer(string: "first"), promise: nil)
+        try await channel.writeAndFlush(ByteBuffer(string: "second")).get()
+        #expect(String(buffer: try await reply.get()) == "first")
+        #expect(try await eventually { "\(log.errors)".contains("bad_record_mac") }, "server errors: \(log.errors)")
+        #expect(log.receivedBytes == 5)
+        try await channel.closeFuture.get()
+    }
+
     @Test("s_client: a renegotiation is refused as OpenSSL's own server refuses it; the server keeps serving")
     func sClientRenegotiation() async throws {
         let (server, log) = try await startServer(serverConfiguration())
@@ -175,10 +206,17 @@ final class RecordTamper: ChannelOutboundHandler, @unchecked Sendable {
     typealias OutboundOut = ByteBuffer
     // Used on one event loop only (the channel's); `tampered` is read after the exchange.
     private(set) var tampered = false
+    /// Application-data records passed through untouched before the one tampered with.
+    private var skip: Int
+
+    init(skip: Int = 0) { self.skip = skip }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         var buffer = unwrapOutboundIn(data)
-        if !tampered, buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) == 23, buffer.readableBytes > 5 {
+        let isData = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) == 23 && buffer.readableBytes > 5
+        if !tampered, isData, skip > 0 {
+            skip -= 1
+        } else if !tampered, isData {
             let last = buffer.writerIndex - 1
             buffer.setInteger(buffer.getInteger(at: last, as: UInt8.self)! ^ 0x01, at: last)
             tampered = true
