@@ -193,10 +193,8 @@ struct CompactRecordLayer {
             guard plaintext.getInteger(at: plaintext.readerIndex, as: UInt8.self) == 1 else {
                 throw RecordFailure(alert: 10, message: "a handshake message after the handshake")
             }
-            var warning = allocator.buffer(capacity: 2)
-            warning.writeBytes([1, 100])
-            let sealed = try seal(warning, type: .alert, allocator: allocator)
-            if opened.replies == nil { opened.replies = sealed } else { var s = sealed; opened.replies!.writeBuffer(&s) }
+            var warning = try sealAlert(level: 1, description: 100, allocator: allocator)
+            if opened.replies == nil { opened.replies = warning } else { opened.replies!.writeBuffer(&warning) }
         case .changeCipherSpec:
             throw RecordFailure(alert: 10, message: "a ChangeCipherSpec after the handshake")
         }
@@ -217,9 +215,9 @@ struct CompactRecordLayer {
             guard writeSequence < UInt64.max else { throw RecordFailure(alert: nil, message: "the write sequence number is exhausted") }
             let length = min(remaining.readableBytes, Self.maxPlaintext)
             let chunk = remaining.readSlice(length: length)!
-            var explicit = [UInt8](repeating: 0, count: Self.explicitNonceLength)
-            for index in 0..<8 { explicit[index] = UInt8(truncatingIfNeeded: writeSequence >> (56 - 8 * index)) }
             let additional = Self.additionalData(sequence: writeSequence, type: type, length: length)
+            // The explicit nonce is the sequence number, as the additional data begins with it.
+            let explicit = Array(additional[0..<Self.explicitNonceLength])
             output.writeInteger(type.rawValue)
             output.writeInteger(Self.version.0)
             output.writeInteger(Self.version.1)

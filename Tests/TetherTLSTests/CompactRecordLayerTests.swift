@@ -99,25 +99,9 @@ struct CompactRecordLayerTests {
     func tamperedRecord() async throws {
         let (server, log) = try await startServer(serverConfiguration())
         defer { server.close(promise: nil) }
-        var configuration = TLSConfiguration.client(profile: .legacy, verification: .insecure)
-        configuration.maximumVersion = .tls1_2
-        configuration.cipherList = "ECDHE-RSA-AES128-GCM-SHA256"
-        let context = try TLSContext(configuration: configuration)
         let tamper = RecordTamper()
-        let box = ProbeBox()
-        let channel = try await ClientBootstrap(group: testGroup)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let probe = ClientProbe(eventLoop: channel.eventLoop, payload: nil, expectedBytes: 1)
-                    box.set(handshake: probe.handshake.futureResult, reply: probe.reply.futureResult)
-                    try channel.pipeline.syncOperations.addHandler(tamper)
-                    try channel.pipeline.syncOperations.addHandler(OpenSSLHandler(context: context))
-                    try channel.pipeline.syncOperations.addHandler(probe)
-                }
-            }
-            .connect(host: "127.0.0.1", port: server.boundPort).get()
-        let (handshake, reply) = try box.get()
-        _ = try await handshake.get()
+        let (channel, reply) = try await connectTampering(
+            port: server.boundPort, cipher: "ECDHE-RSA-AES128-GCM-SHA256", tamper: tamper, expectedBytes: 1)
         try await channel.writeAndFlush(ByteBuffer(string: "tampered in flight")).get()
         // The server answers with a fatal alert and closes: the client's read fails.
         await #expect(throws: (any Error).self) { _ = try await reply.get() }
@@ -132,24 +116,8 @@ struct CompactRecordLayerTests {
     func authenticRecordsBeforeATamperedOne() async throws {
         let (server, log) = try await startServer(serverConfiguration())
         defer { server.close(promise: nil) }
-        var configuration = TLSConfiguration.client(profile: .legacy, verification: .insecure)
-        configuration.maximumVersion = .tls1_2
-        configuration.cipherList = "ECDHE-RSA-AES256-GCM-SHA384"
-        let context = try TLSContext(configuration: configuration)
-        let box = ProbeBox()
-        let channel = try await ClientBootstrap(group: testGroup)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let probe = ClientProbe(eventLoop: channel.eventLoop, payload: nil, expectedBytes: 5)
-                    box.set(handshake: probe.handshake.futureResult, reply: probe.reply.futureResult)
-                    try channel.pipeline.syncOperations.addHandler(RecordTamper(skip: 1))
-                    try channel.pipeline.syncOperations.addHandler(OpenSSLHandler(context: context))
-                    try channel.pipeline.syncOperations.addHandler(probe)
-                }
-            }
-            .connect(host: "127.0.0.1", port: server.boundPort).get()
-        let (handshake, reply) = try box.get()
-        _ = try await handshake.get()
+        let (channel, reply) = try await connectTampering(
+            port: server.boundPort, cipher: "ECDHE-RSA-AES256-GCM-SHA384", tamper: RecordTamper(skip: 1), expectedBytes: 5)
         // Two records flushed together: the first is authentic, the second is not.
         channel.write(ByteBuffer(string: "first"), promise: nil)
         try await channel.writeAndFlush(ByteBuffer(string: "second")).get()
@@ -187,6 +155,32 @@ struct CompactRecordLayerTests {
         #expect(String(buffer: try await probe.reply.get()) == "second")
         #expect(log.events.count == 2)
         try await probe.channel.close()
+    }
+
+    /// A TLS 1.2 client offering only `cipher`, with `tamper` between its TLS handler and the
+    /// socket; returns once the handshake is done, with the future of `expectedBytes` of reply.
+    private func connectTampering(
+        port: Int, cipher: String, tamper: RecordTamper, expectedBytes: Int
+    ) async throws -> (Channel, EventLoopFuture<ByteBuffer>) {
+        var configuration = TLSConfiguration.client(profile: .legacy, verification: .insecure)
+        configuration.maximumVersion = .tls1_2
+        configuration.cipherList = cipher
+        let context = try TLSContext(configuration: configuration)
+        let box = ProbeBox()
+        let channel = try await ClientBootstrap(group: testGroup)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let probe = ClientProbe(eventLoop: channel.eventLoop, payload: nil, expectedBytes: expectedBytes)
+                    box.set(handshake: probe.handshake.futureResult, reply: probe.reply.futureResult)
+                    try channel.pipeline.syncOperations.addHandler(tamper)
+                    try channel.pipeline.syncOperations.addHandler(OpenSSLHandler(context: context))
+                    try channel.pipeline.syncOperations.addHandler(probe)
+                }
+            }
+            .connect(host: "127.0.0.1", port: port).get()
+        let (handshake, reply) = try box.get()
+        _ = try await handshake.get()
+        return (channel, reply)
     }
 
     private func serverConfiguration() -> TLSConfiguration {
