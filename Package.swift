@@ -94,7 +94,7 @@ let package = Package(
         .target(name: "Activation", dependencies: ["WSMan"]),
         // SQLite store with sealed secrets.
         .target(name: "Store", dependencies: [
-            "COpenSSL", "TetherJSON",
+            "COpenSSL", "TetherJSON", "TetherTLS",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Debian's libffi (libffi-dev): calls typed C commands of plugins.

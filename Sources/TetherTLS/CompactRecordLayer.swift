@@ -44,7 +44,7 @@ struct CompactRecordLayer {
 
     static let headerLength = 5
     static let explicitNonceLength = 8
-    static let tagLength = 16
+    static let tagLength = GCMContext.tagLength
     /// Largest plaintext of one record (2^14) and largest ciphertext (2^14 + 2048, RFC 5246 §6.2.3).
     static let maxPlaintext = 16_384
     static let maxCiphertext = 16_384 + 2_048
@@ -104,7 +104,7 @@ struct CompactRecordLayer {
         while let next = try Self.completeRecord(in: input) {
             let (type, length) = next
             let record = input.readSlice(length: Self.headerLength + length)!
-            if context == nil { context = try GCMContext(cipher: cipher, key: keys.read, encrypt: false) }
+            if context == nil { context = try Self.context(cipher, key: keys.read, encrypt: false) }
             let plaintext = try decrypt(record, type: type, length: length, context: context!, allocator: allocator)
             try handle(type: type, plaintext, into: &opened, allocator: allocator)
             if opened.closeNotify { return }
@@ -209,7 +209,7 @@ struct CompactRecordLayer {
         let overhead = Self.headerLength + Self.explicitNonceLength + Self.tagLength
         var output = allocator.buffer(capacity: total + records * overhead)
         guard records > 0 else { return output }
-        let context = try GCMContext(cipher: cipher, key: keys.write, encrypt: true)
+        let context = try Self.context(cipher, key: keys.write, encrypt: true)
         var remaining = plaintext
         while remaining.readableBytes > 0 {
             guard writeSequence < UInt64.max else { throw RecordFailure(alert: nil, message: "the write sequence number is exhausted") }
@@ -242,6 +242,13 @@ struct CompactRecordLayer {
         var alert = allocator.buffer(capacity: 2)
         alert.writeBytes([level, description])
         return try seal(alert, type: .alert, allocator: allocator)
+    }
+
+    private static func context(_ cipher: GCMCipher, key: [UInt8], encrypt: Bool) throws(RecordFailure) -> GCMContext {
+        guard let context = GCMContext(cipher: cipher, key: key, encrypt: encrypt) else {
+            throw RecordFailure(alert: 80, message: "AES-GCM is not available")
+        }
+        return context
     }
 
     /// `seq_num ‖ type ‖ version ‖ length` (RFC 5246 §6.2.3.3).
@@ -280,11 +287,11 @@ private final class RecordKeys {
 
 /// An AES-GCM cipher of OpenSSL's default provider, fetched once per process (an implicit
 /// fetch per record would look the algorithm up every time).
-final class GCMCipher: @unchecked Sendable {
+public final class GCMCipher: @unchecked Sendable {
     // Sendable: a fetched EVP_CIPHER is immutable and reference-counted by OpenSSL, which
     // documents sharing it between threads as safe.
-    static let aes128 = GCMCipher(name: "AES-128-GCM")
-    static let aes256 = GCMCipher(name: "AES-256-GCM")
+    public static let aes128 = GCMCipher(name: "AES-128-GCM")
+    public static let aes256 = GCMCipher(name: "AES-256-GCM")
 
     let pointer: OpaquePointer?
 
@@ -293,20 +300,23 @@ final class GCMCipher: @unchecked Sendable {
     }
 }
 
-/// One `EVP_CIPHER_CTX` keyed for one direction of one session, used for one batch of records
-/// and then freed (so an idle session holds none).
-final class GCMContext {
+/// One `EVP_CIPHER_CTX` keyed for one direction, with a 12-byte nonce per message: AES-GCM
+/// sealing with additional data and a 16-byte tag. The record layer keys one per batch of
+/// records and frees it (so an idle session holds none); the store's `SecretSealer` one per
+/// secret.
+public final class GCMContext {
+    /// Bytes of the tag `seal` appends and `open` checks.
+    public static let tagLength = 16
     private let context: OpaquePointer
     private let encrypting: Bool
 
-    init(cipher: GCMCipher, key: [UInt8], encrypt: Bool) throws(CompactRecordLayer.RecordFailure) {
-        guard let evp = cipher.pointer, let context = EVP_CIPHER_CTX_new() else {
-            throw CompactRecordLayer.RecordFailure(alert: 80, message: "AES-GCM is not available")
-        }
+    /// nil when AES-GCM is unavailable or the key is refused.
+    public init?(cipher: GCMCipher, key: [UInt8], encrypt: Bool) {
+        guard let evp = cipher.pointer, let context = EVP_CIPHER_CTX_new() else { return nil }
         let ok = encrypt ? EVP_EncryptInit_ex2(context, evp, key, nil, nil) : EVP_DecryptInit_ex2(context, evp, key, nil, nil)
         guard ok == 1 else {
             EVP_CIPHER_CTX_free(context)
-            throw CompactRecordLayer.RecordFailure(alert: 80, message: "AES-GCM key setup failed")
+            return nil
         }
         self.context = context
         self.encrypting = encrypt
@@ -315,8 +325,8 @@ final class GCMContext {
     deinit { EVP_CIPHER_CTX_free(context) }
 
     /// Writes `ciphertext ‖ tag` (plaintext count + 16 bytes) to `out`.
-    func seal(nonce: [UInt8], additional: [UInt8], plaintext: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Bool {
-        precondition(encrypting && out.count >= plaintext.count + CompactRecordLayer.tagLength)
+    public func seal(nonce: [UInt8], additional: [UInt8], plaintext: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Bool {
+        precondition(encrypting && out.count >= plaintext.count + GCMContext.tagLength)
         var length: Int32 = 0
         guard EVP_EncryptInit_ex2(context, nil, nil, nonce, nil) == 1,
               EVP_EncryptUpdate(context, nil, &length, additional, Int32(additional.count)) == 1
@@ -331,16 +341,16 @@ final class GCMContext {
         var tail: Int32 = 0
         guard EVP_EncryptFinal_ex(context, bytes + plaintext.count, &tail) == 1, tail == 0 else { return false }
         return EVP_CIPHER_CTX_ctrl(
-            context, tether_EVP_CTRL_GCM_GET_TAG(), Int32(CompactRecordLayer.tagLength), bytes + plaintext.count) == 1
+            context, tether_EVP_CTRL_GCM_GET_TAG(), Int32(GCMContext.tagLength), bytes + plaintext.count) == 1
     }
 
-    /// Decrypts `ciphertext` into `out` and checks `tag`; false when the record is not authentic
+    /// Decrypts `ciphertext` into `out` and checks `tag`; false when the message is not authentic
     /// (then `out` must be discarded).
-    func open(
+    public func open(
         nonce: [UInt8], additional: [UInt8], ciphertext: UnsafeRawBufferPointer, tag: UnsafeRawBufferPointer,
         into out: UnsafeMutableRawBufferPointer
     ) -> Bool {
-        precondition(!encrypting && out.count >= ciphertext.count && tag.count == CompactRecordLayer.tagLength)
+        precondition(!encrypting && out.count >= ciphertext.count && tag.count == GCMContext.tagLength)
         var length: Int32 = 0
         guard EVP_DecryptInit_ex2(context, nil, nil, nonce, nil) == 1,
               EVP_DecryptUpdate(context, nil, &length, additional, Int32(additional.count)) == 1

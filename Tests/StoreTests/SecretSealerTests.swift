@@ -110,3 +110,16 @@ import Testing
         #expect(throws: SecretError.self) { try SecretSealer(key: [1, 2, 3]) }
     }
 }
+
+/// Blobs sealed by the first implementation of format 1 (its own EVP calls, before the sealer
+/// shared `TetherTLS.GCMContext` with the TLS record layer) still unseal: the format is pinned.
+@Suite struct SecretSealerFormatTests {
+    @Test func formatOneBlobsStillUnseal() throws {
+        let sealer = try SecretSealer(key: (0..<32).map { UInt8($0) })
+        let blob = try #require(Data(base64Encoded: "ARGVkfohBvk5YROWLgInFjbOWVcqVSuVgLCQ9S13YyE08jeW3xbrBrwv1I+SVUA="))
+        #expect(try sealer.unseal(blob, context: "devices.amt_password") == Data("Intel123!-format-1".utf8))
+        let empty = try #require(Data(base64Encoded: "Aeakn4KUjRWiZXDHgktWwM8zhCwoju9kwqaFsq8="))
+        #expect(try sealer.unseal(empty, context: "") == Data())
+        #expect(throws: SecretError.self) { try sealer.unseal(blob, context: "devices.mebx_password") }
+    }
+}

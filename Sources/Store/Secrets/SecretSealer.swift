@@ -1,4 +1,5 @@
 import COpenSSL
+import TetherTLS
 import Foundation
 
 #if canImport(Glibc)
@@ -136,47 +137,22 @@ public final class SecretSealer: Sendable {
     }
 
     /// Seals `plaintext` under the key, binding `context` as additional authenticated data.
+    /// Format 1: version byte ‖ 12-byte random nonce ‖ AES-256-GCM ciphertext ‖ 16-byte tag.
     public func seal(_ plaintext: Data, context: String) throws -> Data {
         var nonce = [UInt8](repeating: 0, count: Self.nonceLength)
         guard RAND_bytes(&nonce, Int32(Self.nonceLength)) == 1 else {
             throw SecretError.crypto("RAND_bytes failed")
         }
-        guard let ctx = EVP_CIPHER_CTX_new() else { throw SecretError.crypto("EVP_CIPHER_CTX_new failed") }
-        defer { EVP_CIPHER_CTX_free(ctx) }
-        guard EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), nil, nil, nil) == 1,
-              EVP_CIPHER_CTX_ctrl(ctx, tether_EVP_CTRL_GCM_SET_IVLEN(), Int32(Self.nonceLength), nil) == 1,
-              EVP_EncryptInit_ex(ctx, nil, nil, key, nonce) == 1
-        else { throw SecretError.crypto("AES-GCM init failed") }
-
-        var outLength: Int32 = 0
-        let aad = Array(context.utf8)
-        if !aad.isEmpty {
-            guard EVP_EncryptUpdate(ctx, nil, &outLength, aad, Int32(aad.count)) == 1 else {
-                throw SecretError.crypto("AES-GCM AAD failed")
-            }
-        }
+        guard let cipher = GCMContext(cipher: .aes256, key: key, encrypt: true) else { throw SecretError.crypto("AES-GCM init failed") }
         let input = [UInt8](plaintext)
-        var ciphertext = [UInt8](repeating: 0, count: input.count + 16)
-        var produced: Int32 = 0
-        if !input.isEmpty {
-            guard EVP_EncryptUpdate(ctx, &ciphertext, &produced, input, Int32(input.count)) == 1 else {
-                throw SecretError.crypto("AES-GCM encrypt failed")
+        var sealed = [UInt8](repeating: 0, count: input.count + Self.tagLength)
+        let ok = input.withUnsafeBytes { input in
+            sealed.withUnsafeMutableBytes { out in
+                cipher.seal(nonce: nonce, additional: Array(context.utf8), plaintext: input, into: out)
             }
         }
-        var finalLength: Int32 = 0
-        let finalOK = ciphertext.withUnsafeMutableBufferPointer { buffer in
-            EVP_EncryptFinal_ex(ctx, buffer.baseAddress! + Int(produced), &finalLength)
-        }
-        guard finalOK == 1 else { throw SecretError.crypto("AES-GCM final failed") }
-        var tag = [UInt8](repeating: 0, count: Self.tagLength)
-        guard EVP_CIPHER_CTX_ctrl(ctx, tether_EVP_CTRL_GCM_GET_TAG(), Int32(Self.tagLength), &tag) == 1 else {
-            throw SecretError.crypto("AES-GCM tag failed")
-        }
-        var sealed = Data([Self.formatVersion])
-        sealed.append(contentsOf: nonce)
-        sealed.append(contentsOf: ciphertext.prefix(Int(produced + finalLength)))
-        sealed.append(contentsOf: tag)
-        return sealed
+        guard ok else { throw SecretError.crypto("AES-GCM encrypt failed") }
+        return Data([Self.formatVersion] + nonce + sealed)
     }
 
     /// Unseals a blob made by ``seal(_:context:)`` with the same `context`.
@@ -189,37 +165,19 @@ public final class SecretSealer: Sendable {
         guard bytes.count >= 1 + Self.nonceLength + Self.tagLength else { throw SecretError.tampered }
         let nonce = Array(bytes[1..<(1 + Self.nonceLength)])
         let ciphertext = Array(bytes[(1 + Self.nonceLength)..<(bytes.count - Self.tagLength)])
-        var tag = Array(bytes[(bytes.count - Self.tagLength)...])
-
-        guard let ctx = EVP_CIPHER_CTX_new() else { throw SecretError.crypto("EVP_CIPHER_CTX_new failed") }
-        defer { EVP_CIPHER_CTX_free(ctx) }
-        guard EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), nil, nil, nil) == 1,
-              EVP_CIPHER_CTX_ctrl(ctx, tether_EVP_CTRL_GCM_SET_IVLEN(), Int32(Self.nonceLength), nil) == 1,
-              EVP_DecryptInit_ex(ctx, nil, nil, key, nonce) == 1
-        else { throw SecretError.crypto("AES-GCM init failed") }
-        var outLength: Int32 = 0
-        let aad = Array(context.utf8)
-        if !aad.isEmpty {
-            guard EVP_DecryptUpdate(ctx, nil, &outLength, aad, Int32(aad.count)) == 1 else {
-                throw SecretError.crypto("AES-GCM AAD failed")
+        let tag = Array(bytes[(bytes.count - Self.tagLength)...])
+        guard let cipher = GCMContext(cipher: .aes256, key: key, encrypt: false) else { throw SecretError.crypto("AES-GCM init failed") }
+        // One spare byte: `open` needs an output address even for an empty secret.
+        var plaintext = [UInt8](repeating: 0, count: ciphertext.count + 1)
+        let authentic = ciphertext.withUnsafeBytes { ciphertext in
+            tag.withUnsafeBytes { tag in
+                plaintext.withUnsafeMutableBytes { out in
+                    cipher.open(nonce: nonce, additional: Array(context.utf8), ciphertext: ciphertext, tag: tag, into: out)
+                }
             }
         }
-        var plaintext = [UInt8](repeating: 0, count: ciphertext.count + 16)
-        var produced: Int32 = 0
-        if !ciphertext.isEmpty {
-            guard EVP_DecryptUpdate(ctx, &plaintext, &produced, ciphertext, Int32(ciphertext.count)) == 1 else {
-                throw SecretError.tampered
-            }
-        }
-        guard EVP_CIPHER_CTX_ctrl(ctx, tether_EVP_CTRL_GCM_SET_TAG(), Int32(Self.tagLength), &tag) == 1 else {
-            throw SecretError.crypto("AES-GCM set tag failed")
-        }
-        var finalLength: Int32 = 0
-        let finalOK = plaintext.withUnsafeMutableBufferPointer { buffer in
-            EVP_DecryptFinal_ex(ctx, buffer.baseAddress! + Int(produced), &finalLength)
-        }
-        guard finalOK == 1 else { throw SecretError.tampered }
-        return Data(plaintext.prefix(Int(produced + finalLength)))
+        guard authentic else { throw SecretError.tampered }
+        return Data(plaintext.prefix(ciphertext.count))
     }
 
     /// Seals a `Secret` (UTF-8).
