@@ -177,7 +177,7 @@ let package = Package(
         ], path: "Tests/TestSupport"),
         .testTarget(name: "APFTests", dependencies: ["APF"]),
         .testTarget(name: "TetherJSONTests", dependencies: ["TetherJSON"]),
-        .testTarget(name: "TetherTLSTests", dependencies: ["TetherTLS", "TestSupport", .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "TetherTLSTests", dependencies: ["TetherTLS", "TestSupport", .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "WSManTests", dependencies: ["WSMan"]),
         .testTarget(name: "AMTTests", dependencies: [
             "AMT", "TetherCore", "CIRA", "AMTSimulator", "WSMan", "TetherTLS", "PluginHost", "Store", "TestSupport",

@@ -127,7 +127,7 @@ public final class SimulatedDevice: Sendable {
         let commonName = config.tls.insecure ? nil : config.tls.commonName
         var bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.seconds(10))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([

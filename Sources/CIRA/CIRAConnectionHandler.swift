@@ -111,8 +111,8 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        logger.info("connection error: \(error)", metadata: guidMetadata)
-        closeConnection(reason: "transport error")
+        // One line per failed connection: the closing line names the error.
+        closeConnection(reason: "transport error: \(error)")
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -10,7 +10,8 @@ import NIOCore
 /// * On success it fires ``TLSHandshakeCompleted`` as a user inbound event.
 /// * Failures fire `errorCaught` with a ``TLSError`` (carrying OpenSSL's error string or the
 ///   certificate detail), then close the channel. Untrusted input never traps.
-/// * `close` sends `close_notify` first; a received `close_notify` closes the channel.
+/// * `close` sends `close_notify` first (not after the socket failed: a reset peer cannot read
+///   it); a received `close_notify` closes the channel.
 /// * Memory: the context sets `SSL_MODE_RELEASE_BUFFERS`, memory BIOs are replaced once
 ///   drained, and no Swift buffer is retained between records.
 ///
@@ -43,6 +44,9 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// allocates 16 slots at once): it stays unallocated on connections that never queue.
     private var pendingWrites: [(ByteBuffer, EventLoopPromise<Void>?)] = []
     private var flushRequested = false
+    /// The socket failed (a reset, a broken pipe): `close` then sends no `close_notify`, which
+    /// could not arrive and would cost a write that fails.
+    private var transportFailed = false
 
     /// The handshake result once it has completed, otherwise `nil`.
     public private(set) var handshakeResult: TLSHandshakeCompleted?
@@ -91,6 +95,11 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     public func channelActive(context: ChannelHandlerContext) {
         startHandshake(context: context)
         context.fireChannelActive()
+    }
+
+    public func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is IOError { transportFailed = true }
+        context.fireErrorCaught(error)
     }
 
     public func channelInactive(context: ChannelHandlerContext) {
@@ -171,6 +180,9 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
             return
         }
         switch state {
+        case .active where transportFailed:
+            state = .closed
+            failPendingWrites(ChannelError.ioOnClosedChannel)
         case .active:
             state = .closing
             sendCloseNotify(context: context)

@@ -15,12 +15,18 @@ enum ResidentMemory {
 
     /// User + system CPU time `pid` has used so far, from /proc/PID/stat (fields 14 and 15).
     static func cpuTime(pid: Int32) -> Duration {
+        let split = cpuTimes(pid: pid)
+        return split.user + split.system
+    }
+
+    /// User and system (kernel) CPU time `pid` has used so far, from /proc/PID/stat.
+    static func cpuTimes(pid: Int32) -> (user: Duration, system: Duration) {
         // The command name (field 2) may contain spaces: count fields after its closing ')'.
-        guard let line = procLine(pid, "stat"), let close = line.lastIndex(of: ")") else { return .zero }
+        guard let line = procLine(pid, "stat"), let close = line.lastIndex(of: ")") else { return (.zero, .zero) }
         let rest = line[line.index(after: close)...].split(separator: " ")
-        guard rest.count > 13, let user = Int64(rest[11]), let system = Int64(rest[12]) else { return .zero }
+        guard rest.count > 13, let user = Int64(rest[11]), let system = Int64(rest[12]) else { return (.zero, .zero) }
         let ticksPerSecond = Int64(sysconf(Int32(_SC_CLK_TCK)))
-        return .milliseconds((user + system) * 1000 / ticksPerSecond)
+        return (.milliseconds(user * 1000 / ticksPerSecond), .milliseconds(system * 1000 / ticksPerSecond))
     }
 
     /// Number of open file descriptors of `pid`.

@@ -3,16 +3,33 @@ import Foundation
 /// TLS handshakes per second on a port, measured with `openssl s_time -new` (a fresh full
 /// handshake per connection, one at a time), against the host's CIRA port and against
 /// `openssl s_server` with a certificate of the same kind (RSA 2048), same client and cipher.
+///
+/// The two servers are measured in alternating rounds (host, reference, host, reference, …)
+/// against one `s_server` process: on this shared 2-core machine a single `s_server` run varies
+/// by 2× from minute to minute, so one pair of runs says little. The report gives the median
+/// of the per-round ratios, and each server's CPU time per handshake (from /proc), which the
+/// scheduling noise affects far less than the rate does.
 enum HandshakeRatio {
-    struct Measurement: Codable {
-        var cipher: String
+    struct Round: Codable {
         var host: Double
         var opensslServer: Double
         var ratio: Double { opensslServer > 0 ? host / opensslServer : 0 }
     }
 
-    static func measure(hostPort: Int, cipher: String, seconds: Int) throws -> Measurement {
-        let host = try sTime(port: hostPort, cipher: cipher, seconds: seconds)
+    struct Measurement: Codable {
+        var cipher: String
+        var rounds: [Round]
+        /// Median handshakes/s of each server over the rounds.
+        var host: Double
+        var opensslServer: Double
+        /// Median of the per-round ratios.
+        var ratio: Double
+        /// CPU time (user + system) per handshake over all rounds, microseconds.
+        var hostCPUMicros: Int
+        var opensslServerCPUMicros: Int
+    }
+
+    static func measure(hostPort: Int, hostPID: Int32, cipher: String, seconds: Int, rounds: Int) throws -> Measurement {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-sserver-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -22,52 +39,97 @@ enum HandshakeRatio {
         ])
         // s_server occasionally fails to come up on a loaded machine (seen: refused connections
         // after 15 s of polling): try a fresh port up to three times before giving up.
-        var reference: Double?
+        var reference: ReferenceServer?
         var lastError: Error?
         for _ in 0..<3 where reference == nil {
-            do {
-                reference = try referenceRate(cert: cert, key: key, cipher: cipher, seconds: seconds)
-            } catch {
-                lastError = error
-            }
+            do { reference = try ReferenceServer(cert: cert, key: key, cipher: cipher) } catch { lastError = error }
         }
         guard let reference else { throw lastError ?? BenchError("openssl s_server did not start") }
-        return Measurement(cipher: cipher, host: host, opensslServer: reference)
-    }
+        defer { reference.stop() }
 
-    /// Handshakes per second against a fresh `openssl s_server` with `cert`/`key`.
-    private static func referenceRate(cert: String, key: String, cipher: String, seconds: Int) throws -> Double {
-        let port = try FreePort.find()
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        server.arguments = ["s_server", "-accept", "\(port)", "-cert", cert, "-key", key, "-cipher", cipher, "-quiet"]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        server.standardInput = Pipe()
-        try server.run()
-        defer {
-            // s_server does not always exit on SIGTERM while a client is mid-handshake.
-            kill(server.processIdentifier, SIGKILL)
-            server.waitUntilExit()
+        var measured: [Round] = []
+        var hostTotal = Counted(), referenceTotal = Counted()
+        for _ in 0..<max(1, rounds) {
+            let host = try sTime(port: hostPort, pid: hostPID, cipher: cipher, seconds: seconds)
+            let other = try sTime(port: reference.port, pid: reference.pid, cipher: cipher, seconds: seconds)
+            hostTotal.add(host)
+            referenceTotal.add(other)
+            measured.append(Round(host: host.rate, opensslServer: other.rate))
         }
-        // s_server takes a moment to listen (longer on a loaded machine): poll, at most 15 s.
-        let listening = Date(timeIntervalSinceNow: 15)
-        while !accepts(port: port) && Date() < listening { Thread.sleep(forTimeInterval: 0.05) }
-        return try sTime(port: port, cipher: cipher, seconds: seconds)
+        return Measurement(
+            cipher: cipher, rounds: measured, host: median(measured.map(\.host)),
+            opensslServer: median(measured.map(\.opensslServer)), ratio: median(measured.map(\.ratio)),
+            hostCPUMicros: hostTotal.cpuMicrosPerHandshake, opensslServerCPUMicros: referenceTotal.cpuMicrosPerHandshake)
     }
 
-    /// Handshakes per real second that `openssl s_time -new` reached against `port`.
-    private static func sTime(port: Int, cipher: String, seconds: Int) throws -> Double {
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    /// One `s_time` run: its rate and the server's CPU time during it.
+    private struct Run {
+        var handshakes: Int
+        var rate: Double
+        var serverCPU: Duration
+    }
+
+    private struct Counted {
+        var handshakes = 0
+        var cpu = Duration.zero
+        mutating func add(_ run: Run) {
+            handshakes += run.handshakes
+            cpu += run.serverCPU
+        }
+        var cpuMicrosPerHandshake: Int { handshakes > 0 ? Int(seconds(cpu) * 1e6 / Double(handshakes)) : 0 }
+    }
+
+    /// A running `openssl s_server` with `cert`/`key`, listening.
+    private final class ReferenceServer {
+        let process = Process()
+        let port: Int
+        var pid: Int32 { process.processIdentifier }
+
+        init(cert: String, key: String, cipher: String) throws {
+            port = try FreePort.find()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+            process.arguments = ["s_server", "-accept", "\(port)", "-cert", cert, "-key", key, "-cipher", cipher, "-quiet"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            process.standardInput = Pipe()
+            try process.run()
+            // s_server takes a moment to listen (longer on a loaded machine): poll, at most 15 s.
+            let listening = Date(timeIntervalSinceNow: 15)
+            while !accepts(port: port) && Date() < listening { Thread.sleep(forTimeInterval: 0.05) }
+            guard accepts(port: port) else {
+                stop()
+                throw BenchError("openssl s_server did not listen on \(port) within 15 s")
+            }
+        }
+
+        func stop() {
+            // s_server does not always exit on SIGTERM while a client is mid-handshake.
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// Handshakes per real second that `openssl s_time -new` reached against `port`, and the
+    /// CPU time the server `pid` used meanwhile.
+    private static func sTime(port: Int, pid: Int32, cipher: String, seconds: Int) throws -> Run {
+        let before = ResidentMemory.cpuTime(pid: pid)
         let output = try run("/usr/bin/openssl", [
             "s_time", "-connect", "127.0.0.1:\(port)", "-new", "-time", "\(seconds)", "-cipher", cipher, "-tls1_2",
         ])
+        let cpu = ResidentMemory.cpuTime(pid: pid) - before
         // "1234 connections in 5 real seconds, 104 bytes read per connection"
         for line in output.split(separator: "\n") where line.contains("connections in") && line.contains("real seconds") {
             let words = line.split(separator: " ")
-            if let count = Double(words[0]), let index = words.firstIndex(of: "in"), index + 1 < words.count,
+            if let count = Int(words[0]), let index = words.firstIndex(of: "in"), index + 1 < words.count,
                 let elapsed = Double(words[index + 1]), elapsed > 0
             {
-                return count / elapsed
+                return Run(handshakes: count, rate: Double(count) / elapsed, serverCPU: cpu)
             }
         }
         throw BenchError("openssl s_time gave no result: \(output)")

@@ -40,7 +40,7 @@ enum OpenLoopLoad {
         for _ in 0..<connections {
             let collector = ResponseCollector()
             let channel = try await ClientBootstrap(group: group)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.pipeline.addHTTPClientHandlers().flatMap { channel.pipeline.addHandler(collector) }
                 }

@@ -44,6 +44,12 @@ struct ProductBench: AsyncParsableCommand {
     @Option(help: "Seconds per openssl s_time run (0 = skip the handshake comparison).")
     var handshakeSeconds = 5
 
+    @Option(help: "Alternating rounds (host, then openssl s_server) per cipher; the report gives the median ratio.")
+    var handshakeRounds = 3
+
+    @Option(help: "Requests of each kind sent one after another on one connection for the latency of an idle host (0 = skip).")
+    var serialRequests = 500
+
     @Flag(help: "Skip the reconnect storm.")
     var noStorm = false
 
@@ -68,7 +74,9 @@ struct ProductBench: AsyncParsableCommand {
         if handshakeSeconds > 0 {
             for cipher in ["ECDHE-RSA-AES128-GCM-SHA256", "AES128-SHA256"] {
                 note("handshakes with \(cipher)")
-                results.handshakes.append(try HandshakeRatio.measure(hostPort: host.ciraPort, cipher: cipher, seconds: handshakeSeconds))
+                results.handshakes.append(
+                    try HandshakeRatio.measure(
+                        hostPort: host.ciraPort, hostPID: host.pid, cipher: cipher, seconds: handshakeSeconds, rounds: handshakeRounds))
             }
         }
 
@@ -78,13 +86,21 @@ struct ProductBench: AsyncParsableCommand {
         let guids = try await host.connectedGUIDs(limit: restDevices)
         guard !guids.isEmpty else { throw BenchError("no device connected for the REST load") }
         let group = MultiThreadedEventLoopGroup.singleton
+        if serialRequests > 0 {
+            for kind in RESTLoadKind.allCases {
+                let step = try await serialStep(kind, host: host, devicePID: simulators.children.first?.processIdentifier, guids: guids, group: group)
+                results.serial.append(step)
+                note("\(kind.rawValue), one at a time: p50 \(step.p50Ms) ms, p99 \(step.p99Ms) ms, errors \(step.errors)")
+            }
+        }
         for kind in RESTLoadKind.allCases {
             var rateList = rates.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
             var index = 0
             var best: Double?
             while index < rateList.count {
                 let rate = rateList[index]
-                let step = try await restStep(kind, rate: rate, host: host, guids: guids, group: group)
+                let step = try await restStep(
+                    kind, rate: rate, host: host, devicePID: simulators.children.first?.processIdentifier, guids: guids, group: group)
                 results.rest.append(step)
                 note("\(kind.rawValue) at \(Int(rate))/s: p50 \(step.p50Ms) ms, p99 \(step.p99Ms) ms, errors \(step.errors), CPU \(step.cpuMicrosPerRequest) µs/request")
                 let within = step.p99Ms <= p99Target && step.errors * 100 <= step.scheduled
@@ -147,20 +163,45 @@ struct ProductBench: AsyncParsableCommand {
 
     /// One open-loop step of `kind` at `rate` requests/s, with the host's CPU time per request.
     private func restStep(
-        _ kind: RESTLoadKind, rate: Double, host: ProductHost, guids: [String], group: MultiThreadedEventLoopGroup
+        _ kind: RESTLoadKind, rate: Double, host: ProductHost, devicePID: Int32?, guids: [String], group: MultiThreadedEventLoopGroup
     ) async throws -> ProductReport.RESTStep {
-        let cpuBefore = ResidentMemory.cpuTime(pid: host.pid)
-        let result = try await OpenLoopLoad.run(
-            port: host.httpPort, token: host.token, rate: rate, duration: .milliseconds(Int64(stepSeconds * 1000)),
-            connections: connections, group: group
-        ) { index in kind.request(guid: guids[index % guids.count]) }
-        let cpu = ResidentMemory.cpuTime(pid: host.pid) - cpuBefore
+        try await measured(kind, rate: rate, host: host, devicePID: devicePID) {
+            try await OpenLoopLoad.run(
+                port: host.httpPort, token: host.token, rate: rate, duration: .milliseconds(Int64(stepSeconds * 1000)),
+                connections: connections, group: group
+            ) { index in kind.request(guid: guids[index % guids.count]) }
+        }
+    }
+
+    /// `serialRequests` requests of `kind`, one after another on one connection.
+    private func serialStep(
+        _ kind: RESTLoadKind, host: ProductHost, devicePID: Int32?, guids: [String], group: MultiThreadedEventLoopGroup
+    ) async throws -> ProductReport.RESTStep {
+        try await measured(kind, rate: 0, host: host, devicePID: devicePID) {
+            try await SerialLoad.run(port: host.httpPort, token: host.token, count: serialRequests, group: group) { index in
+                kind.request(guid: guids[index % guids.count])
+            }
+        }
+    }
+
+    /// Runs `load` and summarises it with the host's CPU time (user and kernel) per answer, and
+    /// that of the `amtsim` process `devicePID` that plays the devices.
+    private func measured(
+        _ kind: RESTLoadKind, rate: Double, host: ProductHost, devicePID: Int32?, _ load: () async throws -> OpenLoopLoad.Result
+    ) async throws -> ProductReport.RESTStep {
+        let before = ResidentMemory.cpuTimes(pid: host.pid)
+        let deviceBefore = devicePID.map { ResidentMemory.cpuTime(pid: $0) }
+        let result = try await load()
+        let after = ResidentMemory.cpuTimes(pid: host.pid)
+        let deviceCPU = devicePID.map { ResidentMemory.cpuTime(pid: $0) - (deviceBefore ?? .zero) } ?? .zero
         func ms(_ duration: Duration) -> Double { (seconds(duration) * 10_000).rounded() / 10 }
+        func perRequest(_ cpu: Duration) -> Int { result.completed > 0 ? Int(seconds(cpu) * 1e6 / Double(result.completed)) : 0 }
         return .init(
             kind: kind.rawValue, rate: rate, scheduled: result.scheduled, completed: result.completed, errors: result.errors,
             statuses: Dictionary(uniqueKeysWithValues: result.statuses.map { (String($0.key), $0.value) }),
             p50Ms: ms(result.percentile(0.5)), p99Ms: ms(result.percentile(0.99)), maxMs: ms(result.latencies.last ?? .zero),
-            cpuMicrosPerRequest: result.completed > 0 ? Int(seconds(cpu) * 1e6 / Double(result.completed)) : 0)
+            cpuMicrosPerRequest: perRequest(after.user + after.system - before.user - before.system),
+            kernelMicrosPerRequest: perRequest(after.system - before.system), deviceMicrosPerRequest: perRequest(deviceCPU))
     }
 
     /// Waits until `target` devices are connected or no progress was made for 60 s.

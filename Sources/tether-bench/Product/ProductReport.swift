@@ -13,6 +13,10 @@ struct ProductReport: Codable {
         var p99Ms: Double
         var maxMs: Double
         var cpuMicrosPerRequest: Int
+        /// The kernel's part of `cpuMicrosPerRequest` (system time: sockets, epoll, wake-ups).
+        var kernelMicrosPerRequest: Int
+        /// CPU time of the `amtsim` process playing the devices, per answer (not the host's).
+        var deviceMicrosPerRequest: Int
     }
 
     var command: String
@@ -31,6 +35,8 @@ struct ProductReport: Codable {
     var stormSeconds: Double?
     var handshakes: [HandshakeRatio.Measurement] = []
     var rest: [RESTStep] = []
+    /// Requests sent one after another on one connection (`rate` is 0).
+    var serial: [RESTStep] = []
     var highestRateWithinTarget: [String: Double] = [:]
 
     var kibPerTunnel: Double {
@@ -61,19 +67,28 @@ struct ProductReport: Codable {
         if let back = stormReconnected, let time = stormSeconds {
             lines.append("| reconnect storm: all dropped, back | \(back) of \(tunnels) in \(String(format: "%.1f", time)) s |")
         }
+        if !serial.isEmpty {
+            lines += ["", "## Latency, one connection (each request sent when the previous answer arrived)", "",
+                "| load | answered | errors | p50 ms | p99 ms | max ms | host CPU µs/request (kernel) | amtsim CPU µs/request |", "|---|---|---|---|---|---|---|---|"]
+            for step in serial {
+                lines.append("| \(step.kind) | \(step.completed)/\(step.scheduled) | \(step.errors) | \(step.p50Ms) | \(step.p99Ms) | \(step.maxMs) | \(step.cpuMicrosPerRequest) (\(step.kernelMicrosPerRequest)) | \(step.deviceMicrosPerRequest) |")
+            }
+        }
         lines += ["", "## REST at fixed rates (open loop; latency from the scheduled send time)", "",
-            "| load | rate/s | answered | errors | p50 ms | p99 ms | max ms | host CPU µs/request |", "|---|---|---|---|---|---|---|---|"]
+            "| load | rate/s | answered | errors | p50 ms | p99 ms | max ms | host CPU µs/request (kernel) | amtsim CPU µs/request |", "|---|---|---|---|---|---|---|---|---|"]
         for step in rest {
-            lines.append("| \(step.kind) | \(Int(step.rate)) | \(step.completed)/\(step.scheduled) | \(step.errors) | \(step.p50Ms) | \(step.p99Ms) | \(step.maxMs) | \(step.cpuMicrosPerRequest) |")
+            lines.append("| \(step.kind) | \(Int(step.rate)) | \(step.completed)/\(step.scheduled) | \(step.errors) | \(step.p50Ms) | \(step.p99Ms) | \(step.maxMs) | \(step.cpuMicrosPerRequest) (\(step.kernelMicrosPerRequest)) | \(step.deviceMicrosPerRequest) |")
         }
         for (kind, rate) in highestRateWithinTarget.sorted(by: { $0.key < $1.key }) {
             lines += ["", "Highest rate with p99 ≤ \(p99Target) ms and < 1% errors, \(kind): **\(Int(rate))/s**"]
         }
         if !handshakes.isEmpty {
-            lines += ["", "## TLS handshakes (`openssl s_time -new -tls1_2`, same client and cipher)", "",
-                "| cipher | CIRA port /s | `openssl s_server` /s | ratio |", "|---|---|---|---|"]
+            lines += ["", "## TLS handshakes (`openssl s_time -new -tls1_2`, same client and cipher, alternating rounds)", "",
+                "| cipher | rounds | CIRA port /s (median) | `openssl s_server` /s (median) | ratio (median of rounds) | ratios per round | server CPU µs/handshake, host / s_server |",
+                "|---|---|---|---|---|---|---|"]
             for entry in handshakes {
-                lines.append("| \(entry.cipher) | \(Int(entry.host)) | \(Int(entry.opensslServer)) | \(String(format: "%.2f", entry.ratio)) |")
+                let perRound = entry.rounds.map { String(format: "%.2f", $0.ratio) }.joined(separator: ", ")
+                lines.append("| \(entry.cipher) | \(entry.rounds.count) | \(Int(entry.host)) | \(Int(entry.opensslServer)) | **\(String(format: "%.2f", entry.ratio))** | \(perRound) | \(entry.hostCPUMicros) / \(entry.opensslServerCPUMicros) |")
             }
         }
         return lines.joined(separator: "\n") + "\n"
