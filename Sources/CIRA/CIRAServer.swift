@@ -62,7 +62,8 @@ public final class CIRAServer: Sendable {
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            // No per-connection TCP_NODELAY: NIO sets it on the listening socket and accepted
+            // sockets inherit it (a test checks), which saves a setsockopt per connection.
             // NIO keeps each channel's last receive buffer for reuse and never shrinks it: start small
             // (APF messages and handshake flights are a few hundred bytes), grow for bulk redirection.
             .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536))
@@ -135,6 +136,11 @@ public final class CIRAServer: Sendable {
 }
 
 /// The accepted connections that have not closed yet. Thread-safe.
+extension CIRAServer {
+    /// The connections accepted and not yet closed (for tests).
+    var openConnections: [any Channel] { connections.all }
+}
+
 private final class OpenConnections: Sendable {
     private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
 

@@ -31,6 +31,19 @@ import TetherTLS
         await bed.server.stop()
     }
 
+    @Test func acceptedConnectionsHaveNagleOff() async throws {
+        let uuid = testUUID(12)
+        let bed = try await CIRATestBed.start(accounts: [uuid.guidString: ("admin01", "P@ssw0rd-device")])
+        let device = try bed.device(uuid: uuid)
+        device.start()
+        #expect(await device.waitUntilConnected() == .connected)
+        let accepted = try #require(bed.server.openConnections.first)
+        // Small APF and WS-Man writes must leave at once, not wait for the peer's ACK.
+        #expect(try await accepted.getOption(.tcpOption(.tcp_nodelay)) == 1)
+        await device.stop()
+        await bed.server.stop()
+    }
+
     @Test func channelStreamReportsItsPort() async throws {
         let uuid = testUUID(11)
         let bed = try await CIRATestBed.start(accounts: [uuid.guidString: ("admin01", "P@ssw0rd-device")])

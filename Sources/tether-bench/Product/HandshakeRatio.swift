@@ -2,7 +2,8 @@ import Foundation
 
 /// TLS handshakes per second on a port, measured with `openssl s_time -new` (a fresh full
 /// handshake per connection, one at a time), against the host's CIRA port and against
-/// `openssl s_server` with a certificate of the same kind (RSA 2048), same client and cipher.
+/// `openssl s_server` presenting a chain of the same shape (an RSA 2048 leaf and its RSA 2048
+/// root), same client and cipher.
 ///
 /// The two servers are measured in alternating rounds (host, reference, host, reference, …)
 /// against one `s_server` process: on this shared 2-core machine a single `s_server` run varies
@@ -33,16 +34,31 @@ enum HandshakeRatio {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-sserver-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let cert = directory.appendingPathComponent("cert.pem").path, key = directory.appendingPathComponent("key.pem").path
+        // The same chain as the host's CIRA port sends: an RSA 2048 leaf for 127.0.0.1, then the
+        // self-signed RSA 2048 root that issued it. (A lone self-signed certificate, as this
+        // bench used before, is one certificate fewer for the client to parse and check.)
+        func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+        let cert = path("cert.pem"), key = path("key.pem"), root = path("root.pem")
         _ = try run("/usr/bin/openssl", [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", path("root.key"), "-out", root, "-days", "1",
+            "-subj", "/O=Tether/CN=Bench Root", "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+        ])
+        _ = try run("/usr/bin/openssl", [
+            "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", path("leaf.csr"), "-subj", "/O=Tether/CN=127.0.0.1",
+        ])
+        try "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1\n"
+            .write(toFile: path("leaf.ext"), atomically: true, encoding: .utf8)
+        _ = try run("/usr/bin/openssl", [
+            "x509", "-req", "-in", path("leaf.csr"), "-CA", root, "-CAkey", path("root.key"), "-CAcreateserial",
+            "-out", cert, "-days", "1", "-sha256", "-extfile", path("leaf.ext"),
         ])
         // s_server occasionally fails to come up on a loaded machine (seen: refused connections
         // after 15 s of polling): try a fresh port up to three times before giving up.
         var reference: ReferenceServer?
         var lastError: Error?
         for _ in 0..<3 where reference == nil {
-            do { reference = try ReferenceServer(cert: cert, key: key, cipher: cipher) } catch { lastError = error }
+            do { reference = try ReferenceServer(cert: cert, chain: root, key: key, cipher: cipher) } catch { lastError = error }
         }
         guard let reference else { throw lastError ?? BenchError("openssl s_server did not start") }
         defer { reference.stop() }
@@ -91,10 +107,12 @@ enum HandshakeRatio {
         let port: Int
         var pid: Int32 { process.processIdentifier }
 
-        init(cert: String, key: String, cipher: String) throws {
+        init(cert: String, chain: String, key: String, cipher: String) throws {
             port = try FreePort.find()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-            process.arguments = ["s_server", "-accept", "\(port)", "-cert", cert, "-key", key, "-cipher", cipher, "-quiet"]
+            process.arguments = [
+                "s_server", "-accept", "\(port)", "-cert", cert, "-cert_chain", chain, "-key", key, "-cipher", cipher, "-quiet",
+            ]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             process.standardInput = Pipe()
