@@ -13,6 +13,22 @@ enum OpenLoopLoad {
         var method: HTTPMethod
         var path: String
         var body: [UInt8]?
+
+        /// Writes and flushes the request on `channel` (call on its event loop).
+        func send(on channel: any Channel, authorization: String) {
+            var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
+            head.headers.add(name: "Host", value: "127.0.0.1")
+            head.headers.add(name: "Authorization", value: authorization)
+            if let body {
+                head.headers.add(name: "Content-Type", value: "application/json")
+                head.headers.add(name: "Content-Length", value: String(body.count))
+            }
+            channel.write(HTTPClientRequestPart.head(head), promise: nil)
+            if let body {
+                channel.write(HTTPClientRequestPart.body(.byteBuffer(channel.allocator.buffer(bytes: body))), promise: nil)
+            }
+            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        }
     }
 
     struct Result: Sendable {
@@ -69,18 +85,7 @@ enum OpenLoopLoad {
                 let spec = request(index)
                 channel.eventLoop.execute {
                     collector.expect(intended)
-                    var head = HTTPRequestHead(version: .http1_1, method: spec.method, uri: spec.path)
-                    head.headers.add(name: "Host", value: "127.0.0.1")
-                    head.headers.add(name: "Authorization", value: authorization)
-                    if let body = spec.body {
-                        head.headers.add(name: "Content-Type", value: "application/json")
-                        head.headers.add(name: "Content-Length", value: String(body.count))
-                    }
-                    channel.write(HTTPClientRequestPart.head(head), promise: nil)
-                    if let body = spec.body {
-                        channel.write(HTTPClientRequestPart.body(.byteBuffer(channel.allocator.buffer(bytes: body))), promise: nil)
-                    }
-                    channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+                    spec.send(on: channel, authorization: authorization)
                 }
             }
             if due >= total {

@@ -24,18 +24,7 @@ enum SerialLoad {
             let status = try await channel.eventLoop.flatSubmit { () -> EventLoopFuture<Int> in
                 let answered = channel.eventLoop.makePromise(of: Int.self)
                 waiter.expect(answered)
-                var head = HTTPRequestHead(version: .http1_1, method: spec.method, uri: spec.path)
-                head.headers.add(name: "Host", value: "127.0.0.1")
-                head.headers.add(name: "Authorization", value: "Bearer \(token)")
-                if let body = spec.body {
-                    head.headers.add(name: "Content-Type", value: "application/json")
-                    head.headers.add(name: "Content-Length", value: String(body.count))
-                }
-                channel.write(HTTPClientRequestPart.head(head), promise: nil)
-                if let body = spec.body {
-                    channel.write(HTTPClientRequestPart.body(.byteBuffer(channel.allocator.buffer(bytes: body))), promise: nil)
-                }
-                channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+                spec.send(on: channel, authorization: "Bearer \(token)")
                 return answered.futureResult
             }.get()
             let elapsed = ContinuousClock.now - started
