@@ -29,7 +29,7 @@ struct ProductBench: AsyncParsableCommand {
     @Option(help: "Fixed request rates (per second) for the REST load, comma-separated.")
     var rates = "100,1000"
 
-    @Flag(help: "Also search for the highest rate whose p99 stays within --p99-target.")
+    @Flag(help: "Also search for the highest rate whose p99 stays within --p99-target (and < 1 % errors).")
     var search = false
 
     @Option(help: "p99 latency target of the rate search, milliseconds.")
@@ -94,23 +94,22 @@ struct ProductBench: AsyncParsableCommand {
             }
         }
         for kind in RESTLoadKind.allCases {
-            var rateList = rates.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-            var index = 0
-            var best: Double?
-            while index < rateList.count {
-                let rate = rateList[index]
+            var outcomes: [Double: Bool] = [:]
+            func measure(_ rate: Double) async throws -> Bool {
                 let step = try await restStep(
                     kind, rate: rate, host: host, devicePID: simulators.children.first?.processIdentifier, guids: guids, group: group)
                 results.rest.append(step)
                 note("\(kind.rawValue) at \(Int(rate))/s: p50 \(step.p50Ms) ms, p99 \(step.p99Ms) ms, errors \(step.errors), CPU \(step.cpuMicrosPerRequest) µs/request")
                 let within = step.p99Ms <= p99Target && step.errors * 100 <= step.scheduled
-                if within { best = max(best ?? 0, rate) }
-                if search && index == rateList.count - 1 && within && rateList.count < 16 {
-                    rateList.append((rate * 1.5).rounded())
-                }
-                index += 1
+                outcomes[rate] = within
+                return within
             }
-            if search { results.highestRateWithinTarget[kind.rawValue] = best ?? 0 }
+            for rate in rates.split(separator: ",").compactMap({ Double($0.trimmingCharacters(in: .whitespaces)) }) {
+                _ = try await measure(rate)
+            }
+            if search {
+                results.highestRateWithinTarget[kind.rawValue] = try await RateSearch.highest(from: outcomes, measure: measure)
+            }
         }
 
         // Capacity: ramp up to --devices tunnels; memory per tunnel counts the ones added here.
@@ -232,5 +231,37 @@ enum RESTLoadKind: String, CaseIterable {
         case .powerState: .init(method: .GET, path: "/api/v1/amt/power/state/\(guid)")
         case .powerAction: .init(method: .POST, path: "/api/v1/amt/power/action/\(guid)", body: Array(#"{"action":10}"#.utf8))
         }
+    }
+}
+
+/// The search for the highest rate whose p99 stays within the target: from the fixed rates'
+/// outcomes it steps by 1.5× (up from the best rate that passed, or down from the lowest that
+/// failed, to 10/s at least) until it has a passing rate and a failing one, then narrows that
+/// bracket up to three times by its geometric mean. Every probe is a full load step.
+enum RateSearch {
+    static let lowest = 10.0
+
+    static func highest(from outcomes: [Double: Bool], measure: (Double) async throws -> Bool) async throws -> Double {
+        var good = outcomes.filter(\.value).keys.max()
+        var bad = outcomes.filter { !$0.value && $0.key > (good ?? 0) }.keys.min()
+        if good == nil {
+            var rate = ((bad ?? 100) / 1.5).rounded()
+            while good == nil && rate >= lowest {
+                if try await measure(rate) { good = rate } else { bad = rate; rate = (rate / 1.5).rounded() }
+            }
+        }
+        guard var good else { return 0 }
+        if bad == nil {
+            var rate = (good * 1.5).rounded()
+            for _ in 0..<12 where bad == nil {
+                if try await measure(rate) { good = rate; rate = (rate * 1.5).rounded() } else { bad = rate }
+            }
+        }
+        for _ in 0..<3 {
+            guard let upper = bad, upper / good > 1.1 else { break }
+            let middle = (good * upper).squareRoot().rounded()
+            if try await measure(middle) { good = middle } else { bad = middle }
+        }
+        return good
     }
 }
