@@ -168,3 +168,14 @@ import WSMan
         }
     }
 }
+
+@Suite struct FirmwareDateHeaderTests {
+    @Test(arguments: [
+        (1_641_847_068.0, "Mon, 10 Jan 2022 20:37:48 GMT"),
+        (1_709_164_805.9, "Thu, 29 Feb 2024 00:00:05 GMT"),  // a leap day; fractions are cut
+        (946_684_799.0, "Fri, 31 Dec 1999 23:59:59 GMT"),
+    ])
+    func dateHeaderIsIMFFixdate(seconds: Double, expected: String) {
+        #expect(FirmwareReply.httpDate(Date(timeIntervalSince1970: seconds)) == expected)
+    }
+}

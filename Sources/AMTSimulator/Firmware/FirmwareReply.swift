@@ -49,14 +49,15 @@ struct FirmwareReply: Sendable {
 
     /// RFC 7231 IMF-fixdate: `Mon, 10 Jan 2022 20:37:48 GMT`.
     static func httpDate(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        if let gmt = TimeZone(secondsFromGMT: 0) { calendar.timeZone = gmt }
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: date)
+        // gmtime_r, not a Calendar per reply (that was 2.5 % of a simulated device's CPU).
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var fields = tm()
+        gmtime_r(&seconds, &fields)
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func two(_ n: Int?) -> String { let v = n ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
-        let weekday = days[((c.weekday ?? 1) - 1 + 7) % 7]
-        let month = months[((c.month ?? 1) - 1 + 12) % 12]
-        return "\(weekday), \(two(c.day)) \(month) \(c.year ?? 1970) \(two(c.hour)):\(two(c.minute)):\(two(c.second)) GMT"
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let weekday = days[Int(fields.tm_wday + 7) % 7]
+        let month = months[Int(fields.tm_mon + 12) % 12]
+        return "\(weekday), \(two(fields.tm_mday)) \(month) \(1900 + fields.tm_year) \(two(fields.tm_hour)):\(two(fields.tm_min)):\(two(fields.tm_sec)) GMT"
     }
 }

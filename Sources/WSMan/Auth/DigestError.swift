@@ -31,51 +31,55 @@ enum DigestParameters {
         return try parse(list: Substring(rest))
     }
 
-    /// Works on Unicode scalars, not Characters: a delimiter followed by a combining mark would
+    /// Works on the UTF-8 bytes, not Characters: a delimiter followed by a combining mark would
     /// otherwise merge into one grapheme cluster and stop being a delimiter (a fuzzer found a
     /// tab + U+0656 in a nonce that changed the value across a render-and-parse round trip).
+    /// Every delimiter is ASCII and UTF-8 never uses ASCII bytes inside a multi-byte character,
+    /// so cutting at them keeps every character whole.
     static func parse(list: Substring) throws -> [(name: String, value: String)] {
         var result: [(String, String)] = []
-        var chars = Array(list.unicodeScalars)
-        chars.append(",")
+        var bytes = Array(list.utf8)
+        bytes.append(UInt8(ascii: ","))
+        let comma = UInt8(ascii: ","), equals = UInt8(ascii: "="), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
         var i = 0
-        func skipSpace() { while i < chars.count, chars[i] == " " || chars[i] == "\t" { i += 1 } }
-        while i < chars.count {
+        func skipSpace() { while i < bytes.count, bytes[i] == space || bytes[i] == tab { i += 1 } }
+        while i < bytes.count {
             skipSpace()
-            if i < chars.count, chars[i] == "," { i += 1; continue }  // empty / rogue commas
-            guard i < chars.count else { break }
-            var nameScalars = String.UnicodeScalarView()
-            while i < chars.count, chars[i] != "=", chars[i] != ",", chars[i] != " ", chars[i] != "\t" {
-                nameScalars.append(chars[i]); i += 1
-            }
-            let name = String(nameScalars)
+            if i < bytes.count, bytes[i] == comma { i += 1; continue }  // empty / rogue commas
+            guard i < bytes.count else { break }
+            let nameStart = i
+            while i < bytes.count, bytes[i] != equals, bytes[i] != comma, bytes[i] != space, bytes[i] != tab { i += 1 }
+            let name = String(decoding: bytes[nameStart..<i], as: UTF8.self)
             skipSpace()
-            guard i < chars.count, chars[i] == "=" else { throw DigestError.malformed("parameter '\(name)' has no value") }
+            guard i < bytes.count, bytes[i] == equals else { throw DigestError.malformed("parameter '\(name)' has no value") }
             i += 1
             skipSpace()
-            var value = String.UnicodeScalarView()
-            if i < chars.count, chars[i] == "\"" {
+            let value: String
+            if i < bytes.count, bytes[i] == quote {
                 i += 1
+                var unescaped: [UInt8] = []
                 var closed = false
-                while i < chars.count {
-                    let c = chars[i]
-                    if c == "\\", i + 1 < chars.count - 1 { value.append(chars[i + 1]); i += 2; continue }
-                    if c == "\"" { closed = true; i += 1; break }
-                    value.append(c); i += 1
+                while i < bytes.count {
+                    let byte = bytes[i]
+                    if byte == backslash, i + 1 < bytes.count - 1 { unescaped.append(bytes[i + 1]); i += 2; continue }
+                    if byte == quote { closed = true; i += 1; break }
+                    unescaped.append(byte); i += 1
                 }
-                guard closed, i < chars.count else { throw DigestError.malformed("unterminated quoted value for '\(name)'") }
+                guard closed, i < bytes.count else { throw DigestError.malformed("unterminated quoted value for '\(name)'") }
                 skipSpace()
-                guard chars[i] == "," else { throw DigestError.malformed("garbage after the value of '\(name)'") }
+                guard bytes[i] == comma else { throw DigestError.malformed("garbage after the value of '\(name)'") }
+                value = String(decoding: unescaped, as: UTF8.self)
             } else {
                 var end = i
-                while end < chars.count, chars[end] != "," { end += 1 }
+                while end < bytes.count, bytes[end] != comma { end += 1 }
                 var last = end
-                while last > i, chars[last - 1] == " " || chars[last - 1] == "\t" { last -= 1 }
-                value.append(contentsOf: chars[i..<last])
+                while last > i, bytes[last - 1] == space || bytes[last - 1] == tab { last -= 1 }
+                value = String(decoding: bytes[i..<last], as: UTF8.self)
                 i = end
             }
             guard !name.isEmpty else { throw DigestError.malformed("empty parameter name") }
-            result.append((name.lowercased(), String(value)))
+            result.append((name.lowercased(), value))
             guard result.count <= 32 else { throw DigestError.malformed("too many parameters") }
         }
         return result
