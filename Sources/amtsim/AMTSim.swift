@@ -12,7 +12,8 @@ struct AMTSim: AsyncParsableCommand {
             Runs one device or a fleet against a CIRA server (Tether, or any MPS). Each device dials \
             out over TLS, authenticates with the MPS username/password, forwards the AMT ports and \
             answers WS-Management on port 16992 inside the tunnel like AMT firmware. Prints live \
-            progress to stderr and a JSON summary to stdout when it stops (SIGINT/SIGTERM or --duration).
+            progress to stderr and a JSON summary to stdout when it stops (SIGINT/SIGTERM, --duration, \
+            --until-connected, or with --no-reconnect once every device has failed).
 
             Example: amtsim --server 127.0.0.1:4433 --username standalone --password 'G@ppm0ym' --insecure
             """)
@@ -167,11 +168,19 @@ struct AMTSim: AsyncParsableCommand {
         progress.start()
         await fleet.start()
         let target = devices
-        var allConnected: (@Sendable () -> Bool)?
-        if untilConnected {
-            allConnected = { fleet.progress.connected >= target }
+        // --until-connected: stop once every device is up; --no-reconnect: once every device has
+        // failed its one attempt (nothing is left to do).
+        let stopWhenConnected = untilConnected, stopWhenAllFailed = !reconnect
+        var finished: (@Sendable () -> String?)?
+        if stopWhenConnected || stopWhenAllFailed {
+            finished = { @Sendable () -> String? in
+                let progress = fleet.progress
+                if stopWhenConnected && progress.connected >= target { return "connected" }
+                if stopWhenAllFailed && progress.failed >= target { return "failed" }
+                return nil
+            }
         }
-        let reason = await StopSignal.wait(duration: duration, until: allConnected)
+        let reason = await StopSignal.wait(duration: duration, until: finished)
         progress.stop()
         let summary = fleet.summary()
         await fleet.stop()

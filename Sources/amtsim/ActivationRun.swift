@@ -54,9 +54,9 @@ struct ActivationRun {
         let simulated = try fleet.ciraDevices()
         simulated.forEach { $0.start() }
         let target = simulated.count
-        var until: (@Sendable () -> Bool)?
+        var until: (@Sendable () -> String?)?
         if untilConnected {
-            until = { @Sendable in simulated.filter { $0.status == .connected }.count >= target }
+            until = { @Sendable in simulated.filter { $0.status == .connected }.count >= target ? "connected" : nil }
         }
         let reason = await StopSignal.wait(duration: duration, until: until)
         let connected = simulated.filter { $0.status == .connected }.count

@@ -39,8 +39,9 @@ final class ProgressPrinter: @unchecked Sendable {
 
 /// Waits for SIGINT/SIGTERM or the optional duration.
 enum StopSignal {
-    /// Returns the reason: `SIGINT`, `SIGTERM`, `duration`, or `connected` once `until` holds.
-    static func wait(duration: Double?, until: (@Sendable () -> Bool)? = nil) async -> String {
+    /// Returns the reason: `SIGINT`, `SIGTERM`, `duration`, or the reason `until` gives once it
+    /// gives one (polled every 100 ms).
+    static func wait(duration: Double?, until: (@Sendable () -> String?)? = nil) async -> String {
         await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
             let once = Once(continuation)
             let queue = DispatchQueue(label: "amtsim.signals")
@@ -56,7 +57,7 @@ enum StopSignal {
             }
             if let until {
                 @Sendable func poll() {
-                    if until() { once.resume("connected") } else { queue.asyncAfter(deadline: .now() + 0.1, execute: poll) }
+                    if let reason = until() { once.resume(reason) } else { queue.asyncAfter(deadline: .now() + 0.1, execute: poll) }
                 }
                 queue.async(execute: poll)
             }

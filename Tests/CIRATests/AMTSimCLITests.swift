@@ -51,11 +51,14 @@ import TetherTLS
         let rootFile = try Self.rootCertificateFile()
         let result = try await run([
             "--server", "127.0.0.1:\(port)", "--username", "clitest", "--password", "cli-password",
-            "--root-cert", rootFile.path, "--common-name", "mps.example.com", "--no-reconnect", "--duration", "2",
+            "--root-cert", rootFile.path, "--common-name", "mps.example.com", "--no-reconnect", "--duration", "60",
         ])
         // The summary names what did not match: the expected and the presented name.
         #expect(result.stdout.contains("mps.example.com"), "summary: \(result.stdout)")
         #expect(result.stdout.contains("127.0.0.1"))
+        // With --no-reconnect it stops once the one device has failed, well before --duration.
+        let summary = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(summary?["stoppedBy"] as? String == "failed")
         #expect(server.sessions.count == 0)
         await server.stop()
     }
