@@ -135,12 +135,12 @@ public final class CIRAServer: Sendable {
     }
 }
 
-/// The accepted connections that have not closed yet. Thread-safe.
 extension CIRAServer {
     /// The connections accepted and not yet closed (for tests).
     var openConnections: [any Channel] { connections.all }
 }
 
+/// The accepted connections that have not closed yet. Thread-safe.
 private final class OpenConnections: Sendable {
     private let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
 
