@@ -165,22 +165,11 @@ struct CompactRecordLayerTests {
         var configuration = TLSConfiguration.client(profile: .legacy, verification: .insecure)
         configuration.maximumVersion = .tls1_2
         configuration.cipherList = cipher
-        let context = try TLSContext(configuration: configuration)
-        let box = ProbeBox()
-        let channel = try await ClientBootstrap(group: testGroup)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let probe = ClientProbe(eventLoop: channel.eventLoop, payload: nil, expectedBytes: expectedBytes)
-                    box.set(handshake: probe.handshake.futureResult, reply: probe.reply.futureResult)
-                    try channel.pipeline.syncOperations.addHandler(tamper)
-                    try channel.pipeline.syncOperations.addHandler(OpenSSLHandler(context: context))
-                    try channel.pipeline.syncOperations.addHandler(probe)
-                }
-            }
-            .connect(host: "127.0.0.1", port: port).get()
-        let (handshake, reply) = try box.get()
-        _ = try await handshake.get()
-        return (channel, reply)
+        let client = try await connectClient(
+            port: port, configuration: configuration, serverName: nil, payload: nil, expectedBytes: expectedBytes,
+            socketSide: tamper)
+        _ = try await client.handshake.get()
+        return (client.channel, client.reply)
     }
 
     private func serverConfiguration() -> TLSConfiguration {

@@ -161,13 +161,15 @@ final class ClientProbe: ChannelInboundHandler {
     }
 }
 
-/// Connects a TLS client to `port` and returns its channel and probe futures.
+/// Connects a TLS client to `port` and returns its channel and probe futures. `socketSide`, if
+/// given, sits between the TLS handler and the socket (to tamper with records).
 func connectClient(
     port: Int,
     configuration: TLSConfiguration,
     serverName: String?,
     payload: String?,
-    expectedBytes: Int? = nil
+    expectedBytes: Int? = nil,
+    socketSide: (any ChannelHandler & Sendable)? = nil
 ) async throws -> (channel: Channel, handshake: EventLoopFuture<TLSHandshakeCompleted>, reply: EventLoopFuture<ByteBuffer>) {
     let context = try TLSContext(configuration: configuration)
     let payloadBuffer = payload.map { ByteBuffer(string: $0) }
@@ -178,6 +180,7 @@ func connectClient(
             channel.eventLoop.makeCompletedFuture {
                 let probe = ClientProbe(eventLoop: channel.eventLoop, payload: payloadBuffer, expectedBytes: expected)
                 box.set(handshake: probe.handshake.futureResult, reply: probe.reply.futureResult)
+                if let socketSide { try channel.pipeline.syncOperations.addHandler(socketSide) }
                 try channel.pipeline.syncOperations.addHandler(OpenSSLHandler(context: context, serverName: serverName))
                 try channel.pipeline.syncOperations.addHandler(probe)
             }

@@ -46,6 +46,18 @@ enum OpenLoopLoad {
         }
     }
 
+    /// A keep-alive HTTP/1.1 connection to 127.0.0.1:`port` whose answers go to `answers`.
+    static func connect(
+        port: Int, group: any EventLoopGroup, answers: any ChannelInboundHandler & Sendable
+    ) async throws -> any Channel {
+        try await ClientBootstrap(group: group)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.pipeline.addHTTPClientHandlers().flatMap { channel.pipeline.addHandler(answers) }
+            }
+            .connect(host: "127.0.0.1", port: port).get()
+    }
+
     /// Sends `rate` requests per second for `duration` over `connections` connections to
     /// 127.0.0.1:`port`, then waits up to `drain` for the last answers.
     static func run(
@@ -55,13 +67,7 @@ enum OpenLoopLoad {
         var opened: [(any Channel, ResponseCollector)] = []
         for _ in 0..<connections {
             let collector = ResponseCollector()
-            let channel = try await ClientBootstrap(group: group)
-                .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-                .channelInitializer { channel in
-                    channel.pipeline.addHTTPClientHandlers().flatMap { channel.pipeline.addHandler(collector) }
-                }
-                .connect(host: "127.0.0.1", port: port).get()
-            opened.append((channel, collector))
+            opened.append((try await connect(port: port, group: group, answers: collector), collector))
         }
         let channels = opened
         let total = Int(rate * seconds(duration))

@@ -189,10 +189,10 @@ struct ProductBench: AsyncParsableCommand {
         _ kind: RESTLoadKind, rate: Double, host: ProductHost, devicePID: Int32?, _ load: () async throws -> OpenLoopLoad.Result
     ) async throws -> ProductReport.RESTStep {
         let before = ResidentMemory.cpuTimes(pid: host.pid)
-        let deviceBefore = devicePID.map { ResidentMemory.cpuTime(pid: $0) }
+        let deviceBefore = devicePID.map { ResidentMemory.cpuTime(pid: $0) } ?? .zero
         let result = try await load()
         let after = ResidentMemory.cpuTimes(pid: host.pid)
-        let deviceCPU = devicePID.map { ResidentMemory.cpuTime(pid: $0) - (deviceBefore ?? .zero) } ?? .zero
+        let deviceCPU = devicePID.map { ResidentMemory.cpuTime(pid: $0) - deviceBefore } ?? .zero
         func ms(_ duration: Duration) -> Double { (seconds(duration) * 10_000).rounded() / 10 }
         func perRequest(_ cpu: Duration) -> Int { result.completed > 0 ? Int(seconds(cpu) * 1e6 / Double(result.completed)) : 0 }
         return .init(

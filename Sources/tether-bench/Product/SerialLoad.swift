@@ -10,12 +10,7 @@ enum SerialLoad {
         port: Int, token: String, count: Int, group: any EventLoopGroup, request: @escaping @Sendable (Int) -> OpenLoopLoad.Request
     ) async throws -> OpenLoopLoad.Result {
         let waiter = AnswerWaiter()
-        let channel = try await ClientBootstrap(group: group)
-            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.pipeline.addHTTPClientHandlers().flatMap { channel.pipeline.addHandler(waiter) }
-            }
-            .connect(host: "127.0.0.1", port: port).get()
+        let channel = try await OpenLoopLoad.connect(port: port, group: group, answers: waiter)
         defer { channel.close(promise: nil) }
         var result = OpenLoopLoad.Result(scheduled: count)
         for index in 0..<count {
