@@ -18,17 +18,21 @@ struct PowerSequence {
 
     func run(_ spec: PowerActionSpec, useSOL: Bool) async throws -> JSONValue {
         let current = try await step("Get AMT_BootSettingData", "amt.boot.settings.get", [:])
-        guard var settings = current["settings"]?.objectValue else {
+        guard let settings = current["settings"]?.objectValue else {
             throw failure("Get AMT_BootSettingData", "the reply has no AMT_BootSettingData instance")
         }
-        for (name, value) in Self.clearedOptions { settings[name] = value }
+        var wanted = Self.clearedOptions
         if let boot = spec.boot {
-            settings["BIOSSetup"] = .bool(boot.biosSetup)
-            settings["UseIDER"] = .bool(boot.useIDER)
-            settings["IDERBootDevice"] = .number(boot.iderBootDevice)
-            settings["UseSOL"] = .bool(useSOL)
+            wanted["BIOSSetup"] = .bool(boot.biosSetup)
+            wanted["UseIDER"] = .bool(boot.useIDER)
+            wanted["IDERBootDevice"] = .number(boot.iderBootDevice)
+            wanted["UseSOL"] = .bool(useSOL)
         }
-        _ = try await step("Put AMT_BootSettingData", "amt.boot.settings.put", ["settings": .object(settings)])
+        // A Put that would change nothing is skipped: the device already holds these options.
+        if Self.needsChange(settings, to: wanted) {
+            let changed = settings.merging(wanted) { _, new in new }
+            _ = try await step("Put AMT_BootSettingData", "amt.boot.settings.put", ["settings": .object(changed)])
+        }
         if let boot = spec.boot {
             try checkReturnValue("SetBootConfigRole", try await step("SetBootConfigRole", "amt.boot.role", ["role": 1]))
             let order: [String: JSONValue] = boot.source.map { ["source": .string($0)] } ?? [:]
@@ -38,6 +42,16 @@ struct PowerSequence {
         try checkReturnValue("RequestPowerStateChange", power)
         host.log(.info, "power action \(spec.code) (\(spec.name)) done for \(guid)")
         return power
+    }
+
+    /// Whether writing `wanted` over the device's `current` boot settings would change any. An
+    /// option the device does not report counts as off (false or 0): firmware without it cannot
+    /// hold it set, so only turning it on needs a Put.
+    static func needsChange(_ current: [String: JSONValue], to wanted: [String: JSONValue]) -> Bool {
+        wanted.contains { name, value in
+            guard let present = current[name] else { return value != false && value != 0 }
+            return present != value
+        }
     }
 
     /// Runs a host command for `guid`; a failure names the step and says whether the power

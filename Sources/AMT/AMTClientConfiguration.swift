@@ -15,6 +15,11 @@ public struct AMTClientConfiguration: Sendable, Equatable {
     /// First delay between those attempts; doubles each time.
     public var channelOpenBackoff: Duration = .milliseconds(100)
 
+    /// Whether enumerations ask for DSP0226 optimized enumeration (the items in the
+    /// EnumerateResponse itself: one round trip instead of two). A device that answers such an
+    /// Enumerate with a fault, and a plain one without, is asked plainly from then on.
+    public var optimizedEnumeration = true
+
     /// The defaults above.
     public init() {}
 }

@@ -39,6 +39,8 @@ public final class AMTDeviceClient: Sendable {
         var idle: [CIRAChannelStream] = []
         var credentials: DigestCredentials?
         var messageID: UInt64 = 0
+        /// Set once the device refused an optimized Enumerate that it accepted plainly.
+        var refusesOptimizedEnumeration = false
     }
 
     let state = Mutex(State())

@@ -5,6 +5,7 @@ import WSMan
 @testable import AMTSimulator
 
 @Suite struct FirmwareWSManTests {
+
     @Test func powerOffThenPowerStateIsEight() throws {
         let harness = FirmwareHarness()
         let before = try harness.enumerate(.cimServiceAvailableToElement)
@@ -25,6 +26,36 @@ import WSMan
         #expect(try get.requireInstance("CIM_AssociatedPowerManagementService").int("PowerState") == 8)
         #expect(harness.firmware.state.powerState == 8)
         #expect(harness.firmware.state.osRunning == false)
+    }
+
+    /// DSP0226 optimized enumeration: the first `MaxElements` items in the EnumerateResponse, a
+    /// context for the rest, Pulls paged by their own `MaxElements`; the same items as a plain
+    /// Enumerate + Pull, in the same order.
+    @Test func optimizedEnumerationPagesThroughTheSameItems() throws {
+        let harness = FirmwareHarness()
+        let ids = { (items: [WSManInstance]) in items.map { $0.string("InstanceID") ?? "?" } }
+        let all = ids(try harness.enumerate(.cimSoftwareIdentity))
+        #expect(all.count >= 3)
+
+        let whole = try harness.call(.enumerate(.cimSoftwareIdentity, messageID: harness.messageID(), optimizedMaxElements: 999))
+        #expect(ids(whole.pullItems) == all)
+        #expect(whole.endOfSequence)
+        // Nothing is left to pull: the context of a finished enumeration is not kept.
+        let finished = try harness.call(.pull(.cimSoftwareIdentity, context: try #require(whole.enumerationContext), messageID: "x"))
+        #expect(finished.fault?.subcode == "g:InvalidEnumerationContext")
+
+        let first = try harness.call(.enumerate(.cimSoftwareIdentity, messageID: harness.messageID(), optimizedMaxElements: 2))
+        #expect(ids(first.pullItems) == Array(all.prefix(2)))
+        #expect(!first.endOfSequence)
+        let second = try harness.call(.pull(
+            .cimSoftwareIdentity, context: try #require(first.enumerationContext), messageID: harness.messageID(), maxElements: 1))
+        #expect(ids(second.pullItems) == [all[2]])
+        #expect(second.endOfSequence == (all.count == 3))
+        if all.count > 3 {
+            let rest = try harness.call(.pull(.cimSoftwareIdentity, context: try #require(second.enumerationContext), messageID: harness.messageID()))
+            #expect(ids(rest.pullItems) == Array(all.dropFirst(3)))
+            #expect(rest.endOfSequence)
+        }
     }
 
     @Test func sleepWhenOffIsNotReadyAndInvalidValuesAreRejected() throws {

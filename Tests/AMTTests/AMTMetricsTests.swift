@@ -20,13 +20,13 @@ import TestSupport
             sessions: { server.session(for: $0) }, password: { _ in "P@ssw0rd-amt" }, logger: silentLogger(),
             metrics: metrics)
         let client = registry.client(for: uuid.guidString)
-        for _ in 0..<3 { #expect(try await client.powerState() == 2) }  // Enumerate + Pull each
+        for _ in 0..<3 { #expect(try await client.powerState() == 2) }  // one optimized Enumerate each
         _ = try await client.generalSettings()  // one Get
-        #expect(metrics.snapshot.callCount == 7)
+        #expect(metrics.snapshot.callCount == 4)
         let exposition = try PrometheusExposition(parsing: prometheus.emitToString())
         let histogram = "tether_wsman_call_duration_seconds"
-        #expect(exposition.value(histogram + "_count") == 7)
-        #expect(exposition.bucket(histogram, le: 10) == 7)  // all under 10 s
+        #expect(exposition.value(histogram + "_count") == 4)
+        #expect(exposition.bucket(histogram, le: 10) == 4)  // all under 10 s
         #expect((exposition.value(histogram + "_sum") ?? 0) > 0)
         await device.stop()
         await server.stop()

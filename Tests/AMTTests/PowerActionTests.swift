@@ -52,26 +52,56 @@ import WSMan
             "power.action", args: ["guid": .string(uuid.guidString), "action": .number(c.code), "useSOL": .bool(c.code == 101)])
         #expect(reply["returnValue"] == 0 && reply["returnValueName"] == "SUCCESS", "\(reply)")
         let calls = firmware.calls
-        let expected = c.isBoot
-            ? ["Get AMT_BootSettingData", "Put AMT_BootSettingData", "SetBootConfigRole CIM_BootService",
-               "ChangeBootOrder CIM_BootConfigSetting", "RequestPowerStateChange CIM_PowerManagementService"]
-            : ["Get AMT_BootSettingData", "Put AMT_BootSettingData", "RequestPowerStateChange CIM_PowerManagementService"]
+        // The device starts with no boot options pending, so the Put is sent only when the action
+        // sets one (BIOS setup, IDE-R, SOL); otherwise it would change nothing and is skipped
+        // (`pendingBootOptionsAreClearedBeforeAPlainAction` covers the Put of a plain action).
+        let setsBootOption = c.biosSetup || c.useIDER || c.code == 101
+        let expected = ["Get AMT_BootSettingData"]
+            + (setsBootOption ? ["Put AMT_BootSettingData"] : [])
+            + (c.isBoot ? ["SetBootConfigRole CIM_BootService", "ChangeBootOrder CIM_BootConfigSetting"] : [])
+            + ["RequestPowerStateChange CIM_PowerManagementService"]
         #expect(calls.map { "\($0.method) \($0.resourceClass)" } == expected)
-        let put = try #require(calls.first { $0.method == "Put" })
-        #expect(put.inputs["BIOSSetup"] == String(c.biosSetup))
-        #expect(put.inputs["UseIDER"] == String(c.useIDER))
-        #expect(put.inputs["IDERBootDevice"] == String(c.iderDevice))
-        #expect(put.inputs["UseSOL"] == String(c.code == 101))
-        #expect(put.inputs["InstanceID"] == "Intel(r) AMT:BootSettingData 0")
+        #expect(calls.contains { $0.method == "Put" } == setsBootOption)
         if c.isBoot {
-            #expect(calls[2].inputs["Role"] == "1")
-            #expect(calls[3].inputs["Source"] == (c.pxe ? BootSource.pxe.instanceID : ""))
+            let offset = setsBootOption ? 1 : 0
+            #expect(calls[1 + offset].inputs["Role"] == "1")
+            #expect(calls[2 + offset].inputs["Source"] == (c.pxe ? BootSource.pxe.instanceID : ""))
+        }
+        if setsBootOption {
+            let put = try #require(calls.first { $0.method == "Put" })
+            #expect(put.inputs["BIOSSetup"] == String(c.biosSetup))
+            #expect(put.inputs["UseIDER"] == String(c.useIDER))
+            #expect(put.inputs["IDERBootDevice"] == String(c.iderDevice))
+            #expect(put.inputs["UseSOL"] == String(c.code == 101))
+            #expect(put.inputs["InstanceID"] == "Intel(r) AMT:BootSettingData 0")
         }
         #expect(calls.last?.inputs["PowerState"] == String(c.powerState))
         #expect(calls.last?.returnValue == 0)
         let state = firmware.state
         #expect(state.powerState == c.expectedPower)
         if let boot = c.expectedBoot { #expect(state.lastBoot == boot) }
+        await device.stop()
+    }
+
+    /// Boot options left pending on the device (a boot-to-BIOS that never ran, set by another
+    /// tool) are cleared by the next plain action, which then needs its Put.
+    @Test(arguments: [10, 8])
+    func pendingBootOptionsAreClearedBeforeAPlainAction(_ code: Int) async throws {
+        let bed = try await HostTestBed.shared.value
+        let uuid = amtTestUUID(2100 + code)
+        let (device, firmware) = try await bed.connect(uuid)
+        firmware.modifyState {
+            $0.bootSettings.biosSetup = true
+            $0.bootSettings.useSOL = true
+        }
+        let reply = try await bed.host.bus.run("power.action", args: ["guid": .string(uuid.guidString), "action": .number(code)])
+        #expect(reply["returnValue"] == 0, "\(reply)")
+        let calls = firmware.calls
+        #expect(calls.map { $0.method } == ["Get", "Put", "RequestPowerStateChange"])
+        #expect(calls[1].inputs["BIOSSetup"] == "false")
+        #expect(calls[1].inputs["UseSOL"] == "false")
+        #expect(!firmware.state.bootSettings.biosSetup)
+        if code == 10 { #expect(firmware.state.lastBoot == FirmwareState.BootTarget.normal) }
         await device.stop()
     }
 

@@ -18,9 +18,37 @@ import WSMan
         #expect(try await client.powerState() == 2)
         let settings = try await client.generalSettings()
         #expect(settings.generalSettings["DigestRealm"]?.stringValue == firmware.realm)
-        // Enumerate+Pull twice, then Get: five calls, logged once each (the unauthenticated
-        // first attempt is answered 401 before dispatch).
-        #expect(firmware.calls.map(\.method) == ["Enumerate", "Pull", "Enumerate", "Pull", "Get"])
+        // An optimized Enumerate twice (the items come in the EnumerateResponse), then Get: three
+        // calls, logged once each (the unauthenticated first attempt is answered 401 before dispatch).
+        #expect(firmware.calls.map(\.method) == ["Enumerate", "Enumerate", "Get"])
+        await device.stop()
+        await bed.server.stop()
+    }
+
+    /// Firmware without optimized enumeration: one that answers with a plain context gets a Pull;
+    /// one that faults is asked again plainly, and plainly from then on. Configured off, the
+    /// client never asks for it.
+    @Test(arguments: ["ignores", "refuses", "off"])
+    func enumerationWorksWithoutTheOptimization(_ firmwareKind: String) async throws {
+        let bed = try await AMTTestBed.start()
+        let uuid = amtTestUUID(firmwareKind == "ignores" ? 31 : firmwareKind == "refuses" ? 32 : 33)
+        let firmware = AMTFirmware(uuid: uuid, password: "P@ssw0rd-amt")
+        var faults = FirmwareFaults()
+        faults.ignoreOptimizedEnumeration = firmwareKind == "ignores"
+        faults.refuseOptimizedEnumeration = firmwareKind == "refuses"
+        firmware.setFaults(faults)
+        let device = try await bed.connect(uuid, firmware: firmware)
+        let client = bed.client(uuid) { $0.optimizedEnumeration = firmwareKind != "off" }
+        #expect(try await client.powerState() == 2)
+        #expect(try await client.powerState() == 2)
+        let calls = firmware.calls
+        if firmwareKind == "refuses" {
+            #expect(calls.map(\.method) == ["Enumerate", "Enumerate", "Pull", "Enumerate", "Pull"])
+            #expect(calls.map(\.fault) == ["c:UnsupportedFeature", nil, nil, nil, nil])
+        } else {
+            #expect(calls.map(\.method) == ["Enumerate", "Pull", "Enumerate", "Pull"])
+            #expect(calls.allSatisfy { $0.fault == nil })
+        }
         await device.stop()
         await bed.server.stop()
     }

@@ -109,7 +109,7 @@ let maintenanceHost = Task { try await RESTTestHost.start() }
 
         device.firmware.clearCalls()
         let listed = try await bed.request("GET", path, token: token)
-        #expect(Self.calls(device) == ["IPS_AlarmClockOccurrence.Enumerate", "IPS_AlarmClockOccurrence.Pull"])
+        #expect(Self.calls(device) == ["IPS_AlarmClockOccurrence.Enumerate"])  // optimized: no Pull
         let alarms = try #require(listed.json?.arrayValue)
         #expect(alarms.count == 5)
         #expect(alarms.first?["InternalInMinutes"] == 1440)

@@ -9,8 +9,10 @@ extension FirmwareEngine {
         case instance(FirmwareInstance)
         /// An EnumerateResponse with a context.
         case enumeration(context: String)
-        /// A PullResponse.
-        case items([FirmwareInstance])
+        /// An optimized EnumerateResponse: the first items, and the end of the sequence or not.
+        case optimizedEnumeration(items: [FirmwareInstance], context: String, endOfSequence: Bool)
+        /// A PullResponse: items, then the context of the rest or (nil) the end of the sequence.
+        case items([FirmwareInstance], nextContext: String?)
         /// A method `_OUTPUT` with its ReturnValue.
         case output(returnValue: Int)
         /// A method `_OUTPUT` with more output parameters (`g:`-prefixed XML) before its ReturnValue.
@@ -93,16 +95,9 @@ extension FirmwareEngine {
                                      detail: "http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/InsufficientSelectors",
                                      action: WSManAction.wsmanFault))
         case "Enumerate":
-            return .enumeration(context: newEnumerationContext(for: className))
+            return enumerate(className, items: instances(of: className) ?? [], envelope: envelope)
         case "Pull":
-            let context = envelope.body.path("Pull", "EnumerationContext")?.trimmedText ?? ""
-            call.inputs["EnumerationContext"] = context
-            guard let enumerated = takeEnumerationContext(context) else {
-                return .fault(WSManFault(code: "a:Receiver", subcode: "g:InvalidEnumerationContext",
-                                         reason: "The supplied enumeration context is invalid.",
-                                         action: WSManAction.addressingFault))
-            }
-            return .items(instances(of: enumerated) ?? [])
+            return pull(envelope, call: &call)
         case "Put" where className == "AMT_BootSettingData":
             return putBootSettings(envelope, call: &call)
         case "RequestPowerStateChange" where className == "CIM_PowerManagementService" && action == resource.methodAction(method):
@@ -148,10 +143,19 @@ extension FirmwareEngine {
                 action: WSManAction.response(for: WSManAction.enumerate), relatesTo: relatesTo, messageID: messageID,
                 resourceURI: resourceURI, bodyNamespace: WSManNamespace.enumeration,
                 bodyXML: "<g:EnumerateResponse><g:EnumerationContext>\(XMLEscaping.text(context))</g:EnumerationContext></g:EnumerateResponse>"))
-        case .items(let items):
-            let body = "<g:PullResponse><g:Items>"
+        case .optimizedEnumeration(let items, let context, let endOfSequence):
+            // The items and EndOfSequence of an optimized enumeration are in the wsman namespace.
+            let body = "<g:EnumerateResponse><g:EnumerationContext>\(XMLEscaping.text(context))</g:EnumerationContext><c:Items>"
                 + items.map { $0.xml(prefix: "h", declareNamespace: true) }.joined()
-                + "</g:Items><g:EndOfSequence></g:EndOfSequence></g:PullResponse>"
+                + "</c:Items>" + (endOfSequence ? "<c:EndOfSequence></c:EndOfSequence>" : "") + "</g:EnumerateResponse>"
+            return (200, WSManReplyBuilder.envelope(
+                action: WSManAction.response(for: WSManAction.enumerate), relatesTo: relatesTo, messageID: messageID,
+                resourceURI: resourceURI, bodyNamespace: WSManNamespace.enumeration, bodyXML: body))
+        case .items(let items, let nextContext):
+            let body = "<g:PullResponse>"
+                + (nextContext.map { "<g:EnumerationContext>\(XMLEscaping.text($0))</g:EnumerationContext>" } ?? "")
+                + "<g:Items>" + items.map { $0.xml(prefix: "h", declareNamespace: true) }.joined() + "</g:Items>"
+                + (nextContext == nil ? "<g:EndOfSequence></g:EndOfSequence>" : "") + "</g:PullResponse>"
             return (200, WSManReplyBuilder.envelope(
                 action: WSManAction.response(for: WSManAction.pull), relatesTo: relatesTo, messageID: messageID,
                 resourceURI: resourceURI, bodyNamespace: WSManNamespace.enumeration, bodyXML: body))

@@ -18,8 +18,9 @@ struct FirmwareEngine: Sendable {
     var channelOpens = 0
     var messageCounter: UInt64 = 0x3B0
     var enumerationCounter: UInt32 = 0x2D7
-    /// Open enumeration contexts → the class they enumerate (oldest first).
-    var contexts: [(id: String, className: String)] = []
+    /// Open enumeration contexts → the class they enumerate and the items not yet pulled
+    /// (a snapshot taken at Enumerate; oldest first).
+    var contexts: [(id: String, className: String, items: [FirmwareInstance])] = []
     /// Setup state of a device that started unprovisioned (`nil`: provisioned with `password`).
     var provisioning: FirmwareProvisioning?
 
@@ -103,19 +104,27 @@ struct FirmwareEngine: Sendable {
         return "uuid:00000000-8086-8086-8086-\(hex)"
     }
 
-    mutating func newEnumerationContext(for className: String) -> String {
+    /// A new context id (`XXXXXXXX-0000-0000-0000-000000000000`, as AMT numbers them).
+    mutating func nextEnumerationContextID() -> String {
         enumerationCounter &+= 1
         var hex = String(enumerationCounter, radix: 16, uppercase: true)
         while hex.count < 8 { hex = "0" + hex }
-        let id = "\(hex)-0000-0000-0000-000000000000"
-        contexts.append((id: id, className: className))
-        if contexts.count > 64 { contexts.removeFirst(contexts.count - 64) }
-        return id
+        return "\(hex)-0000-0000-0000-000000000000"
     }
 
-    mutating func takeEnumerationContext(_ id: String) -> String? {
+    /// Opens a context over `items` (at most 64 stay open; the oldest go first).
+    mutating func openEnumerationContext(
+        _ id: String, for className: String, items: [FirmwareInstance]
+    ) {
+        contexts.append((id: id, className: className, items: items))
+        if contexts.count > 64 { contexts.removeFirst(contexts.count - 64) }
+    }
+
+    /// Closes the context `id` and returns its class and the items left, or nil if it is unknown.
+    mutating func takeEnumerationContext(_ id: String) -> (className: String, items: [FirmwareInstance])? {
         guard let index = contexts.firstIndex(where: { $0.id == id }) else { return nil }
-        return contexts.remove(at: index).className
+        let context = contexts.remove(at: index)
+        return (context.className, context.items)
     }
 
     mutating func log(_ call: FirmwareCall) {

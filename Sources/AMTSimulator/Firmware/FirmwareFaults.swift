@@ -12,6 +12,13 @@ public struct FirmwareFaults: Sendable, Equatable {
     /// Refuse only the first N channel opens, then accept; `nil` = refuse all while set.
     public var refuseFirstChannelOpens: Int?
 
+    /// Answer an optimized Enumerate (DSP0226) with a plain context, as firmware without the
+    /// optimization does.
+    public var ignoreOptimizedEnumeration = false
+    /// Answer an optimized Enumerate with a `wsman:UnsupportedFeature` fault (a strict service
+    /// without the optimization); a plain Enumerate still works.
+    public var refuseOptimizedEnumeration = false
+
     /// No faults.
     public init() {}
 }

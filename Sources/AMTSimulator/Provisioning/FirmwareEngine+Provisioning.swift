@@ -124,16 +124,11 @@ extension FirmwareEngine {
                 name: name, trigger: trigger, tunnelLifeTime: lifetime, mpsName: mpsName, mpsType: nil))
             return .output(returnValue: 0)
         case ("AMT_ManagementPresenceRemoteSAP", "Enumerate"), ("AMT_RemoteAccessPolicyAppliesToMPS", "Enumerate"):
-            return .enumeration(context: newEnumerationContext(for: className))
+            let items = className == "AMT_ManagementPresenceRemoteSAP"
+                ? setup.mpServers.map(Self.mpsInstance) : setup.policies.map(Self.policyLinkInstance)
+            return enumerate(className, items: items, envelope: envelope)
         case ("AMT_ManagementPresenceRemoteSAP", "Pull"), ("AMT_RemoteAccessPolicyAppliesToMPS", "Pull"):
-            let context = envelope.body.path("Pull", "EnumerationContext")?.trimmedText ?? ""
-            guard takeEnumerationContext(context) == className else {
-                return .fault(WSManFault(code: "a:Receiver", subcode: "g:InvalidEnumerationContext",
-                                         reason: "The supplied enumeration context is invalid.",
-                                         action: WSManAction.addressingFault))
-            }
-            return .items(className == "AMT_ManagementPresenceRemoteSAP"
-                ? setup.mpServers.map(Self.mpsInstance) : setup.policies.map(Self.policyLinkInstance))
+            return pull(envelope, className: className, call: &call)
         case ("AMT_RemoteAccessPolicyAppliesToMPS", "Put"):
             let body = envelope.body.child(className)
             let rule = body?.child("PolicySet").flatMap(EndpointReference.init(element:))?

@@ -109,9 +109,17 @@ extension WSManRequest {
     }
 
     /// WS-Enumeration Enumerate (returns an EnumerationContext to Pull with).
-    public static func enumerate(_ resource: WSManResource, messageID: String) -> WSManRequest {
-        WSManRequest(action: WSManAction.enumerate, resourceURI: resource.uri, messageID: messageID,
-                     bodyXML: "<Enumerate xmlns=\"\(WSManNamespace.enumeration)\" />")
+    ///
+    /// With `optimizedMaxElements`, the request asks for DSP0226 optimized enumeration
+    /// (`<w:OptimizeEnumeration/><w:MaxElements>n</w:MaxElements>`): a device that supports it
+    /// returns up to n items in the EnumerateResponse itself, with `EndOfSequence` when there are
+    /// no more, which saves the first Pull; one that does not returns a plain context.
+    public static func enumerate(_ resource: WSManResource, messageID: String, optimizedMaxElements: Int? = nil) -> WSManRequest {
+        let body = optimizedMaxElements.map {
+            "<Enumerate xmlns=\"\(WSManNamespace.enumeration)\"><w:OptimizeEnumeration></w:OptimizeEnumeration>"
+                + "<w:MaxElements>\(max(1, $0))</w:MaxElements></Enumerate>"
+        } ?? "<Enumerate xmlns=\"\(WSManNamespace.enumeration)\" />"
+        return WSManRequest(action: WSManAction.enumerate, resourceURI: resource.uri, messageID: messageID, bodyXML: body)
     }
 
     /// WS-Enumeration Pull with a context from a previous Enumerate/Pull.
