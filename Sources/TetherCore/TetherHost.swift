@@ -127,7 +127,7 @@ public final class TetherHost: Sendable {
             metadata: [
                 "version": "\(TetherHostVersion.current)", "abi": "\(TetherHostVersion.abiText)",
                 "dataDir": "\(configuration.dataDirectory)", "plugins": "\(loaded)/\(records.count)",
-                "allocator": "\(HeapTrimmer.allocatorName)",
+                "allocator": "\(HeapTrimmer.allocatorName)", "executor": "\(EventLoopGlobalExecutor.current)",
             ])
     }
 

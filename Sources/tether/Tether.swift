@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import PluginHost
+import TetherCore
 
 @main
 struct Tether: AsyncParsableCommand {
@@ -16,11 +17,17 @@ struct Tether: AsyncParsableCommand {
     /// `tether serve` runs Swift concurrency on NIO's event loops (the threads that do the
     /// I/O), so a request no longer hops between the cooperative pool and an event loop at every
     /// step: a REST power-state read made ~22 thread switches on the default executor. Set
-    /// `TETHER_EXECUTOR=dispatch` to keep Swift's default pool. Installed before any task runs.
+    /// `TETHER_EXECUTOR=dispatch` to keep Swift's default pool, `TETHER_EXECUTOR=nio` for
+    /// NIO's own hook (see ``EventLoopGlobalExecutor`` for the difference). Installed before any
+    /// task runs.
     static func main() async {
         let arguments = CommandLine.arguments.dropFirst()
-        if arguments.first == "serve" && ProcessInfo.processInfo.environment["TETHER_EXECUTOR"] != "dispatch" {
-            NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        if arguments.first == "serve" {
+            switch ProcessInfo.processInfo.environment["TETHER_EXECUTOR"] {
+            case "dispatch": break
+            case "nio": EventLoopGlobalExecutor.installNIOHook()
+            default: EventLoopGlobalExecutor.install()
+            }
         }
         await Self.main(nil)
     }

@@ -63,6 +63,8 @@ import TetherJSON
         #expect(await server.waitForOutput(containing: "host started"))
         // The product links jemalloc (README "Memory per tunnel and handshakes").
         #expect(server.output.contains("allocator=jemalloc"), "output: \(server.output)")
+        // Swift concurrency runs on the event loops, each job on the generic executor.
+        #expect(server.output.contains("executor=event-loops"), "output: \(server.output)")
         server.signal(SIGTERM)
         let exit = await server.waitForExit()
         #expect(exit.status == 0)
