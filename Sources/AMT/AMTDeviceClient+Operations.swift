@@ -12,12 +12,17 @@ extension AMTDeviceClient {
     /// Enumerate asks for optimized enumeration (``AMTClientConfiguration/optimizedEnumeration``),
     /// so a short enumeration usually takes one round trip.
     public func enumerate(_ resource: WSManResource) async throws(AMTError) -> [WSManInstance] {
+        try await enumerateElements(resource).map(WSManInstance.init(element:))
+    }
+
+    /// ``enumerate(_:)``'s items as elements, not yet made instances.
+    func enumerateElements(_ resource: WSManResource) async throws(AMTError) -> [XMLElementNode] {
         let started = try await beginEnumeration(resource)
-        var items = started.pullItems
+        var items = started.pullItemElements
         guard var context = started.enumerationContext, !started.endOfSequence else { return items }
         for _ in 0..<32 {
             let page = try await call(.pull(resource, context: context, messageID: nextMessageID()), continuing: true)
-            items += page.pullItems
+            items += page.pullItemElements
             guard !page.endOfSequence, let next = page.enumerationContext else { return items }
             context = next
         }

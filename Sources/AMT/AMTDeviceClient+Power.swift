@@ -6,9 +6,10 @@ extension AMTDeviceClient {
     /// The DMTF power state from `CIM_AssociatedPowerManagementService` (Enumerate + Pull of
     /// `CIM_ServiceAvailableToElement`).
     public func powerState() async throws(AMTError) -> Int {
-        let items = try await enumerate(.cimServiceAvailableToElement)
-        guard let service = items.first(where: { $0.className == "CIM_AssociatedPowerManagementService" }) ?? items.first,
-              let state = service.int("PowerState")
+        // Read from the item's element: the one property, not the references around it.
+        let items = try await enumerateElements(.cimServiceAvailableToElement)
+        guard let service = items.first(where: { $0.localName == "CIM_AssociatedPowerManagementService" }) ?? items.first,
+              let text = service.child("PowerState")?.trimmedText, let state = Int(text)
         else { throw .malformedReply("no CIM_AssociatedPowerManagementService.PowerState in the reply") }
         return state
     }

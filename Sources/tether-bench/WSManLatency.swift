@@ -74,8 +74,8 @@ struct WSManLatency: AsyncParsableCommand {
             - date: \(ISO8601DateFormatter().string(from: Date()))
             - machine: \(BenchFleet.machine) (the simulated devices run on the same cores)
             - devices connected: \(connected) of \(devices)
-            - power-state queries (Enumerate + Pull each, digest auth, over APF channels): \(latencies.count) ok, \(results.count - latencies.count) failed
-            - wall time: \(String(format: "%.2f", wall)) s → **\(String(format: "%.0f", Double(latencies.count) / max(wall, 0.001))) queries/s** (\(String(format: "%.0f", 2 * Double(latencies.count) / max(wall, 0.001))) WS-Man calls/s)
+            - power-state queries (one optimized Enumerate each, digest auth, over APF channels): \(latencies.count) ok, \(results.count - latencies.count) failed
+            - wall time: \(String(format: "%.2f", wall)) s → **\(String(format: "%.0f", Double(latencies.count) / max(wall, 0.001))) queries/s**
             - latency p50 \(percentile(0.5)), p95 \(percentile(0.95)), p99 \(percentile(0.99)), max \(percentile(1))
 
             """

@@ -38,12 +38,16 @@ public struct WSManInstance: Sendable, Equatable {
         self.namespaceURI = element.namespaceURI
         var props: [Property] = []
         props.reserveCapacity(element.children.count)
+        // Repeated names become lists. A few properties (most instances, and every nested
+        // reference) are found by a scan; a dictionary pays off only for long instances.
+        let indexed = element.children.count > Self.scannedProperties
         var index: [String: Int] = [:]
-        index.reserveCapacity(element.children.count)
+        if indexed { index.reserveCapacity(element.children.count) }
         for child in element.children {
             let value: WSManValue = child.children.isEmpty
                 ? .text(child.trimmedText) : .object(WSManInstance(element: child))
-            if let at = index[child.localName] {
+            let existing = indexed ? index[child.localName] : props.firstIndex { $0.name == child.localName }
+            if let at = existing {
                 if case .list(var items) = props[at].value {
                     // Released from the property first, so the append does not copy the list.
                     props[at].value = .list([])
@@ -53,12 +57,15 @@ public struct WSManInstance: Sendable, Equatable {
                     props[at].value = .list([props[at].value, value])
                 }
             } else {
-                index[child.localName] = props.count
+                if indexed { index[child.localName] = props.count }
                 props.append(Property(name: child.localName, value: value))
             }
         }
         self.properties = props
     }
+
+    /// Up to this many children, repeated names are found by scanning the properties.
+    static let scannedProperties = 12
 
     /// The property with this name.
     public subscript(name: String) -> WSManValue? {

@@ -72,9 +72,13 @@ public struct WSManEnvelope: Sendable, Equatable {
     // MARK: enumeration
 
     /// `Items` of a `PullResponse` (or of an optimized `EnumerateResponse`), one per instance.
-    public var pullItems: [WSManInstance] {
+    public var pullItems: [WSManInstance] { pullItemElements.map(WSManInstance.init(element:)) }
+
+    /// The elements of ``pullItems``, not yet made instances (for a caller that reads one
+    /// property and need not convert every reference and selector of the reply).
+    public var pullItemElements: [XMLElementNode] {
         let response = body.child("PullResponse") ?? body.child("EnumerateResponse")
-        return response?.child("Items")?.children.map(WSManInstance.init(element:)) ?? []
+        return response?.child("Items")?.children ?? []
     }
 
     /// `EnumerationContext` of an `EnumerateResponse` or `PullResponse`.

@@ -30,7 +30,9 @@ private struct PendingElement {
     var attributes: [XMLAttribute]
     /// Whether it declares namespaces (and so has an entry in `Scanner.scopes`).
     var declaresNamespaces: Bool
-    var children: [XMLElementNode] = []
+    /// Where its children begin in `Scanner.finished` (they are gathered there, each element's
+    /// array is then made once at its exact size instead of grown one append at a time).
+    var firstChild: Int
     /// Character data: a single run of the input is kept as a range (the usual case, no copy);
     /// several runs or decoded references are gathered in `textBuffer`.
     var textRun: Range<Int>?
@@ -42,6 +44,8 @@ private struct Scanner {
     let limits: XMLParserLimits
     var pos = 0
     var stack: [PendingElement] = []
+    /// The closed children of the open elements, outermost element's first.
+    var finished: [XMLElementNode] = []
     /// The namespace declarations of the open elements that have any, innermost last (at most
     /// one entry per open element, so resolving a prefix is bounded by the depth limit).
     var scopes: [[String: String]] = []
@@ -160,7 +164,9 @@ private struct Scanner {
         let (prefix, local) = try split(name)
         let declares = !namespaces.isEmpty
         if declares { scopes.append(namespaces) }
-        stack.append(PendingElement(prefix: prefix, localName: local, name: name, attributes: attributes, declaresNamespaces: declares))
+        stack.append(PendingElement(
+            prefix: prefix, localName: local, name: name, attributes: attributes, declaresNamespaces: declares,
+            firstChild: finished.count))
         if selfClosing {
             completed = try closeTop()
         }
@@ -196,12 +202,14 @@ private struct Scanner {
         }
         let namespaceURI = resolve(prefix: top.prefix ?? "")
         if top.declaresNamespaces { scopes.removeLast() }
+        let children = top.firstChild < finished.count ? Array(finished[top.firstChild...]) : []
+        finished.removeSubrange(top.firstChild...)
         let node = XMLElementNode(
             prefix: top.prefix, localName: top.localName, namespaceURI: namespaceURI,
-            attributes: top.attributes, children: top.children, text: text
+            attributes: top.attributes, children: children, text: text
         )
         if stack.isEmpty { return node }
-        stack[stack.count - 1].children.append(node)
+        finished.append(node)
         return nil
     }
 
