@@ -32,10 +32,19 @@ public final class HeapTrimmer: Sendable {
         UnsafePointer<CChar>?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int>?, UnsafeMutableRawPointer?, Int
     ) -> Int32
 
+    /// jemalloc's `mallctl`, when it is linked in (looked up once).
+    private static let jemallocControl: MallocControl? = {
+        #if canImport(Glibc)
+        return dlsym(dlopen(nil, RTLD_NOW), "mallctl").map { unsafeBitCast($0, to: MallocControl.self) }
+        #else
+        return nil
+        #endif
+    }()
+
     /// The allocator serving this process: `jemalloc` when its `mallctl` is linked in, else `glibc`.
     public static let allocatorName: String = {
         #if canImport(Glibc)
-        return dlsym(dlopen(nil, RTLD_NOW), "mallctl") != nil ? "jemalloc" : "glibc"
+        return jemallocControl != nil ? "jemalloc" : "glibc"
         #else
         return "system"
         #endif
@@ -58,7 +67,7 @@ public final class HeapTrimmer: Sendable {
     init() {
         #if canImport(Glibc)
         let process = dlopen(nil, RTLD_NOW)
-        if let control = dlsym(process, "mallctl").map({ unsafeBitCast($0, to: MallocControl.self) }) {
+        if let control = Self.jemallocControl {
             // 4096 is MALLCTL_ARENAS_ALL: every arena.
             trim = { _ = control("arena.4096.purge", nil, nil, nil, 0) }
             return
