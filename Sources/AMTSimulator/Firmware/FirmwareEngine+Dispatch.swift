@@ -49,8 +49,10 @@ extension FirmwareEngine {
         if let resource, let handled = performProvisioning(method: method, action: action, resource: resource,
                                                            envelope: envelope, call: &call) {
             outcome = handled
-        } else if let resource, instances(of: resource.className) != nil {
-            outcome = perform(method: method, action: action, resource: resource, envelope: envelope, call: &call)
+        } else if let resource, let available = instances(of: resource.className) {
+            // Built once per request: Get and Enumerate answer from these.
+            outcome = perform(method: method, action: action, resource: resource, instances: available,
+                              envelope: envelope, call: &call)
         } else {
             outcome = .fault(WSManFault(
                 code: "a:Sender", subcode: "b:DestinationUnreachable",
@@ -82,20 +84,20 @@ extension FirmwareEngine {
     }
 
     private mutating func perform(
-        method: String, action: String, resource: WSManResource, envelope: WSManEnvelope, call: inout FirmwareCall
+        method: String, action: String, resource: WSManResource, instances available: [FirmwareInstance],
+        envelope: WSManEnvelope, call: inout FirmwareCall
     ) -> Outcome {
         let className = resource.className
         switch method {
         case "Get":
-            let all = instances(of: className) ?? []
             let selectors = envelope.header.selectors
-            if let match = all.first(where: { Self.matches($0, selectors) }) { return .instance(match) }
+            if let match = available.first(where: { Self.matches($0, selectors) }) { return .instance(match) }
             return .fault(WSManFault(code: "a:Sender", subcode: "c:InvalidSelectors",
                                      reason: "The selectors for the resource are not valid.",
                                      detail: "http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/InsufficientSelectors",
                                      action: WSManAction.wsmanFault))
         case "Enumerate":
-            return enumerate(className, items: instances(of: className) ?? [], envelope: envelope)
+            return enumerate(className, items: available, envelope: envelope)
         case "Pull":
             return pull(envelope, call: &call)
         case "Put" where className == "AMT_BootSettingData":
