@@ -3,8 +3,8 @@ import WSMan
 
 /// Power state, power change and power capabilities (neutral typed results, see `Results/`).
 extension AMTDeviceClient {
-    /// The DMTF power state from `CIM_AssociatedPowerManagementService` (Enumerate + Pull of
-    /// `CIM_ServiceAvailableToElement`).
+    /// The DMTF power state from `CIM_AssociatedPowerManagementService` (an enumeration of
+    /// `CIM_ServiceAvailableToElement`: one optimized Enumerate, or Enumerate + Pull).
     public func powerState() async throws(AMTError) -> Int {
         // Read from the item's element: the one property, not the references around it.
         let items = try await enumerateElements(.cimServiceAvailableToElement)
