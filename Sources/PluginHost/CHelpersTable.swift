@@ -92,7 +92,7 @@ private let helperComplete:
         let body = CArguments.object(fields, count: count)
             ?? ["error": "the plugin built its reply from invalid fields", "code": "plugin_failure"]
         let status = CArguments.object(fields, count: count) == nil ? TETHER_ERR_GENERIC : status
-        CompletionTarget(function: callback, context: callbackContext).complete(status: status, body: body.encodedBytes())
+        CompletionTarget(function: callback, context: callbackContext).complete(status: status, body: body.encodedBytes(sortingKeys: false))
     }
 
 private let helperReply: @convention(c) (OpaquePointer?, UnsafePointer<tether_arg>?, Int) -> Void = { reply, fields, count in

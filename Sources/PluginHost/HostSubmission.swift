@@ -20,7 +20,7 @@ enum HostSubmission {
         }
         let target = CompletionTarget(function: callback, context: context)
         return start(plugin, parent: parent, deadline: deadline, request: request, out: out) { status, body in
-            target.complete(status: status, body: body.encodedBytes())
+            target.complete(status: status, body: body.encodedBytes(sortingKeys: false))
         }
     }
 

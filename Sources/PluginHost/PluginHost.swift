@@ -244,7 +244,7 @@ public final class PluginHost: Sendable {
             members["timeout_ms"] = .int(Int64(budget.components.seconds * 1000 + budget.components.attoseconds / 1_000_000_000_000_000))
             message = .object(members)
         }
-        let bytes = message.encodedBytes()
+        let bytes = message.encodedBytes(sortingKeys: false)
         scopes.open(id, pluginID: plugin.id, deadline: deadline)
         defer { scopes.close(id) }
         let reply = await withTaskCancellationHandler {

@@ -45,7 +45,14 @@ extension JSONValue {
     /// Encodes `self` as compact UTF-8 JSON with sorted keys (stable output). Non-finite doubles
     /// become `null`; `/` is not escaped.
     public func encodedBytes() -> [UInt8] {
-        var writer = JSONWriter()
+        encodedBytes(sortingKeys: true)
+    }
+
+    /// Encodes `self` as compact UTF-8 JSON; with `sortingKeys` false, object members come in
+    /// the dictionary's own order, which saves a sort per object where no one compares the text
+    /// (the plugin crossings).
+    public func encodedBytes(sortingKeys: Bool) -> [UInt8] {
+        var writer = JSONWriter(sortsKeys: sortingKeys)
         writer.write(self)
         return writer.bytes
     }

@@ -1,9 +1,15 @@
 /// Writes `JSONValue`s as compact UTF-8 JSON straight into a byte buffer: object members sorted
-/// by key (stable output), `/` unescaped, control characters escaped, non-finite doubles as `null`.
+/// by key (stable output) unless `sortsKeys` is false, `/` unescaped, control characters
+/// escaped, non-finite doubles as `null`.
 struct JSONWriter {
     private(set) var bytes: [UInt8] = []
+    /// Whether object members are written in key order (else in the dictionary's order).
+    let sortsKeys: Bool
 
-    init() { bytes.reserveCapacity(128) }
+    init(sortsKeys: Bool = true) {
+        self.sortsKeys = sortsKeys
+        bytes.reserveCapacity(128)
+    }
 
     mutating func write(_ value: JSONValue) {
         switch value {
@@ -22,12 +28,17 @@ struct JSONWriter {
         case .object(let members):
             bytes.append(UInt8(ascii: "{"))
             var first = true
-            for (key, member) in members.sorted(by: { $0.key < $1.key }) {
+            func member(_ key: String, _ value: JSONValue) {
                 if !first { bytes.append(UInt8(ascii: ",")) }
                 first = false
                 writeString(key)
                 bytes.append(UInt8(ascii: ":"))
-                write(member)
+                write(value)
+            }
+            if sortsKeys {
+                for (key, value) in members.sorted(by: { $0.key < $1.key }) { member(key, value) }
+            } else {
+                for (key, value) in members { member(key, value) }
             }
             bytes.append(UInt8(ascii: "}"))
         }

@@ -82,7 +82,7 @@ public final class PluginHostConnection: @unchecked Sendable {
             throw HostCommandError(status: TETHER_ERR_CANCELLED, code: "cancelled", message: "cancelled before '\(command)' was submitted")
         }
         let request: JSONValue = ["command": .string(command), "args": args]
-        let bytes = request.encodedBytes()
+        let bytes = request.encodedBytes(sortingKeys: false)
         let box = SubmitBox()
         let (status, body) = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<(Int32, [UInt8]), Never>) in

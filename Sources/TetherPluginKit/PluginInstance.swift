@@ -35,7 +35,7 @@ final class PluginInstance: Sendable {
             state.tasks[id] = Task {
                 let (status, body) = await PluginRequest.$current.withValue(context) { await self.run(request) }
                 context.answered.set()
-                completion.complete(status: status, body: body.encodedBytes())
+                completion.complete(status: status, body: body.encodedBytes(sortingKeys: false))
                 // The last request to finish while `drain` waits wakes it.
                 let waiter = self.inflight.withLock { state -> DispatchSemaphore? in
                     state.tasks.removeValue(forKey: id)

@@ -78,6 +78,16 @@ import TetherJSON
         #expect(neutralFailure.status == 502 && neutralFailure.text == "502 Bad Gateway: the front end failed: it broke\n")
     }
 
+    /// Fresh ids are 12 lower-case hex digits, sane by our own rule, and do not repeat; they are
+    /// not a counter in disguise (consecutive ids differ in many digits).
+    @Test func freshRequestIDsAreDistinctAndLookRandom() {
+        let ids = (0..<20_000).map { _ in RequestID.generate() }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.allSatisfy { id in id.utf8.count == 12 && RequestID.isSane(id) && id.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) } })
+        let differingDigits = zip(ids, ids.dropFirst()).map { a, b in zip(a.utf8, b.utf8).filter { $0 != $1 }.count }
+        #expect(Double(differingDigits.reduce(0, +)) / Double(differingDigits.count) > 9, "about 11.25 of 12 digits should differ")
+    }
+
     @Test func everyResponseCarriesARequestIDThatTheAccessLogShows() async throws {
         let directory = try await Self.pluginDirectory()
         let records = LogRecorder()

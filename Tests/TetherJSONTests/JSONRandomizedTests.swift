@@ -43,6 +43,12 @@ struct JSONRandomizedTests {
             let original = value(depth: 0, &rng)
             let bytes = original.encodedBytes()
             #expect(try JSONValue(parsing: bytes) == original, "\(String(decoding: bytes, as: UTF8.self))")
+            // Unsorted (the plugin crossings): the same value, the same length, and sorted again
+            // on a second encode.
+            let unsorted = original.encodedBytes(sortingKeys: false)
+            #expect(try JSONValue(parsing: unsorted) == original)
+            #expect(unsorted.count == bytes.count)
+            #expect(try JSONValue(parsing: unsorted).encodedBytes() == bytes)
         }
     }
 

@@ -9,6 +9,20 @@ import Testing
         #expect(MD5.hex("POST:/wsman") == "d83ba950d85d6f9b22682df889d8b847")
     }
 
+    /// The batched random bytes: across batch boundaries (4 KiB) and from many threads at once,
+    /// no two 16-byte draws repeat, and the bytes are not all alike.
+    @Test func randomBytesDoNotRepeatAcrossBatchesOrThreads() async {
+        let draws = await withTaskGroup(of: [[UInt8]].self) { group in
+            for _ in 0..<4 { group.addTask { (0..<1_000).map { _ in MD5.randomBytes(16) } } }
+            return await group.reduce(into: [[UInt8]]()) { $0 += $1 }
+        }
+        #expect(draws.count == 4_000 && draws.allSatisfy { $0.count == 16 })
+        #expect(Set(draws).count == draws.count)
+        let histogram = draws.joined().reduce(into: [Int](repeating: 0, count: 256)) { $0[Int($1)] += 1 }
+        #expect(histogram.filter { $0 > 0 }.count > 250, "64,000 random bytes cover almost every value")
+        #expect(MD5.randomBytes(0).isEmpty && MD5.randomBytes(4096).count == 4096)
+    }
+
     /// RFC 2617 §3.5 example.
     @Test func rfc2617Vector() {
         let response = DigestAuthorization.computeResponse(

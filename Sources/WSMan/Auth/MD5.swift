@@ -61,11 +61,8 @@ enum MD5 {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Cryptographically random bytes from OpenSSL.
+    /// Cryptographically random bytes from OpenSSL (``RandomBytePool``).
     static func randomBytes(_ count: Int) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        let ok = bytes.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, Int32(count)) }
-        precondition(ok == 1, "OpenSSL RAND_bytes failed")
-        return bytes
+        RandomBytePool.bytes(count)
     }
 }
