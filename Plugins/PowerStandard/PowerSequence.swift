@@ -17,10 +17,6 @@ struct PowerSequence {
     ]
 
     func run(_ spec: PowerActionSpec, useSOL: Bool) async throws -> JSONValue {
-        let current = try await step("Get AMT_BootSettingData", "amt.boot.settings.get", [:])
-        guard let settings = current["settings"]?.objectValue else {
-            throw failure("Get AMT_BootSettingData", "the reply has no AMT_BootSettingData instance")
-        }
         var wanted = Self.clearedOptions
         if let boot = spec.boot {
             wanted["BIOSSetup"] = .bool(boot.biosSetup)
@@ -28,11 +24,10 @@ struct PowerSequence {
             wanted["IDERBootDevice"] = .number(boot.iderBootDevice)
             wanted["UseSOL"] = .bool(useSOL)
         }
-        // A Put that would change nothing is skipped: the device already holds these options.
-        if Self.needsChange(settings, to: wanted) {
-            let changed = settings.merging(wanted) { _, new in new }
-            _ = try await step("Put AMT_BootSettingData", "amt.boot.settings.put", ["settings": .object(changed)])
-        }
+        // The host reads AMT_BootSettingData and writes it back with these options only when one
+        // differs: the instance never crosses to this plugin. A failure names the call that
+        // failed ("Get AMT_BootSettingData" or "Put AMT_BootSettingData").
+        _ = try await step("AMT_BootSettingData", "amt.boot.settings.apply", ["settings": .object(wanted)], prefixedByCall: true)
         if let boot = spec.boot {
             try checkReturnValue("SetBootConfigRole", try await step("SetBootConfigRole", "amt.boot.role", ["role": 1]))
             let order: [String: JSONValue] = boot.source.map { ["source": .string($0)] } ?? [:]
@@ -44,26 +39,21 @@ struct PowerSequence {
         return power
     }
 
-    /// Whether writing `wanted` over the device's `current` boot settings would change any. An
-    /// option the device does not report counts as off (false or 0): firmware without it cannot
-    /// hold it set, so only turning it on needs a Put.
-    static func needsChange(_ current: [String: JSONValue], to wanted: [String: JSONValue]) -> Bool {
-        wanted.contains { name, value in
-            guard let present = current[name] else { return value != false && value != 0 }
-            return present != value
-        }
-    }
-
     /// Runs a host command for `guid`; a failure names the step and says whether the power
     /// change may have reached the device (`sent`: false = nothing changed; true = sent, outcome
     /// unknown). Each step ends a little before the request's deadline, so that this plugin, not
-    /// the host's timer, gets to give that answer.
-    private func step(_ name: String, _ command: String, _ args: [String: JSONValue]) async throws -> JSONValue {
+    /// the host's timer, gets to give that answer. With `prefixedByCall`, the step is a command
+    /// of several WS-Man calls, and a failure is named after the one in its `detail.call`
+    /// (`Get AMT_BootSettingData`; `Apply …` when it failed before any call).
+    private func step(
+        _ name: String, _ command: String, _ args: [String: JSONValue], prefixedByCall: Bool = false
+    ) async throws -> JSONValue {
         var arguments = args
         arguments["guid"] = .string(guid)
         do {
             return try await host.submit(command, args: .object(arguments), timeout: Self.stepBudget())
         } catch {
+            let name = prefixedByCall ? "\(error.detail?["call"]?.stringValue ?? "Apply") \(name)" : name
             let sent = name == "RequestPowerStateChange" && !Self.neverReachedDevice.contains(error.code)
             var detail: [String: JSONValue] = ["step": .string(name), "code": .string(error.code), "sent": .bool(sent)]
             if let inner = error.detail { detail["detail"] = inner }

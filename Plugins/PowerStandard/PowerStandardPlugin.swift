@@ -7,12 +7,13 @@ public func tetherPluginEntry(_ hostABI: UInt32) -> UnsafeRawPointer? {
 }
 
 /// The Open AMT power and boot actions (`tether.power-actions/1`), built only from host
-/// commands (`amt.boot.settings.get/put`, `amt.boot.role`, `amt.boot.order`, `amt.power.change`).
+/// commands (`amt.boot.settings.apply`, `amt.boot.role`, `amt.boot.order`, `amt.power.change`).
 ///
-/// Every action first reads `AMT_BootSettingData` and writes it back with the one-time boot
-/// options reset (boot actions set theirs), as Open AMT's MPS does; boot actions then force
-/// the boot configuration role and order before the power change. Each step's result is
-/// checked: a failure names the step and the device's answer. No configuration.
+/// Every action first has `AMT_BootSettingData` hold the one-time boot options reset (boot
+/// actions set theirs), as Open AMT's MPS does — the host reads it and writes it back only when
+/// something differs; boot actions then force the boot configuration role and order before the
+/// power change. Each step's result is checked: a failure names the step and the device's
+/// answer. No configuration.
 final class PowerStandardPlugin: TetherPlugin {
     static let info = PluginInfo(id: "io.tether.power-standard", name: "Standard power actions", version: "1.0.0")
 

@@ -3,19 +3,58 @@ import WSMan
 
 /// Boot settings and boot configuration.
 extension AMTDeviceClient {
-    /// Get `AMT_BootSettingData`: its properties.
-    public func bootSettings() async throws(AMTError) -> AMTBootSettings {
-        let (_, instance) = try await get(.amtBootSettingData)
+    /// Get `AMT_BootSettingData`: its properties. `timeout` overrides
+    /// ``AMTClientConfiguration/callTimeout``.
+    public func bootSettings(timeout: Duration? = nil) async throws(AMTError) -> AMTBootSettings {
+        let (_, instance) = try await get(.amtBootSettingData, timeout: timeout)
         return AMTBootSettings(settings: WSManJSON.object(instance))
     }
 
     /// Put `AMT_BootSettingData` with `settings` (a JSON object of properties, e.g. the one
     /// read with ``bootSettings()`` with some values changed) → the device's echo.
-    public func putBootSettings(_ settings: JSONValue) async throws(AMTError) -> AMTBootSettings {
+    public func putBootSettings(_ settings: JSONValue, timeout: Duration? = nil) async throws(AMTError) -> AMTBootSettings {
         let instance = try WSManJSON.instance(className: "AMT_BootSettingData", from: settings)
-        let reply = try await call(.putBootSettingData(instance, messageID: nextMessageID()))
+        let reply = try await call(.putBootSettingData(instance, messageID: nextMessageID()), timeout: timeout)
         let echo = reply.instance("AMT_BootSettingData").map(WSManJSON.object) ?? .object([:])
         return AMTBootSettings(settings: echo)
+    }
+
+    /// The `AMT_BootSettingData` to Put so that the device's `current` properties (as
+    /// ``bootSettings()`` shows them) hold `wanted`: `current` with those values changed — or
+    /// nil when it already holds them and a Put would change nothing. A property the device does
+    /// not report counts as off (`false` or `0`): firmware without an option cannot hold it
+    /// set, so only turning it on needs a Put, and that Put adds the property.
+    public static func bootSettingsToPut(_ current: JSONValue, holding wanted: [String: JSONValue]) -> JSONValue? {
+        let members = current.objectValue ?? [:]
+        guard needsChange(members, to: wanted) else { return nil }
+        return .object(members.merging(wanted) { _, new in new })
+    }
+
+    /// Checks wanted boot settings before anything is sent: each name an XML element name,
+    /// each value one WS-Man can carry.
+    public static func validateBootSettings(_ wanted: [String: JSONValue]) throws(AMTError) {
+        for (name, value) in wanted {
+            guard isPropertyName(name) else { throw .invalidArgument("'\(name.prefix(64))' is not an AMT_BootSettingData property name") }
+            _ = try WSManJSON.wsmanValue(value, name: name)
+        }
+    }
+
+    /// Whether writing `wanted` over `current` would change a value; an absent property counts
+    /// as off (`false` or `0`).
+    static func needsChange(_ current: [String: JSONValue], to wanted: [String: JSONValue]) -> Bool {
+        wanted.contains { name, value in
+            guard let present = current[name] else { return value != false && value != 0 }
+            return present != value
+        }
+    }
+
+    /// An XML element name of ASCII letters, digits, `_`, `-` and `.`, not starting with a digit,
+    /// `-` or `.` (what CIM property names are).
+    static func isPropertyName(_ name: String) -> Bool {
+        let bytes = name.utf8
+        guard let first = bytes.first, bytes.count <= 128 else { return false }
+        func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A || byte == 0x5F }
+        return isLetter(first) && bytes.allSatisfy { isLetter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E }
     }
 
     /// `CIM_BootService.SetBootConfigRole`: the device's ReturnValue.

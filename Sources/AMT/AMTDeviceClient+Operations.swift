@@ -2,9 +2,12 @@ import WSMan
 
 /// Generic WS-Transfer / WS-Enumeration / method operations.
 extension AMTDeviceClient {
-    /// WS-Transfer Get of a singleton (or selected) instance.
-    public func get(_ resource: WSManResource, selectors: [WSManSelector] = []) async throws(AMTError) -> (WSManEnvelope, WSManInstance) {
-        let reply = try await call(.get(resource, messageID: nextMessageID(), selectors: selectors))
+    /// WS-Transfer Get of a singleton (or selected) instance; `timeout` overrides
+    /// ``AMTClientConfiguration/callTimeout``.
+    public func get(
+        _ resource: WSManResource, selectors: [WSManSelector] = [], timeout: Duration? = nil
+    ) async throws(AMTError) -> (WSManEnvelope, WSManInstance) {
+        let reply = try await call(.get(resource, messageID: nextMessageID(), selectors: selectors), timeout: timeout)
         return (reply, try Self.instance(resource.className, in: reply))
     }
 

@@ -35,6 +35,52 @@ import TetherJSON
         await device.stop()
     }
 
+    /// `amt.boot.settings.apply`: a Get, and a Put only when a wanted value differs; the Put
+    /// keeps the device's other properties; an absent property counts as off; bad arguments are
+    /// refused before anything is sent.
+    @Test func bootSettingsApplyPutsOnlyWhatDiffers() async throws {
+        let bed = try await HostTestBed.shared.value
+        let uuid = amtTestUUID(3010)
+        let (device, firmware) = try await bed.connect(uuid)
+        let guid = JSONValue.string(uuid.guidString)
+        func apply(_ settings: JSONValue) async throws -> JSONValue {
+            try await bed.host.bus.run("amt.boot.settings.apply", args: ["guid": guid, "settings": settings])
+        }
+        // Already held (and an option this firmware does not report, wanted off): no Put.
+        #expect(try await apply(["BIOSSetup": false, "UseSOL": false, "NotAnOptionHere": false]) == ["changed": false])
+        #expect(firmware.calls.map(\.method) == ["Get"])
+        // One differs: a Put of the whole instance with it changed.
+        firmware.clearCalls()
+        #expect(try await apply(["BIOSSetup": true, "UseSOL": false]) == ["changed": true])
+        #expect(firmware.calls.map(\.method) == ["Get", "Put"])
+        let put = try #require(firmware.calls.last)
+        #expect(put.inputs["BIOSSetup"] == "true" && put.inputs["UseSOL"] == "false")
+        #expect(put.inputs["InstanceID"] == "Intel(r) AMT:BootSettingData 0", "the device's other properties are written back")
+        #expect(firmware.state.bootSettings.biosSetup)
+        // And back: the device now holds BIOSSetup, so clearing it needs a Put again.
+        firmware.clearCalls()
+        #expect(try await apply(["BIOSSetup": false]) == ["changed": true])
+        #expect(!firmware.state.bootSettings.biosSetup)
+        // A refused Put names its call; nothing changed on the device.
+        var faults = FirmwareFaults()
+        faults.refuseOperations = ["Put"]
+        firmware.setFaults(faults)
+        let refused = await #expect(throws: CommandError.self) { try await apply(["UseSOL": true]) }
+        #expect(refused?.code == .deviceError && refused?.detail?["call"] == "Put", "\(refused?.json.jsonString ?? "")")
+        #expect(refused?.detail?["fault"]?["subcode"] == "b:AccessDenied")
+        #expect(!firmware.state.bootSettings.useSOL)
+        firmware.setFaults(FirmwareFaults())
+        // Refused before any call: no settings, settings that are no object, names that are no XML names.
+        firmware.clearCalls()
+        for settings: JSONValue? in [nil, "BIOSSetup", ["Bad<Name": true], ["1st": true], ["": true]] {
+            let args: JSONValue = settings.map { ["guid": guid, "settings": $0] } ?? ["guid": guid]
+            let error = await #expect(throws: CommandError.self) { try await bed.host.bus.run("amt.boot.settings.apply", args: args) }
+            #expect(error?.code == .badRequest, "\(settings?.jsonString ?? "nil"): \(error?.message ?? "")")
+        }
+        #expect(firmware.calls.isEmpty)
+        await device.stop()
+    }
+
     @Test func wsmanInvokeRunsAnyCall() async throws {
         let bed = try await HostTestBed.shared.value
         let uuid = amtTestUUID(3002)

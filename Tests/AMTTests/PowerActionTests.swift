@@ -163,6 +163,26 @@ import WSMan
         await device.stop()
     }
 
+    /// The boot settings step is one host command of up to two WS-Man calls; a failure names
+    /// the call, and nothing after it is sent.
+    @Test func aRefusedBootSettingsPutIsNamedInTheError() async throws {
+        let bed = try await HostTestBed.shared.value
+        let uuid = amtTestUUID(2006)
+        let (device, firmware) = try await bed.connect(uuid)
+        var faults = FirmwareFaults()
+        faults.refuseOperations = ["Put"]
+        firmware.setFaults(faults)
+        let error = await #expect(throws: CommandError.self) {
+            try await bed.host.bus.run("power.action", args: ["guid": .string(uuid.guidString), "action": "reset-to-bios"])
+        }
+        #expect(error?.code == .deviceError)
+        #expect(error?.message.contains("step Put AMT_BootSettingData failed (not sent)") == true, "\(error?.message ?? "")")
+        #expect(error?.detail?["step"] == "Put AMT_BootSettingData" && error?.detail?["sent"] == false)
+        #expect(firmware.calls.map(\.method) == ["Get", "Put"])
+        #expect(firmware.state.powerState == 2 && !firmware.state.bootSettings.biosSetup)
+        await device.stop()
+    }
+
     @Test func wrongStoredAMTPasswordIsAClearAuthError() async throws {
         let bed = try await HostTestBed.shared.value
         let uuid = amtTestUUID(2003)
@@ -171,7 +191,7 @@ import WSMan
             try await bed.host.bus.run("power.action", args: ["guid": .string(uuid.guidString), "action": 8])
         }
         #expect(error?.code == .unauthorized)
-        #expect(error?.message.contains("step Get AMT_BootSettingData failed") == true)
+        #expect(error?.message.contains("step Get AMT_BootSettingData failed (not sent)") == true)
         #expect(error?.message.contains("wrong AMT password") == true)
         #expect(firmware.calls.isEmpty)
         #expect(firmware.state.powerState == 2)

@@ -9,6 +9,15 @@ public struct AMTBootSettings: AMTResult, Equatable {
     public init(settings: JSONValue) { self.settings = settings }
 }
 
+/// `amt.boot.settings.apply`: whether `AMT_BootSettingData` needed a Put to hold the wanted
+/// values. JSON: `{"changed": true}`.
+public struct AMTBootSettingsApplied: AMTResult, Equatable {
+    /// True when a Put was sent (a value differed); false when the device already held them.
+    public var changed: Bool
+
+    public init(changed: Bool) { self.changed = changed }
+}
+
 /// `amt.version`: the `CIM_SoftwareIdentity` instances (AMT, Flash, Netstack, …) and the
 /// `AMT_SetupAndConfigurationService` instance.
 /// JSON: `{"softwareIdentity": [{…}], "setupAndConfiguration": {…}, "replyHeader": {…}}`, the

@@ -46,7 +46,11 @@ extension FirmwareEngine {
                                 messageID: header.messageID)
 
         let outcome: Outcome
-        if let resource, let handled = performProvisioning(method: method, action: action, resource: resource,
+        if faults.refuseOperations.contains(method) {
+            outcome = .fault(WSManFault(
+                code: "a:Sender", subcode: "b:AccessDenied", reason: "The sender was not authorized to access the resource.",
+                action: WSManAction.wsmanFault))
+        } else if let resource, let handled = performProvisioning(method: method, action: action, resource: resource,
                                                            envelope: envelope, call: &call) {
             outcome = handled
         } else if let resource, let available = instances(of: resource.className) {

@@ -19,6 +19,10 @@ public struct FirmwareFaults: Sendable, Equatable {
     /// without the optimization); a plain Enumerate still works.
     public var refuseOptimizedEnumeration = false
 
+    /// Operations (`Put`, `RequestPowerStateChange`, … as ``FirmwareCall/method`` names them)
+    /// answered with a `wsman:AccessDenied` fault instead of being carried out.
+    public var refuseOperations: Set<String> = []
+
     /// No faults.
     public init() {}
 }

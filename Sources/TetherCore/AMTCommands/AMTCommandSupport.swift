@@ -49,6 +49,19 @@ enum AMTCommandSupport {
         }
     }
 
+    /// Runs one WS-Man `call` of a command that makes several (`Get`, `Put`): a failure's
+    /// `detail.call` names it, beside what ``commandError(_:)`` puts there.
+    static func run(call: String, _ body: () async throws(AMTError) -> JSONValue) async throws(CommandError) -> JSONValue {
+        do {
+            return try await body()
+        } catch {
+            let mapped = commandError(error)
+            var detail = mapped.detail?.objectValue ?? [:]
+            detail["call"] = .string(call)
+            throw CommandError(mapped.code, mapped.message, detail: .object(detail))
+        }
+    }
+
     /// The AMT password of a device from the store (user `admin`).
     static func password(store: TetherStore?, guid: String) async throws(AMTError) -> String {
         guard let store else { throw .noPassword(guid: guid) }

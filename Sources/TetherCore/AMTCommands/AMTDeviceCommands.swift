@@ -36,6 +36,7 @@ struct AMTDeviceCommands {
             }
             return try await client.putBootSettings(settings)
         }
+        registerBootSettingsApply()
         device("amt.boot.role", "SetBootConfigRole {guid, role: 0|1|2} → {returnValue, returnValueName}") { client, args throws(AMTError) in
             guard let role = Self.int(args["role"]) else { throw .invalidArgument("amt.boot.role needs an integer 'role'") }
             return try await client.setBootConfigRole(role)
@@ -58,6 +59,47 @@ struct AMTDeviceCommands {
         device("amt.hardwareInfo", "Hardware inventory {guid} → {classes:{CIM_…:{operation, instances|error}}}") { client, _ throws(AMTError) in
             try await client.hardwareInfo()
         }
+    }
+
+    /// `amt.boot.settings.apply {guid, settings}` → `{changed}`: a Get of `AMT_BootSettingData`,
+    /// then a Put with `settings` changed, only when one differs
+    /// (``AMTDeviceClient/bootSettingsToPut(_:holding:)``). The power actions' first step in one
+    /// crossing: the instance never goes to the caller. A failure's `detail.call` says which
+    /// WS-Man call failed (`Get` or `Put`); each call ends a little before the command's
+    /// deadline (``callBudget()``), so that a device that does not answer is reported as that
+    /// call's timeout rather than as the whole command's.
+    private func registerBootSettingsApply() {
+        let registry = self.registry
+        let name = "amt.boot.settings.apply"
+        let summary = "Get AMT_BootSettingData, Put it with {settings} changed if one differs (absent counts as off) {guid, settings} → {changed}"
+        bus.register(name: name, summary: summary, provider: "host") { args in
+            let guid = try AMTCommandSupport.guid(args, command: name)
+            guard let wanted = args["settings"]?.objectValue else {
+                throw CommandError(.badRequest, "\(name) needs 'settings': an object of AMT_BootSettingData properties")
+            }
+            _ = try await AMTCommandSupport.run { () throws(AMTError) -> JSONValue in
+                try AMTDeviceClient.validateBootSettings(wanted)
+                return .null
+            }
+            let client = registry.client(for: guid)
+            let current = try await AMTCommandSupport.run(call: "Get") { () throws(AMTError) in
+                try await client.bootSettings(timeout: Self.callBudget(client)).settings
+            }
+            guard let put = AMTDeviceClient.bootSettingsToPut(current, holding: wanted) else { return AMTBootSettingsApplied(changed: false).json }
+            _ = try await AMTCommandSupport.run(call: "Put") { () throws(AMTError) in
+                try await client.putBootSettings(put, timeout: Self.callBudget(client)).json
+            }
+            return AMTBootSettingsApplied(changed: true).json
+        }
+    }
+
+    /// A WS-Man call's timeout inside a command: the client's own, capped by what is left of the
+    /// command's deadline less a margin (min(50 ms, a tenth of what is left)).
+    static func callBudget(_ client: AMTDeviceClient) -> Duration {
+        let own = client.configuration.callTimeout
+        guard let deadline = CommandDeadline.current else { return own }
+        let left = ContinuousClock.now.duration(to: deadline)
+        return max(.zero, min(own, left - min(.milliseconds(50), left / 10)))
     }
 
     static func int(_ value: JSONValue?) -> Int? {
