@@ -1,4 +1,7 @@
 import APF
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import NIOCore
 import TetherTLS
@@ -28,11 +31,15 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
     private var admitted = false
     private var handshakeTicket: UInt64 = 0
     private var firstRead = true
+    /// The peer went away (closed or reset the connection) rather than the exchange failing.
+    private var peerLeft = false
     private var closed = false
     private var tls: TLSHandshakeCompleted?
     /// Keep-alive round trips in flight (liveness probes when a newcomer claims this GUID).
     private var probes: [UInt32: (promise: EventLoopPromise<Bool>, timer: Scheduled<Void>)] = [:]
-    private var nextProbeCookie = UInt32.random(in: 1...UInt32.max / 2)
+    /// Drawn at the first probe (rare: a newcomer claims this GUID), not per connection: a
+    /// random number at accept was a `getrandom` system call per handshake.
+    private var nextProbeCookie: UInt32?
 
     init(server: CIRAServerContext) {
         self.server = server
@@ -112,11 +119,25 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // One line per failed connection: the closing line names the error.
+        peerLeft = Self.isPeerGone(error)
         closeConnection(reason: "transport error: \(error)")
     }
 
+    /// A reset, a broken pipe or a close before any TLS byte: the peer went away (no fault of
+    /// the exchange by itself).
+    static func isPeerGone(_ error: any Error) -> Bool {
+        if let error = error as? TLSError { return error == .closedBeforeHello }
+        guard let error = error as? IOError else { return false }
+        return error.errnoCode == ECONNRESET || error.errnoCode == EPIPE
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        let closedByPeer = !closed
         closed = true
+        if closedByPeer, admitted, session == nil {
+            peerLeft = true
+            logClosing("the peer closed the connection before a tunnel was set up")
+        }
         perform(machine.transportClosed())
         handshakeTimer?.cancel()
         keepAliveOptionsTimer?.cancel()
@@ -234,10 +255,19 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
     private func finishClosing(reason: String) {
         guard let context, !closed else { return }
         closed = true
-        if session == nil { logger.warning("closing connection: \(reason)", metadata: guidMetadata) }
-        else { logger.info("closing connection: \(reason)", metadata: guidMetadata) }
+        logClosing(reason)
         context.flush()
         context.close(promise: nil)
+    }
+
+    /// The one log line of a connection's end. A warning for a device that did not get a tunnel
+    /// (TLS failed, authentication failed, bad APF, a timeout, …). A peer that left (closed or
+    /// reset) without sending a byte of APF — a TCP or TLS health check, a port scanner,
+    /// `openssl s_time` — is no device trouble: info, so a stream of such checks neither floods
+    /// the log nor pays a log write each.
+    private func logClosing(_ reason: String) {
+        if session == nil, !(peerLeft && firstRead) { logger.warning("closing connection: \(reason)", metadata: guidMetadata) }
+        else { logger.info("closing connection: \(reason)", metadata: guidMetadata) }
     }
 
     private func authenticate(guid: String, username: String, password: String) {
@@ -391,8 +421,8 @@ final class CIRAConnectionHandler: ChannelInboundHandler {
     /// `timeout`, false on timeout or close.
     func probe(timeout: Duration, promise: EventLoopPromise<Bool>) {
         guard !closed, session != nil, let context else { return promise.succeed(false) }
-        let cookie = nextProbeCookie
-        nextProbeCookie &+= 1
+        let cookie = nextProbeCookie ?? UInt32.random(in: 1...UInt32.max / 2)
+        nextProbeCookie = cookie &+ 1
         let timer = context.eventLoop.scheduleTask(in: TimeAmount(timeout)) { [self] in
             if let expired = probes.removeValue(forKey: cookie) { expired.promise.succeed(false) }
         }

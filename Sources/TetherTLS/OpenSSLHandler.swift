@@ -40,6 +40,8 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// The record layer that replaced `ssl` after a TLS 1.2 AES-GCM handshake (then `ssl` is nil).
     private var compact: CompactRecordLayer?
     private var state: State = .idle
+    /// Whether the peer has sent anything (a close before that is ``TLSError/closedBeforeHello``).
+    private var receivedBytes = false
     /// Writes made before the handshake completed. An array, not a `CircularBuffer` (which
     /// allocates 16 slots at once): it stays unallocated on connections that never queue.
     private var pendingWrites: [(ByteBuffer, EventLoopPromise<Void>?)] = []
@@ -107,7 +109,7 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
         state = .closed
         failPendingWrites(ChannelError.ioOnClosedChannel)
         if wasHandshaking {
-            context.fireErrorCaught(TLSError.unexpectedEOF)
+            context.fireErrorCaught(receivedBytes ? TLSError.unexpectedEOF : TLSError.closedBeforeHello)
         }
         context.fireChannelInactive()
     }
@@ -115,6 +117,7 @@ public final class OpenSSLHandler: ChannelDuplexHandler, RemovableChannelHandler
     // MARK: Inbound
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        receivedBytes = true
         if compact != nil {
             if state == .active { readCompact(context: context, incoming: unwrapInboundIn(data)) }
             return

@@ -23,6 +23,9 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
     case ioFailed(String)
     /// The peer closed the TCP connection before the handshake finished.
     case unexpectedEOF
+    /// The peer closed the TCP connection without sending a byte (a TCP health check, a port
+    /// scanner): the handshake never started.
+    case closedBeforeHello
 
     /// A one-sentence, user-facing description.
     public var message: String {
@@ -50,6 +53,8 @@ public enum TLSError: Error, Sendable, Equatable, CustomStringConvertible {
             return "TLS I/O failed: \(detail)"
         case .unexpectedEOF:
             return "The peer closed the connection during the TLS handshake"
+        case .closedBeforeHello:
+            return "The peer closed the connection before sending a TLS hello"
         }
     }
 

@@ -55,6 +55,32 @@ import TestSupport
         await bed.server.stop()
     }
 
+    /// A peer that leaves without a byte of APF (a TCP or TLS health check, a scanner, `openssl
+    /// s_time`) gets one info line; one that sends bad APF gets a warning.
+    @Test func tlsHealthChecksAreInfoAndBadDevicesWarnings() async throws {
+        let records = LevelRecorder()
+        let bed = try await CIRATestBed.start(logger: records.logger())
+        // A full handshake, then a reset without a byte of APF; a full handshake and a clean close;
+        // a TCP connection closed before TLS.
+        let check = try await RawClient.connect(port: bed.port, tls: true)
+        await check.reset()
+        let polite = try await RawClient.connect(port: bed.port, tls: true)
+        await polite.close()
+        let tcp = try await RawClient.connect(port: bed.port, tls: false)
+        await tcp.close()
+        #expect(await eventually { records.messages(at: .info).filter { $0.hasPrefix("closing connection") }.count == 3 },
+                "\(records.records.withLock { $0 })")
+        #expect(records.messages(at: .warning).isEmpty, "\(records.messages(at: .warning))")
+        #expect(await eventually { bed.server.metrics.snapshot["handshakes_failed"] == 3 })
+        let garbage = try await RawClient.connect(port: bed.port, tls: true)
+        try await garbage.send([0xEE, 0x01, 0x02, 0x03, 0x04, 0x05])
+        #expect(await garbage.waitForClose())
+        #expect(await eventually { records.messages(at: .warning).contains { $0.contains("malformed APF") } }, "\(records.records.withLock { $0 })")
+        #expect(await eventually { bed.server.metrics.snapshot["handshakes_failed"] == 4 })
+        #expect(records.messages(at: .warning).count == 1)
+        await bed.server.stop()
+    }
+
     @Test func hugeLengthFieldFailsAtOnce() async throws {
         let (bed, device) = try await bedWithHealthyDevice()
         let client = try await RawClient.connect(port: bed.port, tls: true)

@@ -52,6 +52,21 @@ public final class RawClient: Sendable {
         try await channel.writeAndFlush(channel.allocator.buffer(bytes: bytes))
     }
 
+    /// Resets the connection (SO_LINGER 0: an RST, no TLS `close_notify`), as `openssl s_time`
+    /// and many scanners leave.
+    public func reset() async {
+        if let tls = try? await channel.pipeline.handler(type: OpenSSLHandler.self).get() {
+            try? await channel.pipeline.removeHandler(tls).get()
+        }
+        try? await (channel as? any SocketOptionProvider)?.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+        try? await channel.close()
+    }
+
+    /// Closes the connection cleanly (with TLS, a `close_notify` first).
+    public func close() async {
+        try? await channel.close()
+    }
+
     public var received: [UInt8] { collector.state.withLock { $0.bytes } }
     public var isClosed: Bool { collector.state.withLock { $0.closed } }
 
