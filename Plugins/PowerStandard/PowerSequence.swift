@@ -8,16 +8,10 @@ struct PowerSequence {
     let host: PluginHostConnection
     let guid: String
 
-    /// Boot options every action resets first (Open AMT's list), then overridden per action.
-    static let clearedOptions: [String: JSONValue] = [
-        "BIOSPause": false, "BIOSSetup": false, "BootMediaIndex": 0, "ConfigurationDataReset": false,
-        "FirmwareVerbosity": 0, "ForcedProgressEvents": false, "IDERBootDevice": 0, "LockKeyboard": false,
-        "LockPowerButton": false, "LockResetButton": false, "LockSleepButton": false, "ReflashBIOS": false,
-        "UseIDER": false, "UseSOL": false, "UseSafeMode": false, "UserPasswordBypass": false, "SecureErase": false,
-    ]
-
     func run(_ spec: PowerActionSpec, useSOL: Bool) async throws -> JSONValue {
-        var wanted = Self.clearedOptions
+        // Every action resets the one-time boot options first (Open AMT's list, which the host
+        // holds: `clearOneTimeOptions`); boot actions then set theirs.
+        var wanted: [String: JSONValue] = [:]
         if let boot = spec.boot {
             wanted["BIOSSetup"] = .bool(boot.biosSetup)
             wanted["UseIDER"] = .bool(boot.useIDER)
@@ -27,7 +21,9 @@ struct PowerSequence {
         // The host reads AMT_BootSettingData and writes it back with these options only when one
         // differs: the instance never crosses to this plugin. A failure names the call that
         // failed ("Get AMT_BootSettingData" or "Put AMT_BootSettingData").
-        _ = try await step("AMT_BootSettingData", "amt.boot.settings.apply", ["settings": .object(wanted)], prefixedByCall: true)
+        _ = try await step(
+            "AMT_BootSettingData", "amt.boot.settings.apply", ["settings": .object(wanted), "clearOneTimeOptions": true],
+            prefixedByCall: true)
         if let boot = spec.boot {
             try checkReturnValue("SetBootConfigRole", try await step("SetBootConfigRole", "amt.boot.role", ["role": 1]))
             let order: [String: JSONValue] = boot.source.map { ["source": .string($0)] } ?? [:]

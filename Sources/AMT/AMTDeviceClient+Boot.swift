@@ -30,6 +30,16 @@ extension AMTDeviceClient {
         return .object(members.merging(wanted) { _, new in new })
     }
 
+    /// The one-time boot options of `AMT_BootSettingData`, each off (the list Open AMT's MPS
+    /// resets before every power action): what `clearOneTimeOptions` of
+    /// `amt.boot.settings.apply` writes under the caller's own values.
+    public static let clearedOneTimeBootOptions: [String: JSONValue] = [
+        "BIOSPause": false, "BIOSSetup": false, "BootMediaIndex": 0, "ConfigurationDataReset": false,
+        "FirmwareVerbosity": 0, "ForcedProgressEvents": false, "IDERBootDevice": 0, "LockKeyboard": false,
+        "LockPowerButton": false, "LockResetButton": false, "LockSleepButton": false, "ReflashBIOS": false,
+        "UseIDER": false, "UseSOL": false, "UseSafeMode": false, "UserPasswordBypass": false, "SecureErase": false,
+    ]
+
     /// Checks wanted boot settings before anything is sent: each name an XML element name,
     /// each value one WS-Man can carry.
     public static func validateBootSettings(_ wanted: [String: JSONValue]) throws(AMTError) {

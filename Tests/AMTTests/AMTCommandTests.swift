@@ -61,6 +61,17 @@ import TetherJSON
         firmware.clearCalls()
         #expect(try await apply(["BIOSSetup": false]) == ["changed": true])
         #expect(!firmware.state.bootSettings.biosSetup)
+        // clearOneTimeOptions: every one-time option off under the caller's own values.
+        firmware.modifyState { $0.bootSettings.useSOL = true }
+        firmware.clearCalls()
+        let cleared = try await bed.host.bus.run(
+            "amt.boot.settings.apply", args: ["guid": guid, "settings": ["BIOSSetup": true], "clearOneTimeOptions": true])
+        #expect(cleared == ["changed": true])
+        let clearingPut = try #require(firmware.calls.last)
+        #expect(clearingPut.method == "Put" && clearingPut.inputs["UseSOL"] == "false" && clearingPut.inputs["BIOSSetup"] == "true")
+        #expect(clearingPut.inputs["LockKeyboard"] == "false" && clearingPut.inputs["IDERBootDevice"] == "0")
+        #expect(firmware.state.bootSettings.biosSetup && !firmware.state.bootSettings.useSOL)
+        #expect(try await apply(["BIOSSetup": false]) == ["changed": true])
         // A refused Put names its call; nothing changed on the device.
         var faults = FirmwareFaults()
         faults.refuseOperations = ["Put"]
@@ -72,10 +83,14 @@ import TetherJSON
         firmware.setFaults(FirmwareFaults())
         // Refused before any call: no settings, settings that are no object, names that are no XML names.
         firmware.clearCalls()
-        for settings: JSONValue? in [nil, "BIOSSetup", ["Bad<Name": true], ["1st": true], ["": true]] {
-            let args: JSONValue = settings.map { ["guid": guid, "settings": $0] } ?? ["guid": guid]
+        let refusals: [JSONValue] = [
+            ["guid": guid], ["guid": guid, "settings": "BIOSSetup"], ["guid": guid, "settings": ["Bad<Name": true]],
+            ["guid": guid, "settings": ["1st": true]], ["guid": guid, "settings": ["": true]],
+            ["guid": guid, "settings": [:], "clearOneTimeOptions": "yes"],
+        ]
+        for args in refusals {
             let error = await #expect(throws: CommandError.self) { try await bed.host.bus.run("amt.boot.settings.apply", args: args) }
-            #expect(error?.code == .badRequest, "\(settings?.jsonString ?? "nil"): \(error?.message ?? "")")
+            #expect(error?.code == .badRequest, "\(args.jsonString): \(error?.message ?? "")")
         }
         #expect(firmware.calls.isEmpty)
         await device.stop()

@@ -61,8 +61,9 @@ struct AMTDeviceCommands {
         }
     }
 
-    /// `amt.boot.settings.apply {guid, settings}` → `{changed}`: a Get of `AMT_BootSettingData`,
-    /// then a Put with `settings` changed, only when one differs
+    /// `amt.boot.settings.apply {guid, settings, clearOneTimeOptions?}` → `{changed}`: a Get of
+    /// `AMT_BootSettingData`, then a Put with `settings` changed (with `clearOneTimeOptions`,
+    /// over ``AMTDeviceClient/clearedOneTimeBootOptions``), only when one differs
     /// (``AMTDeviceClient/bootSettingsToPut(_:holding:)``). The power actions' first step in one
     /// crossing: the instance never goes to the caller. A failure's `detail.call` says which
     /// WS-Man call failed (`Get` or `Put`); each call ends a little before the command's
@@ -71,11 +72,15 @@ struct AMTDeviceCommands {
     private func registerBootSettingsApply() {
         let registry = self.registry
         let name = "amt.boot.settings.apply"
-        let summary = "Get AMT_BootSettingData, Put it with {settings} changed if one differs (absent counts as off) {guid, settings} → {changed}"
+        let summary = "Get AMT_BootSettingData, Put it with {settings} (over the one-time options cleared, with clearOneTimeOptions) changed if one differs (absent counts as off) {guid, settings, clearOneTimeOptions?} → {changed}"
         bus.register(name: name, summary: summary, provider: "host") { args in
             let guid = try AMTCommandSupport.guid(args, command: name)
-            guard let wanted = args["settings"]?.objectValue else {
+            guard var wanted = args["settings"]?.objectValue else {
                 throw CommandError(.badRequest, "\(name) needs 'settings': an object of AMT_BootSettingData properties")
+            }
+            if let clear = args["clearOneTimeOptions"], !clear.isNull {
+                guard let flag = clear.boolValue else { throw CommandError(.badRequest, "'clearOneTimeOptions' must be true or false") }
+                if flag { wanted = AMTDeviceClient.clearedOneTimeBootOptions.merging(wanted) { _, own in own } }
             }
             _ = try await AMTCommandSupport.run { () throws(AMTError) -> JSONValue in
                 try AMTDeviceClient.validateBootSettings(wanted)
