@@ -160,6 +160,21 @@ struct FixtureResponseTests {
         let enumerate = try WSManEnvelope(xml: WSManReplyBuilder.enumerateResponse(
             context: "AB000000", resourceURI: WSManResource.cimSoftwareIdentity.uri, relatesTo: "0", messageID: "uuid:4"))
         #expect(enumerate.enumerationContext == "AB000000")
+        #expect(enumerate.pullItems.isEmpty && !enumerate.endOfSequence)
+        // Optimized (DSP0226 §8.2.3): the first items in the EnumerateResponse itself.
+        let itemXML = item.xml(prefix: "h", namespaceURI: WSManResource.cimAssociatedPowerManagementService.uri)
+        let optimized = try WSManEnvelope(xml: WSManReplyBuilder.enumerateResponse(
+            context: "AB000001", itemsXML: [itemXML], endOfSequence: true, resourceURI: WSManResource.cimServiceAvailableToElement.uri,
+            relatesTo: "0", messageID: "uuid:6"))
+        #expect(optimized.pullItems == [item] && optimized.endOfSequence && optimized.enumerationContext == "AB000001")
+        let firstPage = try WSManEnvelope(xml: WSManReplyBuilder.enumerateResponse(
+            context: "AB000002", itemsXML: [itemXML], resourceURI: WSManResource.cimServiceAvailableToElement.uri,
+            relatesTo: "0", messageID: "uuid:7"))
+        #expect(firstPage.pullItems == [item] && !firstPage.endOfSequence)
+        let middle = try WSManEnvelope(xml: WSManReplyBuilder.pullResponse(
+            items: [item], resource: .cimServiceAvailableToElement, relatesTo: "1", messageID: "uuid:8", endOfSequence: false,
+            nextContext: "AB000003"))
+        #expect(middle.pullItems == [item] && !middle.endOfSequence && middle.enumerationContext == "AB000003")
 
         let method = try WSManEnvelope(xml: WSManReplyBuilder.methodOutput(
             method: "RequestPowerStateChange", resource: .cimPowerManagementService,

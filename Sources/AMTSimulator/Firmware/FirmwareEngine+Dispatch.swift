@@ -145,26 +145,16 @@ extension FirmwareEngine {
                 resourceURI: resourceURI, bodyNamespace: instance.namespaceURI,
                 bodyXML: instance.xml(prefix: "g", declareNamespace: false)))
         case .enumeration(let context):
-            return (200, WSManReplyBuilder.envelope(
-                action: WSManAction.response(for: WSManAction.enumerate), relatesTo: relatesTo, messageID: messageID,
-                resourceURI: resourceURI, bodyNamespace: WSManNamespace.enumeration,
-                bodyXML: "<g:EnumerateResponse><g:EnumerationContext>\(XMLEscaping.text(context))</g:EnumerationContext></g:EnumerateResponse>"))
+            return (200, WSManReplyBuilder.enumerateResponse(
+                context: context, resourceURI: resourceURI, relatesTo: relatesTo, messageID: messageID))
         case .optimizedEnumeration(let items, let context, let endOfSequence):
-            // The items and EndOfSequence of an optimized enumeration are in the wsman namespace.
-            let body = "<g:EnumerateResponse><g:EnumerationContext>\(XMLEscaping.text(context))</g:EnumerationContext><c:Items>"
-                + items.map { $0.xml(prefix: "h", declareNamespace: true) }.joined()
-                + "</c:Items>" + (endOfSequence ? "<c:EndOfSequence></c:EndOfSequence>" : "") + "</g:EnumerateResponse>"
-            return (200, WSManReplyBuilder.envelope(
-                action: WSManAction.response(for: WSManAction.enumerate), relatesTo: relatesTo, messageID: messageID,
-                resourceURI: resourceURI, bodyNamespace: WSManNamespace.enumeration, bodyXML: body))
+            return (200, WSManReplyBuilder.enumerateResponse(
+                context: context, itemsXML: items.map { $0.xml(prefix: "h", declareNamespace: true) }, endOfSequence: endOfSequence,
+                resourceURI: resourceURI, relatesTo: relatesTo, messageID: messageID))
         case .items(let items, let nextContext):
-            let body = "<g:PullResponse>"
-                + (nextContext.map { "<g:EnumerationContext>\(XMLEscaping.text($0))</g:EnumerationContext>" } ?? "")
-                + "<g:Items>" + items.map { $0.xml(prefix: "h", declareNamespace: true) }.joined() + "</g:Items>"
-                + (nextContext == nil ? "<g:EndOfSequence></g:EndOfSequence>" : "") + "</g:PullResponse>"
-            return (200, WSManReplyBuilder.envelope(
-                action: WSManAction.response(for: WSManAction.pull), relatesTo: relatesTo, messageID: messageID,
-                resourceURI: resourceURI, bodyNamespace: WSManNamespace.enumeration, bodyXML: body))
+            return (200, WSManReplyBuilder.pullResponse(
+                itemsXML: items.map { $0.xml(prefix: "h", declareNamespace: true) }, resourceURI: resourceURI, relatesTo: relatesTo,
+                messageID: messageID, endOfSequence: nextContext == nil, nextContext: nextContext))
         case .output(let returnValue):
             call.returnValue = returnValue
             return (200, WSManReplyBuilder.envelope(

@@ -46,10 +46,25 @@ public enum WSManReplyBuilder {
     public static func enumerateResponse(
         context: String, resourceURI: String, relatesTo: String?, messageID: String
     ) -> String {
-        envelope(
+        enumerateResponse(context: context, itemsXML: nil, resourceURI: resourceURI, relatesTo: relatesTo, messageID: messageID)
+    }
+
+    /// An EnumerateResponse: the context and, for an optimized enumeration (DSP0226 §8.2.3),
+    /// the first items (each element's XML, declaring its own namespace) in wsman `Items`, and
+    /// the wsman `EndOfSequence` when they are all.
+    public static func enumerateResponse(
+        context: String, itemsXML: [String]?, endOfSequence: Bool = false, resourceURI: String, relatesTo: String?,
+        messageID: String
+    ) -> String {
+        var body = "<g:EnumerateResponse><g:EnumerationContext>\(XMLEscaping.text(context))</g:EnumerationContext>"
+        if let itemsXML {
+            body += "<c:Items>" + itemsXML.joined() + "</c:Items>"
+            if endOfSequence { body += "<c:EndOfSequence></c:EndOfSequence>" }
+        }
+        body += "</g:EnumerateResponse>"
+        return envelope(
             action: WSManAction.response(for: WSManAction.enumerate), relatesTo: relatesTo, messageID: messageID,
-            resourceURI: resourceURI, bodyNamespace: WSManNamespace.enumeration,
-            bodyXML: "<g:EnumerateResponse><g:EnumerationContext>\(XMLEscaping.text(context))</g:EnumerationContext></g:EnumerateResponse>")
+            resourceURI: resourceURI, bodyNamespace: WSManNamespace.enumeration, bodyXML: body)
     }
 
     /// A PullResponse with items (each declaring its own class namespace) and EndOfSequence.
@@ -57,18 +72,26 @@ public enum WSManReplyBuilder {
         items: [WSManInstance], resource: WSManResource, relatesTo: String?, messageID: String,
         endOfSequence: Bool = true, nextContext: String? = nil
     ) -> String {
+        pullResponse(
+            itemsXML: items.map { $0.xml(prefix: "h", namespaceURI: $0.namespaceURI ?? (WSManResource.Schema.cim.baseURI + $0.className)) },
+            resourceURI: resource.uri, relatesTo: relatesTo, messageID: messageID, endOfSequence: endOfSequence,
+            nextContext: nextContext)
+    }
+
+    /// A PullResponse with items (each element's XML, declaring its own namespace), the context
+    /// of the rest when there is more, and EndOfSequence.
+    public static func pullResponse(
+        itemsXML: [String], resourceURI: String, relatesTo: String?, messageID: String,
+        endOfSequence: Bool = true, nextContext: String? = nil
+    ) -> String {
         var body = "<g:PullResponse>"
         if let nextContext { body += "<g:EnumerationContext>\(XMLEscaping.text(nextContext))</g:EnumerationContext>" }
-        body += "<g:Items>"
-        for item in items {
-            body += item.xml(prefix: "h", namespaceURI: item.namespaceURI ?? (WSManResource.Schema.cim.baseURI + item.className))
-        }
-        body += "</g:Items>"
+        body += "<g:Items>" + itemsXML.joined() + "</g:Items>"
         if endOfSequence { body += "<g:EndOfSequence></g:EndOfSequence>" }
         body += "</g:PullResponse>"
         return envelope(
             action: WSManAction.response(for: WSManAction.pull), relatesTo: relatesTo, messageID: messageID,
-            resourceURI: resource.uri, bodyNamespace: WSManNamespace.enumeration, bodyXML: body)
+            resourceURI: resourceURI, bodyNamespace: WSManNamespace.enumeration, bodyXML: body)
     }
 
     /// A method reply: `<g:{method}_OUTPUT><g:ReturnValue>n</g:ReturnValue></g:{method}_OUTPUT>`.
