@@ -47,12 +47,11 @@ enum HostSubmission {
         out?.pointee = id
         let bus = plugin.bus
         let logID = parent == 0 ? nil : scopes.logID(of: parent)
-        let task = Task {
-            let result = await RequestLogContext.$requestID.withValue(logID) {
-                await CommandRace.run(deadline: effective, what: "command '\(name)'") {
-                    await bus.result(request: request)
-                }
-            }
+        // One task runs the command; the deadline and `cancel_submit` (which cancels it) end
+        // the submission at once, whatever the command does after that.
+        let task = CommandRace.start(deadline: effective, what: "command '\(name)'") {
+            await RequestLogContext.$requestID.withValue(logID) { await bus.result(request: request) }
+        } finish: { result in
             scopes.endSubmission(id)
             switch result {
             case .success(let value): completion(TETHER_OK, value)
