@@ -133,6 +133,9 @@ struct JSONParserTests {
         let elapsed = try clock.measure { value = try JSONValue(parsing: bytes) }
         #expect(value.objectValue?.count == 100_000)
         #expect(value["k99999"] == [99999, "v\n99999", true])
-        #expect(elapsed < .seconds(3), "\(bytes.count) bytes took \(elapsed)")
+        // The bound tells linear from quadratic, not fast from slow: a quadratic parser takes
+        // minutes on 100,000 members, while a debug build under the full suite on 2 loaded cores
+        // took 3.8 s once (usually about 1 s).
+        #expect(elapsed < .seconds(15), "\(bytes.count) bytes took \(elapsed)")
     }
 }

@@ -67,7 +67,7 @@ struct AMTDeviceCommands {
     /// (``AMTDeviceClient/bootSettingsToPut(_:holding:)``). The power actions' first step in one
     /// crossing: the instance never goes to the caller. A failure's `detail.call` says which
     /// WS-Man call failed (`Get` or `Put`); each call ends a little before the command's
-    /// deadline (``callBudget()``), so that a device that does not answer is reported as that
+    /// deadline (``callBudget(_:)``), so that a device that does not answer is reported as that
     /// call's timeout rather than as the whole command's.
     private func registerBootSettingsApply() {
         let registry = self.registry
