@@ -2,6 +2,7 @@ import AMTSimulator
 import APF
 import CIRA
 import Foundation
+import Logging
 import Testing
 import TestSupport
 
@@ -58,8 +59,12 @@ import TestSupport
     /// A peer that leaves without a byte of APF (a TCP or TLS health check, a scanner, `openssl
     /// s_time`) gets one info line; one that sends bad APF gets a warning.
     @Test func tlsHealthChecksAreInfoAndBadDevicesWarnings() async throws {
-        let records = LevelRecorder()
-        let bed = try await CIRATestBed.start(logger: records.logger())
+        let log = CapturedLog()
+        let bed = try await CIRATestBed.start(logger: log.logger(label: "cira-test"))
+        // The messages logged at `level` (`CapturedLog` keeps "<level> <message> <metadata>").
+        func messages(at level: Logger.Level) -> [String] {
+            log.lines.withLock { $0 }.filter { $0.hasPrefix("\(level) ") }.map { String($0.dropFirst("\(level) ".count)) }
+        }
         // A full handshake, then a reset without a byte of APF; a full handshake and a clean close;
         // a TCP connection closed before TLS.
         let check = try await RawClient.connect(port: bed.port, tls: true)
@@ -68,16 +73,16 @@ import TestSupport
         await polite.close()
         let tcp = try await RawClient.connect(port: bed.port, tls: false)
         await tcp.close()
-        #expect(await eventually { records.messages(at: .info).filter { $0.hasPrefix("closing connection") }.count == 3 },
-                "\(records.records.withLock { $0 })")
-        #expect(records.messages(at: .warning).isEmpty, "\(records.messages(at: .warning))")
+        #expect(await eventually { messages(at: .info).filter { $0.hasPrefix("closing connection") }.count == 3 },
+                "\(log.text)")
+        #expect(messages(at: .warning).isEmpty, "\(messages(at: .warning))")
         #expect(await eventually { bed.server.metrics.snapshot["handshakes_failed"] == 3 })
         let garbage = try await RawClient.connect(port: bed.port, tls: true)
         try await garbage.send([0xEE, 0x01, 0x02, 0x03, 0x04, 0x05])
         #expect(await garbage.waitForClose())
-        #expect(await eventually { records.messages(at: .warning).contains { $0.contains("malformed APF") } }, "\(records.records.withLock { $0 })")
+        #expect(await eventually { messages(at: .warning).contains { $0.contains("malformed APF") } }, "\(log.text)")
         #expect(await eventually { bed.server.metrics.snapshot["handshakes_failed"] == 4 })
-        #expect(records.messages(at: .warning).count == 1)
+        #expect(messages(at: .warning).count == 1)
         await bed.server.stop()
     }
 

@@ -19,36 +19,6 @@ func quietLogger() -> Logger {
     return logger
 }
 
-/// Keeps the level and message of every record logged through ``logger()``.
-final class LevelRecorder: Sendable {
-    let records = Mutex<[(level: Logger.Level, message: String)]>([])
-
-    func logger() -> Logger {
-        var logger = Logger(label: "cira-test") { _ in Handler(recorder: self) }
-        logger.logLevel = .trace
-        return logger
-    }
-
-    func messages(at level: Logger.Level) -> [String] {
-        records.withLock { $0.filter { $0.level == level }.map(\.message) }
-    }
-
-    struct Handler: LogHandler {
-        let recorder: LevelRecorder
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            recorder.records.withLock { $0.append((event.level, event.message.description)) }
-        }
-    }
-}
-
 /// Accepts devices whose (guid, username, password) are in the table.
 struct TableAuthenticator: CIRADeviceAuthenticator {
     var accounts: [String: (username: String, password: String)]

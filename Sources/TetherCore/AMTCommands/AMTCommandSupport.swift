@@ -40,22 +40,15 @@ enum AMTCommandSupport {
         }
     }
 
-    /// Runs `body`, mapping ``AMTError`` to ``CommandError``.
-    static func run(_ body: () async throws(AMTError) -> JSONValue) async throws(CommandError) -> JSONValue {
-        do {
-            return try await body()
-        } catch {
-            throw commandError(error)
-        }
-    }
-
-    /// Runs one WS-Man `call` of a command that makes several (`Get`, `Put`): a failure's
-    /// `detail.call` names it, beside what ``commandError(_:)`` puts there.
-    static func run(call: String, _ body: () async throws(AMTError) -> JSONValue) async throws(CommandError) -> JSONValue {
+    /// Runs `body`, mapping ``AMTError`` to ``CommandError``. With `call` (one WS-Man call of a
+    /// command that makes several: `Get`, `Put`), a failure's `detail.call` names it, beside
+    /// what ``commandError(_:)`` puts there.
+    static func run(call: String? = nil, _ body: () async throws(AMTError) -> JSONValue) async throws(CommandError) -> JSONValue {
         do {
             return try await body()
         } catch {
             let mapped = commandError(error)
+            guard let call else { throw mapped }
             var detail = mapped.detail?.objectValue ?? [:]
             detail["call"] = .string(call)
             throw CommandError(mapped.code, mapped.message, detail: .object(detail))

@@ -82,9 +82,10 @@ struct AMTDeviceCommands {
                 guard let flag = clear.boolValue else { throw CommandError(.badRequest, "'clearOneTimeOptions' must be true or false") }
                 if flag { wanted = AMTDeviceClient.clearedOneTimeBootOptions.merging(wanted) { _, own in own } }
             }
-            _ = try await AMTCommandSupport.run { () throws(AMTError) -> JSONValue in
+            do throws(AMTError) {
                 try AMTDeviceClient.validateBootSettings(wanted)
-                return .null
+            } catch {
+                throw AMTCommandSupport.commandError(error)
             }
             let client = registry.client(for: guid)
             let current = try await AMTCommandSupport.run(call: "Get") { () throws(AMTError) in
