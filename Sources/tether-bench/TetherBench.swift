@@ -12,5 +12,5 @@ import ArgumentParser
 struct TetherBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tether-bench", abstract: "Tether benchmarks (run with -c release).",
-        subcommands: [Tunnels.self, WSManLatency.self, ProductBench.self])
+        subcommands: [Tunnels.self, WSManLatency.self, ProductBench.self, HTTPReferenceServer.self])
 }

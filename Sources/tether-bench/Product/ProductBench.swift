@@ -50,11 +50,18 @@ struct ProductBench: AsyncParsableCommand {
     @Option(help: "Requests of each kind sent one after another on one connection for the latency of an idle host (0 = skip).")
     var serialRequests = 500
 
+    @Option(help: "REST loads to run, comma-separated: read, action, version (the floor: no device).")
+    var loads = "read,action,version"
+
     @Flag(help: "Skip the reconnect storm.")
     var noStorm = false
 
     @Option(help: "Write the report as PATH.md and PATH.json.")
     var report: String?
+
+    private var fixedRates: [Double] {
+        rates.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+    }
 
     func run() async throws {
         _ = FileDescriptorLimit.raiseToMaximum()
@@ -86,29 +93,46 @@ struct ProductBench: AsyncParsableCommand {
         let guids = try await host.connectedGUIDs(limit: restDevices)
         guard !guids.isEmpty else { throw BenchError("no device connected for the REST load") }
         let group = MultiThreadedEventLoopGroup.singleton
+        let kinds = try RESTLoadKind.parse(loads)
+        let devicePID = simulators.children.first?.processIdentifier
+        // The bare servers answer the floor's load too (same generator, same rates).
+        let references = kinds.contains(.version) ? try HTTPReferenceServer.Server.allCases.map(HTTPReferenceProcess.init) : []
+        defer { references.forEach { $0.stop() } }
         if serialRequests > 0 {
-            for kind in RESTLoadKind.allCases {
-                let step = try await serialStep(kind, host: host, devicePID: simulators.children.first?.processIdentifier, guids: guids, group: group)
+            for kind in kinds {
+                let step = try await serialStep(
+                    kind, server: Target(host), devicePID: kind.usesDevices ? devicePID : nil, guids: guids, group: group)
                 results.serial.append(step)
                 note("\(kind.rawValue), one at a time: p50 \(step.p50Ms) ms, p99 \(step.p99Ms) ms, errors \(step.errors)")
             }
+            for reference in references {
+                results.serial.append(try await serialStep(.version, server: Target(reference), devicePID: nil, guids: guids, group: group))
+            }
         }
-        for kind in RESTLoadKind.allCases {
+        for kind in kinds {
             var outcomes: [Double: Bool] = [:]
             func measure(_ rate: Double) async throws -> Bool {
                 let step = try await restStep(
-                    kind, rate: rate, host: host, devicePID: simulators.children.first?.processIdentifier, guids: guids, group: group)
+                    kind, rate: rate, server: Target(host), devicePID: kind.usesDevices ? devicePID : nil, guids: guids, group: group)
                 results.rest.append(step)
                 note("\(kind.rawValue) at \(Int(rate))/s: p50 \(step.p50Ms) ms, p99 \(step.p99Ms) ms, errors \(step.errors), CPU \(step.cpuMicrosPerRequest) µs/request")
                 let within = step.p99Ms <= p99Target && step.errors * 100 <= step.scheduled
                 outcomes[rate] = within
                 return within
             }
-            for rate in rates.split(separator: ",").compactMap({ Double($0.trimmingCharacters(in: .whitespaces)) }) {
+            for rate in fixedRates {
                 _ = try await measure(rate)
             }
-            if search {
+            if search && kind.isSearched {
                 results.highestRateWithinTarget[kind.rawValue] = try await RateSearch.highest(from: outcomes, measure: measure)
+            }
+        }
+
+        for reference in references {
+            for rate in fixedRates {
+                let step = try await restStep(.version, rate: rate, server: Target(reference), devicePID: nil, guids: guids, group: group)
+                results.rest.append(step)
+                note("\(step.kind) at \(Int(rate))/s: p50 \(step.p50Ms) ms, CPU \(step.cpuMicrosPerRequest) µs/request")
             }
         }
 
@@ -160,13 +184,13 @@ struct ProductBench: AsyncParsableCommand {
         }
     }
 
-    /// One open-loop step of `kind` at `rate` requests/s, with the host's CPU time per request.
+    /// One open-loop step of `kind` at `rate` requests/s, with the server's CPU time per request.
     private func restStep(
-        _ kind: RESTLoadKind, rate: Double, host: ProductHost, devicePID: Int32?, guids: [String], group: MultiThreadedEventLoopGroup
+        _ kind: RESTLoadKind, rate: Double, server: Target, devicePID: Int32?, guids: [String], group: MultiThreadedEventLoopGroup
     ) async throws -> ProductReport.RESTStep {
-        try await measured(kind, rate: rate, host: host, devicePID: devicePID) {
+        try await measured(server.name ?? kind.rawValue, rate: rate, pid: server.pid, devicePID: devicePID) {
             try await OpenLoopLoad.run(
-                port: host.httpPort, token: host.token, rate: rate, duration: .milliseconds(Int64(stepSeconds * 1000)),
+                port: server.port, token: server.token, rate: rate, duration: .milliseconds(Int64(stepSeconds * 1000)),
                 connections: connections, group: group
             ) { index in kind.request(guid: guids[index % guids.count]) }
         }
@@ -174,29 +198,45 @@ struct ProductBench: AsyncParsableCommand {
 
     /// `serialRequests` requests of `kind`, one after another on one connection.
     private func serialStep(
-        _ kind: RESTLoadKind, host: ProductHost, devicePID: Int32?, guids: [String], group: MultiThreadedEventLoopGroup
+        _ kind: RESTLoadKind, server: Target, devicePID: Int32?, guids: [String], group: MultiThreadedEventLoopGroup
     ) async throws -> ProductReport.RESTStep {
-        try await measured(kind, rate: 0, host: host, devicePID: devicePID) {
-            try await SerialLoad.run(port: host.httpPort, token: host.token, count: serialRequests, group: group) { index in
+        try await measured(server.name ?? kind.rawValue, rate: 0, pid: server.pid, devicePID: devicePID) {
+            try await SerialLoad.run(port: server.port, token: server.token, count: serialRequests, group: group) { index in
                 kind.request(guid: guids[index % guids.count])
             }
         }
     }
 
-    /// Runs `load` and summarises it with the host's CPU time (user and kernel) per answer, and
-    /// that of the `amtsim` process `devicePID` that plays the devices.
+    /// The HTTP server a load step drives: the host, or the bare NIO reference (`name` set).
+    struct Target {
+        var port: Int
+        var pid: Int32
+        var token: String
+        var name: String?
+
+        init(_ host: ProductHost) {
+            (port, pid, token, name) = (host.httpPort, host.pid, host.token, nil)
+        }
+
+        init(_ reference: HTTPReferenceProcess) {
+            (port, pid, token, name) = (reference.port, reference.pid, "-", reference.server.reportKind)
+        }
+    }
+
+    /// Runs `load` and summarises it with the CPU time (user and kernel) of the server `pid`
+    /// per answer, and that of the `amtsim` process `devicePID` that plays the devices.
     private func measured(
-        _ kind: RESTLoadKind, rate: Double, host: ProductHost, devicePID: Int32?, _ load: () async throws -> OpenLoopLoad.Result
+        _ kind: String, rate: Double, pid: Int32, devicePID: Int32?, _ load: () async throws -> OpenLoopLoad.Result
     ) async throws -> ProductReport.RESTStep {
-        let before = ResidentMemory.cpuTimes(pid: host.pid)
+        let before = ResidentMemory.cpuTimes(pid: pid)
         let deviceBefore = devicePID.map { ResidentMemory.cpuTime(pid: $0) } ?? .zero
         let result = try await load()
-        let after = ResidentMemory.cpuTimes(pid: host.pid)
+        let after = ResidentMemory.cpuTimes(pid: pid)
         let deviceCPU = devicePID.map { ResidentMemory.cpuTime(pid: $0) - deviceBefore } ?? .zero
         func ms(_ duration: Duration) -> Double { (seconds(duration) * 10_000).rounded() / 10 }
         func perRequest(_ cpu: Duration) -> Int { result.completed > 0 ? Int(seconds(cpu) * 1e6 / Double(result.completed)) : 0 }
         return .init(
-            kind: kind.rawValue, rate: rate, scheduled: result.scheduled, completed: result.completed, errors: result.errors,
+            kind: kind, rate: rate, scheduled: result.scheduled, completed: result.completed, errors: result.errors,
             statuses: Dictionary(uniqueKeysWithValues: result.statuses.map { (String($0.key), $0.value) }),
             p50Ms: ms(result.percentile(0.5)), p99Ms: ms(result.percentile(0.99)), maxMs: ms(result.latencies.last ?? .zero),
             cpuMicrosPerRequest: perRequest(after.user + after.system - before.user - before.system),
@@ -225,13 +265,43 @@ struct ProductBench: AsyncParsableCommand {
 enum RESTLoadKind: String, CaseIterable {
     case powerState = "power-state read"
     case powerAction = "power action (reset, code 10)"
+    /// The floor under both: HTTP, the gateway's token check and one REST plugin crossing, no
+    /// host command and no device. What a request costs before any AMT work.
+    case version = "version read (no device: HTTP, token, REST plugin)"
 
     func request(guid: String) -> OpenLoopLoad.Request {
         switch self {
         case .powerState: .init(method: .GET, path: "/api/v1/amt/power/state/\(guid)")
         case .powerAction: .init(method: .POST, path: "/api/v1/amt/power/action/\(guid)", body: Array(#"{"action":10}"#.utf8))
+        case .version: .init(method: .GET, path: "/api/v1/version")
         }
     }
+
+    /// The name `--loads` gives it.
+    var option: String {
+        switch self {
+        case .powerState: "read"
+        case .powerAction: "action"
+        case .version: "version"
+        }
+    }
+
+    /// The kinds a `--loads` list names, in its order.
+    static func parse(_ list: String) throws -> [RESTLoadKind] {
+        try list.split(separator: ",").map { name in
+            let name = name.trimmingCharacters(in: .whitespaces)
+            guard let kind = allCases.first(where: { $0.option == name }) else {
+                throw BenchError("unknown load '\(name)' in --loads; known: \(allCases.map(\.option).joined(separator: ", "))")
+            }
+            return kind
+        }
+    }
+
+    /// Whether it reaches a device (the floor does not; its rows have no `amtsim` column).
+    var usesDevices: Bool { self != .version }
+
+    /// Whether the rate search probes this kind (the floor is measured at the fixed rates only).
+    var isSearched: Bool { usesDevices }
 }
 
 /// The search for the highest rate whose p99 stays within the target: from the fixed rates'

@@ -69,15 +69,25 @@ struct ProductReport: Codable {
         }
         if !serial.isEmpty {
             lines += ["", "## Latency, one connection (each request sent when the previous answer arrived)", "",
-                "| load | answered | errors | p50 ms | p99 ms | max ms | host CPU µs/request (kernel) | amtsim CPU µs/request | host ÷ amtsim |", "|---|---|---|---|---|---|---|---|---|"]
+                "| load | answered | errors | p50 ms | p99 ms | max ms | server CPU µs/request (kernel) | amtsim CPU µs/request | server ÷ amtsim |", "|---|---|---|---|---|---|---|---|---|"]
             for step in serial {
                 lines.append("| \(step.kind) | \(step.completed)/\(step.scheduled) | \(step.errors) | \(step.p50Ms) | \(step.p99Ms) | \(step.maxMs) | \(step.cpuMicrosPerRequest) (\(step.kernelMicrosPerRequest)) | \(step.deviceMicrosPerRequest) | \(Self.cpuRatio(step)) |")
             }
         }
         lines += ["", "## REST at fixed rates (open loop; latency from the scheduled send time)", "",
-            "| load | rate/s | answered | errors | p50 ms | p99 ms | max ms | host CPU µs/request (kernel) | amtsim CPU µs/request | host ÷ amtsim |", "|---|---|---|---|---|---|---|---|---|---|"]
+            "| load | rate/s | answered | errors | p50 ms | p99 ms | max ms | server CPU µs/request (kernel) | amtsim CPU µs/request | server ÷ amtsim |", "|---|---|---|---|---|---|---|---|---|---|"]
         for step in rest {
             lines.append("| \(step.kind) | \(Int(step.rate)) | \(step.completed)/\(step.scheduled) | \(step.errors) | \(step.p50Ms) | \(step.p99Ms) | \(step.maxMs) | \(step.cpuMicrosPerRequest) (\(step.kernelMicrosPerRequest)) | \(step.deviceMicrosPerRequest) | \(Self.cpuRatio(step)) |")
+        }
+        for server in HTTPReferenceServer.Server.allCases {
+            let ratios = rest.filter { $0.kind == server.reportKind }.compactMap { reference -> String? in
+                guard let version = rest.first(where: { $0.kind == RESTLoadKind.version.rawValue && $0.rate == reference.rate }),
+                      reference.cpuMicrosPerRequest > 0 else { return nil }
+                return "\(String(format: "%.1f", Double(version.cpuMicrosPerRequest) / Double(reference.cpuMicrosPerRequest)))× at \(Int(reference.rate))/s"
+            }
+            guard !ratios.isEmpty else { continue }
+            lines += ["", "Host CPU per version read ÷ that of the \(server.reportKind) (`tether-bench http-reference --server \(server.rawValue)`, "
+                + "same load; its row's server is that process, not the host): **\(ratios.joined(separator: ", "))**."]
         }
         for (kind, rate) in highestRateWithinTarget.sorted(by: { $0.key < $1.key }) {
             lines += ["", "Highest rate with p99 ≤ \(p99Target) ms and < 1% errors, \(kind): **\(Int(rate))/s**"]
