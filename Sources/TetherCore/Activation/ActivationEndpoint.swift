@@ -78,18 +78,23 @@ private final class WeakHost: Sendable {
 }
 
 extension ActivationEndpoint {
-    /// The listener's child channel: HTTP/1.1 with this endpoint's websocket upgrade, behind
-    /// the OpenSSL handler when `tls` is given.
+    /// The listener's child channel: HTTP/1.1 served by ``GatewayHTTP1Channel``, whose
+    /// connections that start with a request for this endpoint's path go to Hummingbird's
+    /// websocket upgrade channel; behind the OpenSSL handler when `tls` is given.
     func serverBuilder(
-        tls: ServerTLS?, http1: HTTP1Channel.Configuration, gate: ConnectionGate, headerTimeout: Duration
+        gateway: FrontendGateway, tls: ServerTLS?, gate: ConnectionGate, headerTimeout: Duration, bodyTimeout: Duration
     ) -> HTTPServerBuilder {
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestDeadlineHandler(headerTimeout: headerTimeout, bodyTimeout: bodyTimeout)])
         let configuration = HTTP1WebSocketUpgradeChannel.Configuration(http1: http1, ws: webSocketConfiguration)
         let endpoint = self
         return HTTPServerBuilder { responder in
+            let websocket = HTTP1WebSocketUpgradeChannel(responder: responder, configuration: configuration) { request, _, _ in
+                endpoint.shouldUpgrade(request)
+            }
             let channel = FirstRequestDeadlineChannel(
-                base: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: configuration) { request, _, _ in
-                    endpoint.shouldUpgrade(request)
-                },
+                base: GatewayHTTP1Channel(
+                    gateway: gateway, headerTimeout: headerTimeout, bodyTimeout: bodyTimeout, upgrade: (websocket, endpoint.settings.path)),
                 timeout: headerTimeout)
             guard let tls else { return GuardedServerChannel(base: channel, gate: gate) }
             return GuardedServerChannel(base: OpenSSLServerChannel(base: channel, tls: tls), gate: gate)

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import PluginHost
@@ -48,51 +49,103 @@ struct FrontendGateway: HTTPResponder {
     }
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        let started = ContinuousClock.now
-        let requestID = RequestID.choose(clientValue: request.headers[.xRequestID])
-        let path = request.uri.path
+        let admission = admit(request.head, remoteAddress: context.remoteAddress)
+        if let early = admission.early { return finish(early, admission) }
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: admission.bodyLimit)
+        } catch is NIOTooManyBytesError {
+            return finish(Self.bodyTooLarge(admission.bodyLimit), admission)
+        } catch {
+            return finish(Self.error(.badRequest, "Bad Request", "the request body could not be read"), admission)
+        }
+        return await serve(admission, head: request.head, body: body)
+    }
+
+    /// Decides what it can from the request head alone, before any body byte is read: the
+    /// `Host` check, `/metrics`, the mount, the bearer token and the body limit. An
+    /// unauthenticated request to a protected mount is answered here, so it costs no memory
+    /// and no plugin call. Synchronous: ``GatewayHTTP1Channel`` calls it on the event loop.
+    func admit(_ head: HTTPRequest, remoteAddress: String?) -> GatewayAdmission {
+        var admission = GatewayAdmission(
+            started: .now, requestID: RequestID.choose(clientValue: head.headerFields[.xRequestID]), method: head.method,
+            path: URI(head.path ?? "").path, remoteAddress: remoteAddress)
+        let path = admission.path
         // The host serves /metrics itself (on the listener that serves it), even beside a front
         // end mounted at `/`.
-        let isMetrics = servesMetrics && path.lowercased() == "/metrics" && (request.method == .get || request.method == .head)
-        let mount = isMetrics ? nil : mounts.first { $0.contains(path: path) }
-        var response: Response
-        if !hostAllowed(request) {
-            response = Self.error(.misdirectedRequest, "Misdirected Request", "this host name is not served here")
+        let isMetrics = servesMetrics && path.lowercased() == "/metrics" && (head.method == .get || head.method == .head)
+        admission.isMetrics = isMetrics
+        admission.mount = isMetrics ? nil : mounts.first { $0.contains(path: path) }
+        if !hostAllowed(head) {
+            admission.early = Self.error(.misdirectedRequest, "Misdirected Request", "this host name is not served here")
         } else if isMetrics {
-            if security.metricsRequireToken, principal(of: request) == nil {
-                response = Self.error(.unauthorized, "Unauthorized", "a bearer token is required")
+            if security.metricsRequireToken, principal(of: head) == nil {
+                var response = Self.error(.unauthorized, "Unauthorized", "a bearer token is required")
                 response.headers[.wwwAuthenticate] = "Bearer"
+                admission.early = response
             } else {
-                response = Self.text(exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+                admission.early = Self.text(exposition(), contentType: "text/plain; version=0.0.4; charset=utf-8")
             }
-        } else if let mount {
-            response = await RequestLogContext.$requestID.withValue(requestID) {
-                await forward(request, to: mount, remoteAddress: context.remoteAddress, requestID: requestID)
+        } else if let mount = admission.mount {
+            let isPublic = mount.access.isPublic(relativePath: mount.relativePath(path))
+            let principal = mount.access.requiresToken ? principal(of: head) : nil
+            admission.principal = principal
+            if !isPublic, principal == nil {
+                admission.early = unauthorized(mount)
+            } else {
+                let limit = mount.access.requiresToken && principal == nil ? min(maxBodyBytes, security.unauthenticatedBodyBytes) : maxBodyBytes
+                admission.bodyLimit = limit
+                if let declared = head.headerFields[.contentLength].flatMap(Int.init), declared > limit {
+                    admission.early = Self.bodyTooLarge(limit)
+                }
             }
         } else {
-            response = Self.error(.notFound, "Not Found", "no front end is mounted at this path")
+            admission.early = Self.error(.notFound, "Not Found", "no front end is mounted at this path")
         }
+        return admission
+    }
+
+    /// Forwards an admitted request (``admit(_:remoteAddress:)`` gave no early answer) with its
+    /// whole body to its front end, and finishes the response.
+    func serve(_ admission: GatewayAdmission, head: HTTPRequest, body: ByteBuffer) async -> Response {
+        guard let mount = admission.mount else { return finish(admission.early ?? Self.error(.notFound, "Not Found", "no front end"), admission) }
+        let response = await RequestLogContext.$requestID.withValue(admission.requestID) {
+            await forward(head, body: body, to: mount, principal: admission.principal, remoteAddress: admission.remoteAddress, requestID: admission.requestID)
+        }
+        return finish(response, admission)
+    }
+
+    /// The response with the host's own headers, counted in the metrics and written to the access log.
+    func finish(_ response: Response, _ admission: GatewayAdmission) -> Response {
+        var response = response
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.xRequestID] = requestID
+        response.headers[.xRequestID] = admission.requestID
         if isSecure { response.headers[.strictTransportSecurity] = "max-age=31536000" }
-        let elapsed = ContinuousClock.now - started
+        let elapsed = ContinuousClock.now - admission.started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        metrics.recordRequest(frontend: mount?.name ?? (path == "/metrics" ? "metrics" : "none"), status: response.status.code, seconds: seconds)
+        let path = admission.path
+        metrics.recordRequest(
+            frontend: admission.mount?.name ?? (admission.isMetrics ? "metrics" : "none"), status: response.status.code, seconds: seconds)
         // Access log: never headers (Authorization), never the query (may carry secrets), never bodies.
         logger.info(
             "http",
             metadata: [
-                "method": "\(request.method.rawValue)", "path": "\(path.prefix(256))", "status": "\(response.status.code)",
-                "ms": "\(Int(seconds * 1000))", "remote": "\(context.remoteAddress ?? "-")",
-                "frontend": "\(mount?.name ?? "-")", "requestId": "\(requestID)",
+                "method": "\(admission.method.rawValue)", "path": "\(path.prefix(256))", "status": "\(response.status.code)",
+                "ms": "\(Int(seconds * 1000))", "remote": "\(admission.remoteAddress ?? "-")",
+                "frontend": "\(admission.mount?.name ?? "-")", "requestId": "\(admission.requestID)",
             ])
         return response
     }
 
+    static func bodyTooLarge(_ limit: Int) -> Response {
+        error(.contentTooLarge, "Payload Too Large", "the request body exceeds \(limit) bytes")
+    }
+
     /// The `Host` check against `SecuritySettings.allowedHosts` (DNS rebinding).
-    private func hostAllowed(_ request: Request) -> Bool {
+    private func hostAllowed(_ head: HTTPRequest) -> Bool {
         guard !security.allowedHosts.isEmpty else { return true }
-        guard let authority = request.head.authority else { return false }
+        guard let authority = head.authority else { return false }
         var host = Substring(authority.lowercased())
         if host.hasPrefix("[") {
             host = host.prefix { $0 != "]" }.dropFirst()
@@ -103,8 +156,8 @@ struct FrontendGateway: HTTPResponder {
     }
 
     /// The claims of the request's valid bearer token, or nil.
-    private func principal(of request: Request) -> JSONValue? {
-        guard let header = request.headers[.authorization], let token = Self.bearerToken(header) else { return nil }
+    private func principal(of head: HTTPRequest) -> JSONValue? {
+        guard let header = head.headerFields[.authorization], let token = Self.bearerToken(header) else { return nil }
         guard let claims = try? tokens.verify(token) else { return nil }
         // A redirection token (deviceId = one device's GUID) is not an API principal. (Not a
         // ternary: `nil` there would become `JSONValue.null`, a non-nil principal.)
@@ -133,38 +186,22 @@ struct FrontendGateway: HTTPResponder {
         return String(Substring(bytes[index..<end]))
     }
 
-    private func forward(_ request: Request, to mount: FrontendMount, remoteAddress: String?, requestID: String) async -> Response {
-        let isPublic = mount.access.isPublic(relativePath: mount.relativePath(request.uri.path))
-        let principal = mount.access.requiresToken ? principal(of: request) : nil
-        if !isPublic, principal == nil {
-            // Before reading the body: an unauthenticated request costs no memory and no plugin call.
-            return unauthorized(mount)
-        }
-        let limit = mount.access.requiresToken && principal == nil ? min(maxBodyBytes, security.unauthenticatedBodyBytes) : maxBodyBytes
-        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > limit {
-            return Self.error(.contentTooLarge, "Payload Too Large", "the request body exceeds \(limit) bytes")
-        }
-        var request = request
-        let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            return Self.error(.contentTooLarge, "Payload Too Large", "the request body exceeds \(limit) bytes")
-        } catch {
-            return Self.error(.badRequest, "Bad Request", "the request body could not be read")
-        }
+    private func forward(
+        _ head: HTTPRequest, body: ByteBuffer, to mount: FrontendMount, principal: JSONValue?, remoteAddress: String?, requestID: String
+    ) async -> Response {
+        let uri = URI(head.path ?? "")
         var headers: [String: String] = [:]
-        headers.reserveCapacity(request.headers.count + 2)
-        for field in request.headers {
+        headers.reserveCapacity(head.headerFields.count + 2)
+        for field in head.headerFields {
             let name = field.name.canonicalName
             headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
         }
         // HTTPTypes moves Host into the authority; front ends still see it as `host`.
-        if headers["host"] == nil, let authority = request.head.authority { headers["host"] = authority }
+        if headers["host"] == nil, let authority = head.authority { headers["host"] = authority }
         headers["x-request-id"] = requestID
         var message: [String: JSONValue] = [
-            "op": "http.request", "method": .string(request.method.rawValue), "path": .string(request.uri.path),
-            "mount": .string(mount.prefix), "query": .string(request.uri.query ?? ""),
+            "op": "http.request", "method": .string(head.method.rawValue), "path": .string(uri.path),
+            "mount": .string(mount.prefix), "query": .string(uri.query ?? ""),
             "headers": .object(headers.mapValues(JSONValue.string)),
             "body_base64": .string(body.readableBytes == 0 ? "" : Data(body.readableBytesView).base64EncodedString()),
         ]
@@ -211,6 +248,24 @@ struct FrontendGateway: HTTPResponder {
     static func text(_ text: String, contentType: String) -> Response {
         Response(status: .ok, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
+}
+
+/// What ``FrontendGateway/admit(_:remoteAddress:)`` decided from a request head.
+struct GatewayAdmission: Sendable {
+    let started: ContinuousClock.Instant
+    let requestID: String
+    let method: HTTPRequest.Method
+    /// The path as received (percent-encoded, without the query).
+    let path: String
+    let remoteAddress: String?
+    var isMetrics = false
+    var mount: FrontendMount?
+    /// The claims of the request's valid bearer token, when its mount checks tokens.
+    var principal: JSONValue?
+    /// The most body bytes the request may send.
+    var bodyLimit = 0
+    /// The answer, when the head alone decides it (nothing is forwarded then).
+    var early: Response?
 }
 
 /// The request context: Hummingbird's core storage plus the peer address for the access log.

@@ -36,20 +36,14 @@ final class HTTPListener: Sendable {
     ) async throws(ConfigurationError) -> HTTPListener {
         let gate = ConnectionGate(limit: security.httpMaxConnections)
         let (headerTimeout, bodyTimeout) = (security.httpHeaderTimeout, security.httpBodyTimeout)
-        let channelConfiguration = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [RequestDeadlineHandler(headerTimeout: headerTimeout, bodyTimeout: bodyTimeout)])
         let server: HTTPServerBuilder
         if let activation {
-            server = activation.serverBuilder(tls: tls, http1: channelConfiguration, gate: gate, headerTimeout: headerTimeout)
-        } else if let tls {
-            server = HTTPServerBuilder { responder in
-                GuardedServerChannel(
-                    base: OpenSSLServerChannel(base: HTTP1Channel(responder: responder, configuration: channelConfiguration), tls: tls),
-                    gate: gate)
-            }
+            server = activation.serverBuilder(gateway: gateway, tls: tls, gate: gate, headerTimeout: headerTimeout, bodyTimeout: bodyTimeout)
         } else {
-            server = HTTPServerBuilder { responder in
-                GuardedServerChannel(base: HTTP1Channel(responder: responder, configuration: channelConfiguration), gate: gate)
+            let http = GatewayHTTP1Channel(gateway: gateway, headerTimeout: headerTimeout, bodyTimeout: bodyTimeout)
+            server = HTTPServerBuilder { _ in
+                guard let tls else { return GuardedServerChannel(base: http, gate: gate) }
+                return GuardedServerChannel(base: OpenSSLServerChannel(base: http, tls: tls), gate: gate)
             }
         }
         let once = Once<Result<Int, ConfigurationError>>()

@@ -24,12 +24,13 @@ struct HTTPReferenceServer: AsyncParsableCommand {
         shouldDisplay: false)
 
     enum Server: String, ExpressibleByArgument, CaseIterable {
-        case nio, hummingbird
+        case nio, nioTask = "nio-task", hummingbird
 
         /// The `kind` of the report rows this server answered.
         var reportKind: String {
             switch self {
             case .nio: "bare SwiftNIO HTTP/1 server (reference)"
+            case .nioTask: "bare SwiftNIO HTTP/1 server, a task per request (reference)"
             case .hummingbird: "bare Hummingbird server, one route (reference)"
             }
         }
@@ -43,7 +44,10 @@ struct HTTPReferenceServer: AsyncParsableCommand {
 
     func run() async throws {
         switch server {
-        case .nio: try runNIO()
+        case .nio: try runNIO(taskPerRequest: false)
+        case .nioTask:
+            _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+            try runNIO(taskPerRequest: true)
         case .hummingbird: try await runHummingbird()
         }
     }
@@ -69,8 +73,8 @@ struct HTTPReferenceServer: AsyncParsableCommand {
         try await app.runService()
     }
 
-    private func runNIO() throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+    private func runNIO(taskPerRequest: Bool) throws {
+        let group = MultiThreadedEventLoopGroup.singleton
         let channel = try ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -78,7 +82,7 @@ struct HTTPReferenceServer: AsyncParsableCommand {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(ReferenceResponder())
+                    try channel.pipeline.syncOperations.addHandler(ReferenceResponder(taskPerRequest: taskPerRequest))
                 }
             }
             .bind(host: "127.0.0.1", port: port).wait()
@@ -95,6 +99,21 @@ private final class ReferenceResponder: ChannelInboundHandler {
 
     private static let body = Array(HTTPReferenceServer.body.utf8)
     private var keepAlive = true
+    /// Whether the answer comes from a Swift task, written back on the channel's loop (the
+    /// shape of an async responder), rather than inline.
+    let taskPerRequest: Bool
+
+    init(taskPerRequest: Bool) { self.taskPerRequest = taskPerRequest }
+
+    /// The answer, from async code.
+    private static func answer() async -> [UInt8] { body }
+
+    private static func answerLater(_ context: NIOLoopBound<ChannelHandlerContext>, _ handler: NIOLoopBound<ReferenceResponder>) {
+        Task {
+            let body = await answer()
+            context.eventLoop.execute { handler.value.respond(context: context.value, body: body) }
+        }
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
@@ -103,16 +122,21 @@ private final class ReferenceResponder: ChannelInboundHandler {
         case .body:
             break
         case .end:
-            var headers = HTTPHeaders()
-            headers.add(name: "Content-Type", value: "application/json")
-            headers.add(name: "Content-Length", value: String(Self.body.count))
-            if !keepAlive { headers.add(name: "Connection", value: "close") }
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: Self.body)))), promise: nil)
-            let keepAlive = keepAlive
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in
-                if !keepAlive { channel.close(promise: nil) }
-            }
+            guard taskPerRequest else { return respond(context: context, body: Self.body) }
+            Self.answerLater(NIOLoopBound(context, eventLoop: context.eventLoop), NIOLoopBound(self, eventLoop: context.eventLoop))
+        }
+    }
+
+    private func respond(context: ChannelHandlerContext, body: [UInt8]) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Content-Length", value: String(body.count))
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+        let keepAlive = keepAlive
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in
+            if !keepAlive { channel.close(promise: nil) }
         }
     }
 }
