@@ -176,6 +176,6 @@ import WSMan
         (946_684_799.0, "Fri, 31 Dec 1999 23:59:59 GMT"),
     ])
     func dateHeaderIsIMFFixdate(seconds: Double, expected: String) {
-        #expect(FirmwareReply.httpDate(Date(timeIntervalSince1970: seconds)) == expected)
+        #expect(HTTPDate.format(Date(timeIntervalSince1970: seconds)) == expected)
     }
 }

@@ -14,7 +14,7 @@ struct FirmwareReply: Sendable {
     /// A SOAP reply (200, or 400/500 for faults), chunked like AMT.
     static func soap(status: Int, xml: String, server: String, date: Date, chunkSize: Int, close: Bool) -> FirmwareReply {
         var headers = HTTPHeaders()
-        headers.add(name: "Date", value: httpDate(date))
+        headers.add(name: "Date", value: HTTPDate.format(date))
         headers.add(name: "Server", value: server)
         headers.add(name: "X-Frame-Options", value: "DENY")
         headers.add(name: "Content-Type", value: "application/soap+xml; charset=UTF-8")
@@ -28,7 +28,7 @@ struct FirmwareReply: Sendable {
     static func html(status: Int, message: String, server: String, date: Date, challenge: DigestChallenge? = nil) -> FirmwareReply {
         var headers = HTTPHeaders()
         if let challenge { headers.add(name: "WWW-Authenticate", value: challenge.headerValue) }
-        headers.add(name: "Date", value: httpDate(date))
+        headers.add(name: "Date", value: HTTPDate.format(date))
         headers.add(name: "Server", value: server)
         headers.add(name: "X-Frame-Options", value: "DENY")
         headers.add(name: "Content-Type", value: "text/html")
@@ -45,19 +45,5 @@ struct FirmwareReply: Sendable {
         """
         return FirmwareReply(response: HTTPResponseMessage(status: status, headers: headers, body: Array(page.utf8)),
                              chunkSize: nil, closeAfter: true)
-    }
-
-    /// RFC 7231 IMF-fixdate: `Mon, 10 Jan 2022 20:37:48 GMT`.
-    static func httpDate(_ date: Date) -> String {
-        // gmtime_r, not a Calendar per reply (that was 2.5 % of a simulated device's CPU).
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        var fields = tm()
-        gmtime_r(&seconds, &fields)
-        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let weekday = days[Int(fields.tm_wday + 7) % 7]
-        let month = months[Int(fields.tm_mon + 12) % 12]
-        return "\(weekday), \(two(fields.tm_mday)) \(month) \(1900 + fields.tm_year) \(two(fields.tm_hour)):\(two(fields.tm_min)):\(two(fields.tm_sec)) GMT"
     }
 }

@@ -8,7 +8,7 @@ import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 import ServiceLifecycle
-import Synchronization
+import WSMan
 
 /// The host's HTTP/1.1 child channel: ``FrontendGateway`` served inside the NIO pipeline.
 ///
@@ -336,30 +336,5 @@ enum ResponseBytes {
         }
 
         consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
-    }
-}
-
-/// The `Date` header's value (RFC 9110 IMF-fixdate), formatted at most once a second.
-enum HTTPDate {
-    private static let cache = Mutex<(second: Int, text: String)>((-1, ""))
-    private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-    static func now() -> String {
-        var seconds = time(nil)
-        return cache.withLock { cached in
-            if cached.second == seconds { return cached.text }
-            cached = (seconds, format(&seconds))
-            return cached.text
-        }
-    }
-
-    /// `Sun, 06 Nov 1994 08:49:37 GMT` for `seconds` since 1970.
-    static func format(_ seconds: inout time_t) -> String {
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
     }
 }
