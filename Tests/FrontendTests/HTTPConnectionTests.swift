@@ -99,6 +99,35 @@ import Testing
         #expect(try await answers(client, count: 1).first?.status == 200)
     }
 
+    /// Mutated pipelined requests (a token-less POST with a body, a chunked one, an upgrade, a
+    /// GET) on 300 connections, 20 at a time: every connection gets answers or is closed, and the
+    /// host still serves. Seeded, so a failure repeats.
+    @Test func mutatedRequestStreamsNeverStopTheHost() async throws {
+        let host = try await sharedHost.value
+        let port = try #require(host.host.httpPort)
+        let seed = "POST /api/v1/devices HTTP/1.1\r\nHost: t\r\nContent-Length: 11\r\n\r\n{\"a\":\"GET\"}"
+            + "POST /api/v1/authorize HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"u\":\r\n0\r\n\r\n"
+            + "GET /activate HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+            + get("/api/v1/version")
+        var mutator = InputMutator(seed: 0x7E7E_C0DE, tokens: ["\r\n", "\r\n\r\n", "Content-Length: ", "Transfer-Encoding: chunked\r\n", "HTTP/1.1", "GET /activate "])
+        let inputs = (0..<300).map { _ in mutator.mutate(Array(seed.utf8)) }
+        for batch in stride(from: 0, to: inputs.count, by: 20) {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for input in inputs[batch..<min(inputs.count, batch + 20)] {
+                    group.addTask {
+                        let client = try await RawClient.connect(port: port, tls: false)
+                        try? await client.send(input)
+                        _ = await client.waitForBytes(1, timeout: .seconds(2))
+                        await client.close()
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        let after = try await host.request("GET", "/api/v1/version")
+        #expect(after.status == 200 && after.text.contains("serviceVersion"))
+    }
+
     @Test func requestTargetsOfFirstLines() {
         func target(_ line: String) -> String? {
             FirstRequestRouter.target(ofRequestLine: ByteBuffer(string: line).readableBytesView)

@@ -82,14 +82,14 @@ struct FrontendFailureReplies: Sendable, Equatable {
     }
 
     /// The response for a failure of `kind` with the host's `reason`.
-    func response(_ kind: Kind, reason: String) -> Response {
+    func response(_ kind: Kind, reason: String) -> GatewayResponse {
         if let reply = reply(kind, reason: reason), let response = try? FrontendReply.response(from: reply) {
             return response
         }
         let status = kind.status
-        return Response(
+        return GatewayResponse(
             status: status, headers: [.contentType: "text/plain; charset=utf-8"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: "\(status.code) \(status.reasonPhrase): \(reason)\n")))
+            body: ByteBuffer(string: "\(status.code) \(status.reasonPhrase): \(reason)\n"))
     }
 
     /// `template` with `{message}` replaced in every string of `body_json` and `headers`.

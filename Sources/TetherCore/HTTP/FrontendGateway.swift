@@ -50,17 +50,17 @@ struct FrontendGateway: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let admission = admit(request.head, remoteAddress: context.remoteAddress)
-        if let early = admission.early { return finish(early, admission) }
+        if let early = admission.early { return finish(early, admission).hummingbird }
         var request = request
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: admission.bodyLimit)
         } catch is NIOTooManyBytesError {
-            return finish(Self.bodyTooLarge(admission.bodyLimit), admission)
+            return finish(Self.bodyTooLarge(admission.bodyLimit), admission).hummingbird
         } catch {
-            return finish(Self.error(.badRequest, "Bad Request", "the request body could not be read"), admission)
+            return finish(Self.error(.badRequest, "Bad Request", "the request body could not be read"), admission).hummingbird
         }
-        return await serve(admission, head: request.head, body: body)
+        return await serve(admission, head: request.head, body: body).hummingbird
     }
 
     /// Decides what it can from the request head alone, before any body byte is read: the
@@ -108,7 +108,7 @@ struct FrontendGateway: HTTPResponder {
 
     /// Forwards an admitted request (``admit(_:remoteAddress:)`` gave no early answer) with its
     /// whole body to its front end, and finishes the response.
-    func serve(_ admission: GatewayAdmission, head: HTTPRequest, body: ByteBuffer) async -> Response {
+    func serve(_ admission: GatewayAdmission, head: HTTPRequest, body: ByteBuffer) async -> GatewayResponse {
         guard let mount = admission.mount else { return finish(admission.early ?? Self.error(.notFound, "Not Found", "no front end"), admission) }
         let response = await RequestLogContext.$requestID.withValue(admission.requestID) {
             await forward(head, body: body, to: mount, principal: admission.principal, remoteAddress: admission.remoteAddress, requestID: admission.requestID)
@@ -117,7 +117,7 @@ struct FrontendGateway: HTTPResponder {
     }
 
     /// The response with the host's own headers, counted in the metrics and written to the access log.
-    func finish(_ response: Response, _ admission: GatewayAdmission) -> Response {
+    func finish(_ response: GatewayResponse, _ admission: GatewayAdmission) -> GatewayResponse {
         var response = response
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.xRequestID] = admission.requestID
@@ -138,7 +138,7 @@ struct FrontendGateway: HTTPResponder {
         return response
     }
 
-    static func bodyTooLarge(_ limit: Int) -> Response {
+    static func bodyTooLarge(_ limit: Int) -> GatewayResponse {
         error(.contentTooLarge, "Payload Too Large", "the request body exceeds \(limit) bytes")
     }
 
@@ -188,7 +188,7 @@ struct FrontendGateway: HTTPResponder {
 
     private func forward(
         _ head: HTTPRequest, body: ByteBuffer, to mount: FrontendMount, principal: JSONValue?, remoteAddress: String?, requestID: String
-    ) async -> Response {
+    ) async -> GatewayResponse {
         let uri = URI(head.path ?? "")
         var headers: [String: String] = [:]
         headers.reserveCapacity(head.headerFields.count + 2)
@@ -229,7 +229,7 @@ struct FrontendGateway: HTTPResponder {
     }
 
     /// The mount's declared reply to a request without a valid token, or a terse 401.
-    private func unauthorized(_ mount: FrontendMount) -> Response {
+    private func unauthorized(_ mount: FrontendMount) -> GatewayResponse {
         if let reply = mount.access.unauthorizedReply, let response = try? FrontendReply.response(from: reply) {
             return response
         }
@@ -238,15 +238,13 @@ struct FrontendGateway: HTTPResponder {
         return response
     }
 
-    static func error(_ status: HTTPResponse.Status, _ error: String, _ message: String) -> Response {
+    static func error(_ status: HTTPResponse.Status, _ error: String, _ message: String) -> GatewayResponse {
         let body: JSONValue = ["error": .string(error), "message": .string(message)]
-        return Response(
-            status: status, headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body.encodedBytes())))
+        return GatewayResponse(status: status, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: body.encodedBytes()))
     }
 
-    static func text(_ text: String, contentType: String) -> Response {
-        Response(status: .ok, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    static func text(_ text: String, contentType: String) -> GatewayResponse {
+        GatewayResponse(status: .ok, headers: [.contentType: contentType], body: ByteBuffer(string: text))
     }
 }
 
@@ -265,7 +263,7 @@ struct GatewayAdmission: Sendable {
     /// The most body bytes the request may send.
     var bodyLimit = 0
     /// The answer, when the head alone decides it (nothing is forwarded then).
-    var early: Response?
+    var early: GatewayResponse?
 }
 
 /// The request context: Hummingbird's core storage plus the peer address for the access log.

@@ -10,7 +10,7 @@ enum FrontendReply {
     /// Hop-by-hop and framing headers the host owns.
     static let reservedHeaders: Set<String> = ["content-length", "transfer-encoding", "connection", "keep-alive", "upgrade"]
 
-    static func response(from reply: JSONValue) throws(CommandError) -> Response {
+    static func response(from reply: JSONValue) throws(CommandError) -> GatewayResponse {
         guard let status = reply["status"]?.intValue, (100...599).contains(status) else {
             throw CommandError(.pluginFailure, "the front end's reply lacks a status 100–599")
         }
@@ -31,6 +31,18 @@ enum FrontendReply {
             body = ByteBuffer(bytes: json.encodedBytes())
             if fields[.contentType] == nil { fields[.contentType] = "application/json; charset=utf-8" }
         }
-        return Response(status: HTTPResponse.Status(code: status), headers: fields, body: ResponseBody(byteBuffer: body))
+        return GatewayResponse(status: HTTPResponse.Status(code: status), headers: fields, body: body)
     }
+}
+
+/// An answer of the gateway: status, headers and the whole body (every answer it makes is one
+/// buffer, so ``GatewayHTTP1Channel`` writes it at once, early answers on the event loop).
+struct GatewayResponse: Sendable {
+    var status: HTTPResponse.Status
+    var headers: HTTPFields
+    var body: ByteBuffer
+
+    /// As Hummingbird's response (`Content-Length` from the body), for the requests Hummingbird
+    /// serves itself: the first request of a websocket-listener connection that is no upgrade.
+    var hummingbird: Response { Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body)) }
 }

@@ -268,35 +268,32 @@ final class GatewayRequestHandler: ChannelInboundHandler {
         }
     }
 
-    /// Writes the gateway's early answer for `head` (its body is read in a task, as bodies are async).
-    private func respond(_ response: Response, to head: HTTPRequest, context: ChannelHandlerContext) {
-        Self.answer(head, context: NIOLoopBound(context, eventLoop: context.eventLoop), handler: NIOLoopBound(self, eventLoop: context.eventLoop)) {
-            response
-        }
-    }
-
     /// Makes the response in a task, then writes it on the channel's event loop.
     private static func answer(
         _ head: HTTPRequest, context: NIOLoopBound<ChannelHandlerContext>, handler: NIOLoopBound<GatewayRequestHandler>,
-        _ make: @escaping @Sendable () async -> Response
+        _ make: @escaping @Sendable () async -> GatewayResponse
     ) {
         Task {
             let response = await make()
-            let bytes = await ResponseBytes.collect(response.body)
-            context.eventLoop.execute { handler.value.write(response, bytes: bytes, to: head, context: context.value) }
+            context.eventLoop.execute {
+                if case .responding = handler.value.state { handler.value.state = .idle }
+                handler.value.respond(response, to: head, context: context.value)
+            }
         }
     }
 
-    private func write(_ response: Response, bytes: ByteBuffer, to head: HTTPRequest, context: ChannelHandlerContext) {
-        if case .responding = state { state = .idle }
+    /// Writes `response` for `head`. Early answers (from the head, or a body over its limit) are
+    /// written at once, on the event loop, before any later byte is read: NIO's pipelining and
+    /// protocol-error handlers then see one answer per request in order.
+    private func respond(_ response: GatewayResponse, to head: HTTPRequest, context: ChannelHandlerContext) {
         var fields = response.headers
         let status = response.status
         let bodyless = status.kind == .informational || status == .noContent || status == .notModified
-        if !bodyless, fields[.contentLength] == nil { fields[.contentLength] = String(bytes.readableBytes) }
+        if !bodyless, fields[.contentLength] == nil { fields[.contentLength] = String(response.body.readableBytes) }
         fields[.date] = HTTPDate.now()
         let close = head.headerFields[.connection]?.lowercased().contains("close") ?? false
         write(
-            HTTPResponse(status: status, headerFields: fields), body: bodyless || head.method == .head ? nil : bytes,
+            HTTPResponse(status: status, headerFields: fields), body: bodyless || head.method == .head ? nil : response.body,
             close: close, context: context)
     }
 
@@ -309,32 +306,5 @@ final class GatewayRequestHandler: ChannelInboundHandler {
         } else {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
-    }
-}
-
-/// A response body's bytes (the gateway's bodies are single buffers).
-enum ResponseBytes {
-    static func collect(_ body: ResponseBody) async -> ByteBuffer {
-        let sink = Sink()
-        try? await body.write(Collector(sink: sink))
-        return sink.buffer
-    }
-
-    private final class Sink {
-        var buffer = ByteBuffer()
-    }
-
-    private struct Collector: ResponseBodyWriter {
-        let sink: Sink
-
-        mutating func write(_ buffer: ByteBuffer) async throws {
-            if sink.buffer.readableBytes == 0 {
-                sink.buffer = buffer
-            } else {
-                sink.buffer.writeImmutableBuffer(buffer)
-            }
-        }
-
-        consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
     }
 }

@@ -51,15 +51,25 @@ final class ProductHost {
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            guard process.isRunning else { throw BenchError("tether serve exited; see \(log.path)") }
-            if let reply = try? await request("GET", "/api/v1/health"), reply.status == 200 { break }
-            try await Task.sleep(for: .milliseconds(200))
+        do {
+            // A host that never answers, or refuses the login, is stopped here: the caller's
+            // `stop()` runs only for a host that started.
+            let deadline = ContinuousClock.now + .seconds(60)
+            var healthy = false
+            while !healthy && ContinuousClock.now < deadline {
+                guard process.isRunning else { throw BenchError("tether serve exited; see \(log.path)") }
+                if let reply = try? await request("GET", "/api/v1/health"), reply.status == 200 { healthy = true; break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            guard healthy else { throw BenchError("tether serve did not answer GET /api/v1/health within 60 s; see \(log.path)") }
+            let login = try await request("POST", "/api/v1/authorize", json: ["username": "admin", "password": .string(Self.adminPassword)])
+            guard let token = login.json?["token"]?.stringValue else { throw BenchError("login failed: \(login.status) \(login.text)") }
+            self.token = token
+        } catch {
+            process.terminate()
+            process.waitUntilExit()
+            throw error
         }
-        let login = try await request("POST", "/api/v1/authorize", json: ["username": "admin", "password": .string(Self.adminPassword)])
-        guard let token = login.json?["token"]?.stringValue else { throw BenchError("login failed: \(login.status) \(login.text)") }
-        self.token = token
         note("tether serve (pid \(pid)) on CIRA \(ciraPort), HTTP \(httpPort), data \(dataDirectory.path)")
     }
 
