@@ -7,7 +7,6 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
-import ServiceLifecycle
 import WSMan
 
 /// The host's HTTP/1.1 child channel: ``FrontendGateway`` served inside the NIO pipeline.
@@ -25,8 +24,8 @@ import WSMan
 /// NIO's HTTP codec with pipelining assistance (responses leave in request order) and its
 /// protocol error handler (a malformed request gets 400 and the connection closes), then
 /// HTTPTypes' codec, ``RequestDeadlineHandler``, and ``GatewayRequestHandler``. Graceful
-/// shutdown closes idle connections at once and others after their response (NIO's quiesce
-/// event); cancellation closes the connection.
+/// shutdown closes idle connections at once and others after their response (the quiesce event
+/// Hummingbird's server sends); cancellation closes the connection.
 ///
 /// With `upgrade` (the `/activate` websocket), a connection whose first request line targets
 /// `upgradePath` is handed, bytes untouched, to that channel (Hummingbird's websocket upgrade),
@@ -78,18 +77,17 @@ struct GatewayHTTP1Channel<Upgrade: ServerChildChannel>: ServerChildChannel {
     }
 
     func handle(value: Value, logger: Logger) async {
+        // Graceful shutdown needs nothing here: Hummingbird's server sends every child channel
+        // NIO's quiesce event itself (its `ServerQuiescingHelper`). NIO's pipelining handler then
+        // closes an idle connection at once and a busy one after its answer, and
+        // ``FirstRequestRouter`` closes one whose first request line has not arrived. A second
+        // quiesce event would trip that handler's state check.
         let channel = value.channel
         await withTaskCancellationHandler {
-            await withGracefulShutdownHandler {
-                switch try? await value.route.get() {
-                case .http: try? await channel.closeFuture.get()
-                case .upgrade(let upgraded): await upgrade?.channel.handle(value: upgraded, logger: logger)
-                case nil: break
-                }
-            } onGracefulShutdown: {
-                // Idle connections close at once, busy ones after their response; one whose
-                // first request line has not arrived yet closes too (``FirstRequestRouter``).
-                channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+            switch try? await value.route.get() {
+            case .http: try? await channel.closeFuture.get()
+            case .upgrade(let upgraded): await upgrade?.channel.handle(value: upgraded, logger: logger)
+            case nil: break
             }
         } onCancel: {
             channel.close(promise: nil)
