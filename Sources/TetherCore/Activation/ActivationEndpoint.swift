@@ -3,7 +3,6 @@ import HTTPTypes
 import HummingbirdWebSocket
 import HummingbirdCore
 import Logging
-import TetherTLS
 
 /// The `/activate` websocket on the host's HTTP(S) listener (the URL rpc-go is given with
 /// `-u wss://HOST:PORT/activate`). Upgrades only that path; every other request goes to the
@@ -78,26 +77,23 @@ private final class WeakHost: Sendable {
 }
 
 extension ActivationEndpoint {
-    /// The listener's child channel: HTTP/1.1 served by ``GatewayHTTP1Channel``, whose
-    /// connections that start with a request for this endpoint's path go to Hummingbird's
-    /// websocket upgrade channel; behind the OpenSSL handler when `tls` is given.
-    func serverBuilder(
-        gateway: FrontendGateway, tls: ServerTLS?, gate: ConnectionGate, headerTimeout: Duration, bodyTimeout: Duration
-    ) -> HTTPServerBuilder {
+    /// The listener's HTTP/1.1 child channel (``GatewayHTTP1Channel``) whose connections that
+    /// start with a request for this endpoint's path go to Hummingbird's websocket upgrade
+    /// channel; `responder` serves such a first request when it is no upgrade. ``HTTPListener``
+    /// adds TLS and the connection cap around it.
+    func childChannel(
+        responder: @escaping HTTPChannelHandler.Responder, gateway: FrontendGateway, headerTimeout: Duration, bodyTimeout: Duration
+    ) -> some ServerChildChannel {
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: [RequestDeadlineHandler(headerTimeout: headerTimeout, bodyTimeout: bodyTimeout)])
         let configuration = HTTP1WebSocketUpgradeChannel.Configuration(http1: http1, ws: webSocketConfiguration)
         let endpoint = self
-        return HTTPServerBuilder { responder in
-            let websocket = HTTP1WebSocketUpgradeChannel(responder: responder, configuration: configuration) { request, _, _ in
-                endpoint.shouldUpgrade(request)
-            }
-            let channel = FirstRequestDeadlineChannel(
-                base: GatewayHTTP1Channel(
-                    gateway: gateway, headerTimeout: headerTimeout, bodyTimeout: bodyTimeout, upgrade: (websocket, endpoint.settings.path)),
-                timeout: headerTimeout)
-            guard let tls else { return GuardedServerChannel(base: channel, gate: gate) }
-            return GuardedServerChannel(base: OpenSSLServerChannel(base: channel, tls: tls), gate: gate)
+        let websocket = HTTP1WebSocketUpgradeChannel(responder: responder, configuration: configuration) { request, _, _ in
+            endpoint.shouldUpgrade(request)
         }
+        return FirstRequestDeadlineChannel(
+            base: GatewayHTTP1Channel(
+                gateway: gateway, headerTimeout: headerTimeout, bodyTimeout: bodyTimeout, upgrade: (websocket, settings.path)),
+            timeout: headerTimeout)
     }
 }

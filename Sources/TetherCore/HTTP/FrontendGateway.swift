@@ -68,9 +68,10 @@ struct FrontendGateway: HTTPResponder {
     /// unauthenticated request to a protected mount is answered here, so it costs no memory
     /// and no plugin call. Synchronous: ``GatewayHTTP1Channel`` calls it on the event loop.
     func admit(_ head: HTTPRequest, remoteAddress: String?) -> GatewayAdmission {
+        let uri = URI(head.path ?? "")
         var admission = GatewayAdmission(
             started: .now, requestID: RequestID.choose(clientValue: head.headerFields[.xRequestID]), method: head.method,
-            path: URI(head.path ?? "").path, remoteAddress: remoteAddress)
+            path: uri.path, query: uri.query ?? "", remoteAddress: remoteAddress)
         let path = admission.path
         // The host serves /metrics itself (on the listener that serves it), even beside a front
         // end mounted at `/`.
@@ -101,7 +102,7 @@ struct FrontendGateway: HTTPResponder {
                 }
             }
         } else {
-            admission.early = Self.error(.notFound, "Not Found", "no front end is mounted at this path")
+            admission.early = Self.notMounted
         }
         return admission
     }
@@ -109,9 +110,9 @@ struct FrontendGateway: HTTPResponder {
     /// Forwards an admitted request (``admit(_:remoteAddress:)`` gave no early answer) with its
     /// whole body to its front end, and finishes the response.
     func serve(_ admission: GatewayAdmission, head: HTTPRequest, body: ByteBuffer) async -> GatewayResponse {
-        guard let mount = admission.mount else { return finish(admission.early ?? Self.error(.notFound, "Not Found", "no front end"), admission) }
+        guard let mount = admission.mount else { return finish(admission.early ?? Self.notMounted, admission) }
         let response = await RequestLogContext.$requestID.withValue(admission.requestID) {
-            await forward(head, body: body, to: mount, principal: admission.principal, remoteAddress: admission.remoteAddress, requestID: admission.requestID)
+            await forward(head, body: body, to: mount, admission)
         }
         return finish(response, admission)
     }
@@ -137,6 +138,9 @@ struct FrontendGateway: HTTPResponder {
             ])
         return response
     }
+
+    /// The answer to a path no front end is mounted at.
+    static var notMounted: GatewayResponse { error(.notFound, "Not Found", "no front end is mounted at this path") }
 
     static func bodyTooLarge(_ limit: Int) -> GatewayResponse {
         error(.contentTooLarge, "Payload Too Large", "the request body exceeds \(limit) bytes")
@@ -186,10 +190,8 @@ struct FrontendGateway: HTTPResponder {
         return String(Substring(bytes[index..<end]))
     }
 
-    private func forward(
-        _ head: HTTPRequest, body: ByteBuffer, to mount: FrontendMount, principal: JSONValue?, remoteAddress: String?, requestID: String
-    ) async -> GatewayResponse {
-        let uri = URI(head.path ?? "")
+    private func forward(_ head: HTTPRequest, body: ByteBuffer, to mount: FrontendMount, _ admission: GatewayAdmission) async -> GatewayResponse {
+        let requestID = admission.requestID
         var headers: [String: String] = [:]
         headers.reserveCapacity(head.headerFields.count + 2)
         for field in head.headerFields {
@@ -200,13 +202,13 @@ struct FrontendGateway: HTTPResponder {
         if headers["host"] == nil, let authority = head.authority { headers["host"] = authority }
         headers["x-request-id"] = requestID
         var message: [String: JSONValue] = [
-            "op": "http.request", "method": .string(head.method.rawValue), "path": .string(uri.path),
-            "mount": .string(mount.prefix), "query": .string(uri.query ?? ""),
+            "op": "http.request", "method": .string(head.method.rawValue), "path": .string(admission.path),
+            "mount": .string(mount.prefix), "query": .string(admission.query),
             "headers": .object(headers.mapValues(JSONValue.string)),
             "body_base64": .string(body.readableBytes == 0 ? "" : Data(body.readableBytesView).base64EncodedString()),
         ]
-        if let remoteAddress { message["remoteAddress"] = .string(remoteAddress) }
-        if let principal { message["principal"] = principal }
+        if let remoteAddress = admission.remoteAddress { message["remoteAddress"] = .string(remoteAddress) }
+        if let principal = admission.principal { message["principal"] = principal }
         do {
             let reply = try await plugins.call(pluginID: mount.pluginID, request: .object(message), timeout: timeout)
             return try FrontendReply.response(from: reply)
@@ -255,6 +257,8 @@ struct GatewayAdmission: Sendable {
     let method: HTTPRequest.Method
     /// The path as received (percent-encoded, without the query).
     let path: String
+    /// The raw query, without `?` ("" when none).
+    let query: String
     let remoteAddress: String?
     var isMetrics = false
     var mount: FrontendMount?

@@ -36,15 +36,13 @@ final class HTTPListener: Sendable {
     ) async throws(ConfigurationError) -> HTTPListener {
         let gate = ConnectionGate(limit: security.httpMaxConnections)
         let (headerTimeout, bodyTimeout) = (security.httpHeaderTimeout, security.httpBodyTimeout)
-        let server: HTTPServerBuilder
-        if let activation {
-            server = activation.serverBuilder(gateway: gateway, tls: tls, gate: gate, headerTimeout: headerTimeout, bodyTimeout: bodyTimeout)
-        } else {
-            let http = GatewayHTTP1Channel(gateway: gateway, headerTimeout: headerTimeout, bodyTimeout: bodyTimeout)
-            server = HTTPServerBuilder { _ in
-                guard let tls else { return GuardedServerChannel(base: http, gate: gate) }
-                return GuardedServerChannel(base: OpenSSLServerChannel(base: http, tls: tls), gate: gate)
+        let server = HTTPServerBuilder { responder in
+            guard let activation else {
+                return guarded(GatewayHTTP1Channel(gateway: gateway, headerTimeout: headerTimeout, bodyTimeout: bodyTimeout), tls: tls, gate: gate)
             }
+            return guarded(
+                activation.childChannel(responder: responder, gateway: gateway, headerTimeout: headerTimeout, bodyTimeout: bodyTimeout),
+                tls: tls, gate: gate)
         }
         let once = Once<Result<Int, ConfigurationError>>()
         let bound: Result<Int, ConfigurationError> = await withCheckedContinuation { continuation in
@@ -73,6 +71,12 @@ final class HTTPListener: Sendable {
             once.task?.cancel()
             throw error
         }
+    }
+
+    /// `base` behind the OpenSSL handler when `tls` is given, and the connection cap.
+    private static func guarded(_ base: some ServerChildChannel, tls: ServerTLS?, gate: ConnectionGate) -> any ServerChildChannel {
+        guard let tls else { return GuardedServerChannel(base: base, gate: gate) }
+        return GuardedServerChannel(base: OpenSSLServerChannel(base: base, tls: tls), gate: gate)
     }
 
     /// Stops accepting, lets in-flight requests finish (idle keep-alive connections close at
