@@ -128,6 +128,25 @@ import Testing
         #expect(after.status == 200 && after.text.contains("serviceVersion"))
     }
 
+    /// Connections reset as soon as they open, before a request line (some before the host has
+    /// set them up): none may leave the host waiting for it, so it stops in time afterwards.
+    @Test func connectionsResetAtOnceNeverHoldUpTheShutdown() async throws {
+        let rest = try await RESTTestHost.start()
+        let port = try #require(rest.host.httpPort)
+        for _ in 0..<20 {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<25 {
+                    group.addTask { await (try? RawClient.connect(port: port, tls: false))?.reset() }
+                }
+                try await group.waitForAll()
+            }
+        }
+        #expect(try await rest.request("GET", "/api/v1/version").status == 200)
+        let stopped = ContinuousClock.now
+        await rest.stop()
+        #expect(ContinuousClock.now - stopped < .seconds(8), "the host took \(ContinuousClock.now - stopped) to stop")
+    }
+
     @Test func requestTargetsOfFirstLines() {
         func target(_ line: String) -> String? {
             FirstRequestRouter.target(ofRequestLine: ByteBuffer(string: line).readableBytesView)

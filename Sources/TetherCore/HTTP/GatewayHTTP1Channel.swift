@@ -70,8 +70,18 @@ struct GatewayHTTP1Channel<Upgrade: ServerChildChannel>: ServerChildChannel {
         } failed: { error in
             promise.fail(error)
         }
+        // However the connection ends — before its first line, before it was ever active, or
+        // before the router was even added — its route is settled, so nothing (`handle`, the
+        // server's shutdown) waits for it and the promise never leaks.
+        let undecided = NIOLoopBound(router, eventLoop: channel.eventLoop)
+        channel.closeFuture.whenComplete { _ in undecided.value.connectionClosed() }
         return channel.eventLoop.makeCompletedFuture {
-            try channel.pipeline.syncOperations.addHandler(router)
+            do {
+                try channel.pipeline.syncOperations.addHandler(router)
+            } catch {
+                router.connectionClosed()
+                throw error
+            }
             return Value(channel: channel, route: promise.futureResult)
         }
     }
@@ -162,12 +172,11 @@ final class FirstRequestRouter: ChannelInboundHandler, RemovableChannelHandler {
         route(context: context, isUpgrade: Self.target(ofRequestLine: bytes[..<newline]) == path)
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
-        if !decided {
-            decided = true
-            failed(ChannelError.inputClosed)
-        }
-        context.fireChannelInactive()
+    /// The connection closed (or could not be set up): an undecided route fails.
+    func connectionClosed() {
+        guard !decided else { return }
+        decided = true
+        failed(ChannelError.inputClosed)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
