@@ -127,9 +127,25 @@ struct WebDriver: Sendable {
         let driver: WebDriver
         let id: String
 
-        func click() async throws { try await driver.command("POST", "element/\(id)/click") }
-        func clear() async throws { try await driver.command("POST", "element/\(id)/clear") }
-        func type(_ text: String) async throws { try await driver.command("POST", "element/\(id)/value", ["text": .string(text)]) }
+        func click() async throws { try await interacting { try await driver.command("POST", "element/\(id)/click") } }
+        func clear() async throws { try await interacting { try await driver.command("POST", "element/\(id)/clear") } }
+        func type(_ text: String) async throws {
+            try await interacting { try await driver.command("POST", "element/\(id)/value", ["text": .string(text)]) }
+        }
+
+        /// Runs `action`, again while WebDriver says the element is "not interactable" (found,
+        /// but not yet shown or enabled: a busy machine renders late), at most 10 s.
+        private func interacting(_ action: () async throws -> JSONValue) async throws {
+            let deadline = ContinuousClock.now + .seconds(10)
+            while true {
+                do {
+                    _ = try await action()
+                    return
+                } catch let error as WebDriverError where error.description.contains("not interactable") && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+        }
         func property(_ name: String) async throws -> JSONValue { try await driver.command("GET", "element/\(id)/property/\(name)") }
         func text() async throws -> String { try await driver.command("GET", "element/\(id)/text").stringValue ?? "" }
 
